@@ -1,0 +1,95 @@
+// Package store defines the small key-value interface every stsd backend
+// implements (memory, bbolt, etcd): get, put, delete, list by prefix,
+// compare-and-swap on a per-key revision, and a revisioned watch that lets a
+// node keep an in-memory snapshot current.
+//
+// Keys are slash-separated strings ("accounts/000000000000/roles/app").
+// Values are opaque bytes. Every successful write advances one store-wide
+// revision counter; each key remembers the revision of its last write
+// (KV.Revision), which is what CompareAndSwap and CompareAndDelete compare.
+//
+// The conformance suite in package storetest pins down the exact semantics;
+// every backend must pass it.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Sentinel errors. Backends wrap them; callers test with errors.Is.
+var (
+	// ErrNotFound: the key does not exist.
+	ErrNotFound = errors.New("store: key not found")
+	// ErrConflict: a compare-and-swap or compare-and-delete saw another revision.
+	ErrConflict = errors.New("store: revision conflict")
+	// ErrCompacted: a watch asked to start at a revision the backend no longer
+	// remembers; the caller must List again and watch from the new revision.
+	ErrCompacted = errors.New("store: revision compacted")
+	// ErrUnavailable: the backend cannot be reached (etcd down); the write was
+	// not applied.
+	ErrUnavailable = errors.New("store: unavailable")
+	// ErrClosed: the store was closed.
+	ErrClosed = errors.New("store: closed")
+)
+
+// KV is one key with its value and the store revision of its last write.
+type KV struct {
+	Key      string
+	Value    []byte
+	Revision int64
+}
+
+// EventType says what happened to a key.
+type EventType int
+
+const (
+	// EventPut: the key was created or updated; Event.KV holds the new value.
+	EventPut EventType = iota + 1
+	// EventDelete: the key was deleted; Event.KV.Value is nil and
+	// Event.KV.Revision is the revision of the delete.
+	EventDelete
+)
+
+// Event is one change seen by a watch.
+type Event struct {
+	Type EventType
+	KV   KV
+}
+
+// Store is the interface every backend implements. All methods are safe for
+// concurrent use. Revisions start at 1; 0 means "no revision" (the key does
+// not exist).
+type Store interface {
+	// Get returns the key, or ErrNotFound.
+	Get(ctx context.Context, key string) (KV, error)
+
+	// Put writes the key unconditionally and returns the new revision.
+	Put(ctx context.Context, key string, value []byte) (int64, error)
+
+	// CompareAndSwap writes the key only if its current revision equals
+	// expected (0: the key must not exist). It returns the new revision, or
+	// ErrConflict with nothing written.
+	CompareAndSwap(ctx context.Context, key string, expected int64, value []byte) (int64, error)
+
+	// Delete removes the key; ErrNotFound if it does not exist.
+	Delete(ctx context.Context, key string) error
+
+	// CompareAndDelete removes the key only if its current revision equals
+	// expected; ErrNotFound if absent, ErrConflict on another revision.
+	CompareAndDelete(ctx context.Context, key string, expected int64) error
+
+	// List returns every key with the prefix, sorted by key, and the store
+	// revision the listing reflects (to start a Watch from).
+	List(ctx context.Context, prefix string) ([]KV, int64, error)
+
+	// Watch streams, in revision order, every change to keys with the prefix
+	// made after revision after. The channel is closed when ctx ends, when the
+	// store is closed, or when the backend loses the stream (the caller then
+	// lists again and re-watches). If after is older than the backend
+	// remembers, Watch returns ErrCompacted.
+	Watch(ctx context.Context, prefix string, after int64) (<-chan Event, error)
+
+	// Close releases the backend. Further calls return ErrClosed.
+	Close() error
+}
