@@ -1,0 +1,133 @@
+// Package audit writes one CloudTrail-shaped JSON line per API call: who
+// called (userIdentity), what was asked (requestParameters, never a token),
+// what was answered (responseElements, never a secret key or session token),
+// the AWS error if any, and stsd's own decision record — the internal reason
+// code and the policy statement that matched or the condition that failed.
+//
+// Events are encoded on the caller's goroutine and written by a background
+// writer, so a slow disk does not stall the request path; Close flushes.
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Event is one audit record. Field names follow CloudTrail where it has one.
+type Event struct {
+	EventVersion       string         `json:"eventVersion"`
+	EventTime          time.Time      `json:"eventTime"`
+	EventSource        string         `json:"eventSource"`
+	EventName          string         `json:"eventName"`
+	EventType          string         `json:"eventType"`
+	AWSRegion          string         `json:"awsRegion,omitempty"`
+	SourceIPAddress    string         `json:"sourceIPAddress,omitempty"`
+	UserAgent          string         `json:"userAgent,omitempty"`
+	RequestID          string         `json:"requestID"`
+	EventID            string         `json:"eventID"`
+	ReadOnly           bool           `json:"readOnly"`
+	RecipientAccountID string         `json:"recipientAccountId,omitempty"`
+	UserIdentity       *UserIdentity  `json:"userIdentity,omitempty"`
+	RequestParameters  map[string]any `json:"requestParameters,omitempty"`
+	ResponseElements   map[string]any `json:"responseElements,omitempty"`
+	ErrorCode          string         `json:"errorCode,omitempty"`
+	ErrorMessage       string         `json:"errorMessage,omitempty"`
+	Decision           *Decision      `json:"decision,omitempty"`
+}
+
+// UserIdentity describes the caller as CloudTrail does.
+type UserIdentity struct {
+	Type             string `json:"type"` // WebIdentityUser, AssumedRole, IAMUser, Root, Unknown
+	PrincipalID      string `json:"principalId,omitempty"`
+	ARN              string `json:"arn,omitempty"`
+	AccountID        string `json:"accountId,omitempty"`
+	AccessKeyID      string `json:"accessKeyId,omitempty"`
+	UserName         string `json:"userName,omitempty"`
+	IdentityProvider string `json:"identityProvider,omitempty"`
+}
+
+// Decision is stsd's own record of why the call ended as it did.
+type Decision struct {
+	Reason           string   `json:"reason,omitempty"` // internal reason code
+	Effect           string   `json:"effect,omitempty"` // allowed, explicitDeny, implicitDeny
+	MatchedStatement string   `json:"matchedStatement,omitempty"`
+	FailedCondition  string   `json:"failedCondition,omitempty"`
+	MissingKeys      []string `json:"missingContextKeys,omitempty"`
+	Detail           string   `json:"detail,omitempty"`
+}
+
+// Logger writes events as JSON lines.
+type Logger struct {
+	ch      chan []byte
+	done    chan struct{}
+	mu      sync.Mutex
+	closed  bool
+	logger  *slog.Logger
+}
+
+// queueLength bounds the events waiting for the writer. When it is full the
+// request blocks (an audit record is never dropped silently).
+const queueLength = 4096
+
+// NewLogger starts the writer goroutine on w. logger receives write errors.
+func NewLogger(w io.Writer, logger *slog.Logger) *Logger {
+	l := &Logger{ch: make(chan []byte, queueLength), done: make(chan struct{}), logger: logger}
+	go l.run(w)
+	return l
+}
+
+// Discard returns a Logger that throws events away (tools and benchmarks).
+func Discard() *Logger { return NewLogger(io.Discard, nil) }
+
+func (l *Logger) run(w io.Writer) {
+	defer close(l.done)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for line := range l.ch {
+		_, err := bw.Write(line)
+		if err == nil && len(l.ch) == 0 {
+			err = bw.Flush()
+		}
+		if err != nil && l.logger != nil {
+			l.logger.Error("audit write failed", "error", err)
+		}
+	}
+	if err := bw.Flush(); err != nil && l.logger != nil {
+		l.logger.Error("audit flush failed", "error", err)
+	}
+}
+
+// ErrClosed is returned by Record after Close.
+var ErrClosed = errors.New("audit: logger closed")
+
+// Record encodes and queues one event.
+func (l *Logger) Record(e *Event) error {
+	line, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	l.ch <- line
+	return nil
+}
+
+// Close flushes queued events and stops the writer.
+func (l *Logger) Close() error {
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.ch)
+	}
+	l.mu.Unlock()
+	<-l.done
+	return nil
+}
