@@ -1,0 +1,184 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+var watchTests = []subtest{
+	{"WatchLive", testWatchLive},
+	{"WatchReplay", testWatchReplay},
+	{"WatchReplayThenLive", testWatchReplayThenLive},
+	{"WatchPrefixFilter", testWatchPrefixFilter},
+	{"WatchEmptyPrefix", testWatchEmptyPrefix},
+	{"WatchFromListRevision", testWatchFromListRevision},
+	{"WatchManyWatchers", testWatchManyWatchers},
+	{"WatchCASAndCompareAndDelete", testWatchCAS},
+	{"WatchLargeValue", testWatchLargeValue},
+	{"WatchCancelClosesChannel", testWatchCancel},
+	{"WatchCancelledContext", testWatchCancelledContext},
+	{"WatchCompacted", testWatchCompacted},
+}
+
+func testWatchLive(t *testing.T, su *suite, s store.Store) {
+	start := mustPut(t, s, "w/seed", "s")
+	ch := mustWatch(t, t.Context(), s, "w/", start)
+	r1 := mustPut(t, s, "w/a", "1")
+	r2 := mustPut(t, s, "w/a", "2")
+	if err := s.Delete(t.Context(), "w/a"); err != nil {
+		t.Fatal(err)
+	}
+	r4 := mustPut(t, s, "w/b", "3")
+	evs := su.expect(t, ch, put("w/a", "1", r1), put("w/a", "2", r2), del("w/a", 0), put("w/b", "3", r4))
+	if d := evs[2].KV.Revision; d <= r2 || d >= r4 {
+		t.Fatalf("delete event revision %d, want between %d and %d", d, r2, r4)
+	}
+	su.quiet(t, ch)
+}
+
+func testWatchReplay(t *testing.T, su *suite, s store.Store) {
+	r1 := mustPut(t, s, "k/1", "a")
+	r2 := mustPut(t, s, "k/2", "b")
+	r3 := mustPut(t, s, "k/1", "c")
+	if err := s.Delete(t.Context(), "k/2"); err != nil {
+		t.Fatal(err)
+	}
+	ch := mustWatch(t, t.Context(), s, "k/", r1)
+	su.expect(t, ch, put("k/2", "b", r2), put("k/1", "c", r3), del("k/2", 0))
+	su.quiet(t, ch)
+	ch2 := mustWatch(t, t.Context(), s, "k/", r3)
+	su.expect(t, ch2, del("k/2", 0))
+}
+
+func testWatchReplayThenLive(t *testing.T, su *suite, s store.Store) {
+	r1 := mustPut(t, s, "k", "1")
+	r2 := mustPut(t, s, "k", "2")
+	ch := mustWatch(t, t.Context(), s, "k", r1)
+	r3 := mustPut(t, s, "k", "3")
+	su.expect(t, ch, put("k", "2", r2), put("k", "3", r3))
+}
+
+func testWatchPrefixFilter(t *testing.T, su *suite, s store.Store) {
+	start := storeRevision(t, s)
+	ch := mustWatch(t, t.Context(), s, "p/", start)
+	mustPut(t, s, "p", "no")
+	mustPut(t, s, "px", "no")
+	mustPut(t, s, "q/p/x", "no")
+	mustPut(t, s, "P/x", "no")
+	r := mustPut(t, s, "p/x", "yes")
+	mustPut(t, s, "p0", "no")
+	if err := s.Delete(t.Context(), "px"); err != nil {
+		t.Fatal(err)
+	}
+	r2 := mustPut(t, s, "p/y/z", "yes")
+	su.expect(t, ch, put("p/x", "yes", r), put("p/y/z", "yes", r2))
+	su.quiet(t, ch)
+}
+
+func testWatchEmptyPrefix(t *testing.T, su *suite, s store.Store) {
+	ch := mustWatch(t, t.Context(), s, "", storeRevision(t, s))
+	r1 := mustPut(t, s, "a", "1")
+	r2 := mustPut(t, s, "z/z", "2")
+	su.expect(t, ch, put("a", "1", r1), put("z/z", "2", r2))
+}
+
+// testWatchFromListRevision is how a snapshot cache uses the store: list,
+// then watch from the listing's revision, and see exactly what came after.
+func testWatchFromListRevision(t *testing.T, su *suite, s store.Store) {
+	mustPut(t, s, "roles/a", "1")
+	mustPut(t, s, "roles/b", "1")
+	kvs, rev := mustList(t, s, "roles/")
+	if len(kvs) != 2 {
+		t.Fatalf("List = %v", keys(kvs))
+	}
+	r := mustPut(t, s, "roles/a", "2")
+	ch := mustWatch(t, t.Context(), s, "roles/", rev)
+	su.expect(t, ch, put("roles/a", "2", r))
+	su.quiet(t, ch)
+}
+
+func testWatchManyWatchers(t *testing.T, su *suite, s store.Store) {
+	start := storeRevision(t, s)
+	chs := make([]<-chan store.Event, 5)
+	for i := range chs {
+		chs[i] = mustWatch(t, t.Context(), s, "m/", start)
+	}
+	var want []store.Event
+	for i := range 10 {
+		v := itoa(int64(i))
+		want = append(want, put("m/"+v, v, mustPut(t, s, "m/"+v, v)))
+	}
+	for _, ch := range chs {
+		su.expect(t, ch, want...)
+	}
+}
+
+func testWatchCAS(t *testing.T, su *suite, s store.Store) {
+	ctx := t.Context()
+	ch := mustWatch(t, ctx, s, "c", storeRevision(t, s))
+	r1, err := s.CompareAndSwap(ctx, "c", 0, []byte("1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s.CompareAndSwap(ctx, "c", r1, []byte("2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CompareAndDelete(ctx, "c", r2); err != nil {
+		t.Fatal(err)
+	}
+	su.expect(t, ch, put("c", "1", r1), put("c", "2", r2), del("c", 0))
+}
+
+func testWatchLargeValue(t *testing.T, su *suite, s store.Store) {
+	ch := mustWatch(t, t.Context(), s, "big", storeRevision(t, s))
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+	rev := mustPutBytes(t, s, "big", big)
+	su.expect(t, ch, store.Event{Type: store.EventPut, KV: store.KV{Key: "big", Value: big, Revision: rev}})
+}
+
+func testWatchCancel(t *testing.T, su *suite, s store.Store) {
+	ctx, cancel := context.WithCancel(t.Context())
+	ch := mustWatch(t, ctx, s, "", storeRevision(t, s))
+	r := mustPut(t, s, "k", "v")
+	su.expect(t, ch, put("k", "v", r))
+	cancel()
+	su.closed(t, ch)
+	mustPut(t, s, "k", "after cancel") // the store keeps working
+}
+
+func testWatchCancelledContext(t *testing.T, su *suite, s store.Store) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ch, err := s.Watch(ctx, "", storeRevision(t, s))
+	if err != nil {
+		return // refusing a dead context is fine
+	}
+	su.closed(t, ch) // so is returning a channel that closes
+}
+
+func testWatchCompacted(t *testing.T, su *suite, s store.Store) {
+	if su.compact == nil {
+		t.Skip("backend has no compaction hook (storetest.WithCompaction)")
+	}
+	ctx := t.Context()
+	r1 := mustPut(t, s, "k", "1")
+	r2 := mustPut(t, s, "k", "2")
+	r3 := mustPut(t, s, "k", "3")
+	live := mustWatch(t, ctx, s, "k", r3)
+	if err := su.compact(ctx, s, r2); err != nil {
+		t.Fatalf("compact(%d): %v", r2, err)
+	}
+	_, err := s.Watch(ctx, "k", r1)
+	wantErr(t, "Watch from before the compaction", err, store.ErrCompacted)
+	ch := mustWatch(t, ctx, s, "k", r2)
+	su.expect(t, ch, put("k", "3", r3))
+	// Data is untouched, and a caught-up watcher keeps streaming.
+	wantKV(t, mustGet(t, s, "k"), "k", "3", r3)
+	r4 := mustPut(t, s, "k", "4")
+	su.expect(t, live, put("k", "4", r4))
+	su.expect(t, ch, put("k", "4", r4))
+}
