@@ -35,9 +35,9 @@ const FileMode os.FileMode = 0o600
 const formatVersion = "1"
 
 var (
-	bucketMeta  = []byte("meta")
-	bucketKV    = []byte("kv")
-	metaFormat  = []byte("format")
+	bucketMeta   = []byte("meta")
+	bucketKV     = []byte("kv")
+	metaFormat   = []byte("format")
 	metaRevision = []byte("revision")
 )
 
