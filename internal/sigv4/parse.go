@@ -70,11 +70,11 @@ func ParseRequest(r *http.Request, body []byte) (*Request, error) {
 	if err := req.setSessionToken(r, params); err != nil {
 		return nil, err
 	}
-	payloadHash, err := payloadHash(r, params, body)
+	payload, err := payloadHash(r, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req.canonicalHash = canonicalRequestHash(r, params, req, payloadHash)
+	req.canonicalHash = canonicalRequestHash(r, params, req, payload)
 	return req, nil
 }
 

@@ -62,7 +62,10 @@ func (v *Verifier) Precheck(req *Request) error {
 	if err := v.checkTime(req); err != nil {
 		return err
 	}
-	return v.checkScope(req)
+	if err := v.checkScope(req); err != nil {
+		return err
+	}
+	return nil
 }
 
 func (v *Verifier) checkTime(req *Request) *Error {
