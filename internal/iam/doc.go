@@ -1,0 +1,17 @@
+// Package iam is the domain model of an account's IAM entities — roles, OIDC
+// providers, managed policies, users and access keys — together with the
+// validation rules IAM applies to them, their persistence in a store.Store
+// (Repo), and the immutable in-memory Snapshot that the hot path reads
+// (Cache keeps it current through the store's watch).
+//
+// Entities are JSON values under per-account keys:
+//
+//	accounts/<acct>/roles/<lower-cased role name>
+//	accounts/<acct>/oidc-providers/<provider URL without scheme>
+//	accounts/<acct>/policies/<lower-cased policy name>
+//	accounts/<acct>/users/<lower-cased user name>
+//	accounts/<acct>/access-keys/<access key id>
+//
+// Validation functions return *Error values that carry IAM's error code and
+// message; rendering them as HTTP responses is the caller's job.
+package iam

@@ -1,0 +1,85 @@
+package iam
+
+import "context"
+
+func errProviderExists(url string) error {
+	return newError(CodeEntityAlreadyExists, "Provider with url "+url+" already exists.")
+}
+
+func errNoSuchProvider(arn string) error {
+	return newError(CodeNoSuchEntity, "OpenIDConnect Provider not found for arn "+arn)
+}
+
+func errInvalidARN() error {
+	return newError(CodeValidationError, "Invalid ARN:  Could not be parsed!")
+}
+
+// CreateProvider validates and stores a new OIDC provider; CreateDate is
+// assigned and duplicate client IDs and thumbprints are dropped. A provider
+// whose URL without scheme is already registered in the account gives
+// EntityAlreadyExists.
+func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvider, error) {
+	p.CreateDate = r.timestamp()
+	p.ClientIDs = dedupe(p.ClientIDs)
+	p.Thumbprints = dedupe(p.Thumbprints)
+	if err := p.Validate(r.urlOpts); err != nil {
+		return nil, err
+	}
+	v := &p
+	if err := create(ctx, r.st, ProviderKey(p.Account, p.URL), v, func() error { return errProviderExists(p.URL) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func providerKeyFromARN(arn string) (string, error) {
+	account, hostPath, ok := ParseProviderARN(arn)
+	if !ok {
+		return "", errInvalidARN()
+	}
+	return entityKey(account, kindProviders, hostPath), nil
+}
+
+// GetProvider returns the provider with the ARN, or NoSuchEntity.
+func (r *Repo) GetProvider(ctx context.Context, arn string) (*OIDCProvider, error) {
+	key, err := providerKeyFromARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	return get[OIDCProvider](ctx, r.st, key, func() error { return errNoSuchProvider(arn) })
+}
+
+// UpdateProvider applies mutate to the stored provider with
+// compare-and-swap (see UpdateRole). The account, URL and creation date
+// cannot change.
+func (r *Repo) UpdateProvider(ctx context.Context, arn string, mutate func(*OIDCProvider) error) (*OIDCProvider, error) {
+	key, err := providerKeyFromARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	return update[OIDCProvider](ctx, r.st, key, func() error { return errNoSuchProvider(arn) }, mutate,
+		func(before, after *OIDCProvider) error {
+			if before.Account != after.Account || before.URL != after.URL || !before.CreateDate.Equal(after.CreateDate) {
+				return errImmutable("provider's URL and creation date")
+			}
+			after.ClientIDs = dedupe(after.ClientIDs)
+			after.Thumbprints = dedupe(after.Thumbprints)
+			return after.Validate(r.urlOpts)
+		})
+}
+
+// DeleteProvider deletes the provider with the ARN.
+func (r *Repo) DeleteProvider(ctx context.Context, arn string) error {
+	key, err := providerKeyFromARN(arn)
+	if err != nil {
+		return err
+	}
+	return remove[OIDCProvider](ctx, r.st, key,
+		func() error { return newError(CodeNoSuchEntity, "OpenId connect Provider "+arn+" cannot be found.") },
+		func(*OIDCProvider) error { return nil })
+}
+
+// ListProviders returns the account's providers sorted by URL without scheme.
+func (r *Repo) ListProviders(ctx context.Context, account string) ([]*OIDCProvider, error) {
+	return list[OIDCProvider](ctx, r.st, AccountPrefix(account)+kindProviders+"/")
+}

@@ -1,0 +1,76 @@
+package iam
+
+import (
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Policy size limits. The model bounds every document to 131,072
+// characters; IAM's quotas are lower and count characters other than white
+// space.
+const (
+	MaxPolicyDocumentLength = 131072
+	MaxTrustPolicySize      = 2048  // ACLSizePerRole (default quota)
+	MaxManagedPolicySize    = 6144  // PolicySize
+	MaxRoleInlinePolicySize = 10240 // aggregate of a role's inline policies
+	MaxPolicyVersions       = 5
+	policyDocumentPattern   = `[\u0009\u000A\u000D\u0020-\u00FF]+`
+)
+
+func isPolicyChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)
+}
+
+// ValidatePolicyDocument checks the model constraints of a policy document
+// under the member name given ("policyDocument", "assumeRolePolicyDocument"):
+// 1..131072 characters from TAB, LF, CR and U+0020..U+00FF. Grammar is
+// checked by the policy package.
+func ValidatePolicyDocument(member, doc string) error {
+	vs := lengthViolations(nil, member, doc, 1, MaxPolicyDocumentLength)
+	if !utf8.ValidString(doc) || (doc != "" && !allRunes(doc, isPolicyChar)) {
+		vs = append(vs, Violation{Member: member, Value: doc, Constraint: patternConstraint(policyDocumentPattern)})
+	}
+	return validationResult(vs)
+}
+
+// PolicySize is the size IAM counts against its quotas: characters other
+// than white space.
+func PolicySize(doc string) int {
+	n := 0
+	for _, r := range doc {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// ValidateTrustPolicySize enforces the 2,048-character trust policy quota.
+func ValidateTrustPolicySize(doc string) error {
+	if PolicySize(doc) > MaxTrustPolicySize {
+		return newError(CodeLimitExceeded, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(MaxTrustPolicySize))
+	}
+	return nil
+}
+
+// ValidateManagedPolicySize enforces the 6,144-character managed policy quota.
+func ValidateManagedPolicySize(doc string) error {
+	if PolicySize(doc) > MaxManagedPolicySize {
+		return newError(CodeLimitExceeded, "Cannot exceed quota for PolicySize: "+strconv.Itoa(MaxManagedPolicySize))
+	}
+	return nil
+}
+
+// ValidateRoleInlinePoliciesSize enforces the 10,240-character quota on the
+// sum of a role's inline policies.
+func ValidateRoleInlinePoliciesSize(roleName string, docs map[string]string) error {
+	total := 0
+	for _, d := range docs {
+		total += PolicySize(d)
+	}
+	if total > MaxRoleInlinePolicySize {
+		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(MaxRoleInlinePolicySize)+" bytes exceeded for role "+roleName)
+	}
+	return nil
+}
