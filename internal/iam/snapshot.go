@@ -1,0 +1,180 @@
+package iam
+
+import (
+	"sort"
+	"strings"
+)
+
+// Snapshot is an immutable view of every IAM entity at one store revision.
+// It is safe for concurrent use; nothing in it may be modified (the entity
+// pointers it hands out are shared). Lookups are map reads, O(1).
+type Snapshot struct {
+	revision   int64
+	accounts   map[string]*accountState
+	accessKeys map[string]*AccessKey // by access key ID, every account
+	// replaced is closed when the Cache publishes the next snapshot.
+	replaced chan struct{}
+}
+
+type accountState struct {
+	roles          map[string]*RoleView     // lower-cased name
+	providers      map[string]*ProviderView // URL without scheme
+	providersByURL map[string]*ProviderView // URL as registered
+	policies       map[string]*PolicyView   // lower-cased name
+	users          map[string]*UserView     // lower-cased name
+}
+
+// RoleView is a role as the hot path needs it.
+type RoleView struct {
+	Role *Role
+	// ARN is the role ARN, path included.
+	ARN string
+}
+
+// ProviderView is an OIDC provider as the hot path needs it.
+type ProviderView struct {
+	Provider *OIDCProvider
+	// ARN is arn:aws:iam::<acct>:oidc-provider/<HostPath>.
+	ARN string
+	// HostPath is the URL without scheme: the prefix of the provider's
+	// condition keys ("<HostPath>:sub").
+	HostPath string
+}
+
+// PolicyView is a managed policy with its default version resolved.
+type PolicyView struct {
+	Policy *ManagedPolicy
+	ARN    string
+	// Default is the default version (nil only for a corrupt value).
+	Default *PolicyVersion
+}
+
+// UserView is an IAM user.
+type UserView struct {
+	User *User
+	ARN  string
+}
+
+func emptySnapshot() *Snapshot {
+	return &Snapshot{accounts: map[string]*accountState{}, accessKeys: map[string]*AccessKey{}, replaced: make(chan struct{})}
+}
+
+// Revision is the store revision the snapshot reflects.
+func (s *Snapshot) Revision() int64 { return s.revision }
+
+// RoleByARN returns the role an ARN names: arn:aws:iam::<acct>:role<path><name>.
+// The name matches ignoring case (IAM role names are case-insensitive); the
+// path must equal the role's path exactly, as AWS treats the full ARN as
+// authoritative — an ARN with an invented or missing path finds nothing.
+func (s *Snapshot) RoleByARN(arn string) (*RoleView, bool) {
+	account, path, name, ok := ParseEntityARN(arn, "role")
+	if !ok {
+		return nil, false
+	}
+	r, ok := s.RoleByName(account, name)
+	if !ok || r.Role.Path != path {
+		return nil, false
+	}
+	return r, true
+}
+
+// RoleByName returns the account's role with the name, ignoring case.
+func (s *Snapshot) RoleByName(account, name string) (*RoleView, bool) {
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	r, ok := a.roles[strings.ToLower(name)]
+	return r, ok
+}
+
+// ProviderByURL returns the account's provider whose registered URL equals
+// url exactly (case, scheme, port, path and trailing slash included): pass
+// the token's iss as is.
+func (s *Snapshot) ProviderByURL(account, url string) (*ProviderView, bool) {
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	p, ok := a.providersByURL[url]
+	return p, ok
+}
+
+// ProviderByARN returns the provider with the ARN.
+func (s *Snapshot) ProviderByARN(arn string) (*ProviderView, bool) {
+	account, hostPath, ok := ParseProviderARN(arn)
+	if !ok {
+		return nil, false
+	}
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	p, ok := a.providers[hostPath]
+	return p, ok
+}
+
+// ManagedPolicy returns the customer managed policy with the ARN (name
+// ignoring case, path exact).
+func (s *Snapshot) ManagedPolicy(arn string) (*PolicyView, bool) {
+	account, path, name, ok := ParseEntityARN(arn, "policy")
+	if !ok {
+		return nil, false
+	}
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	p, ok := a.policies[strings.ToLower(name)]
+	if !ok || p.Policy.Path != path {
+		return nil, false
+	}
+	return p, true
+}
+
+// UserByName returns the account's user with the name, ignoring case.
+func (s *Snapshot) UserByName(account, name string) (*UserView, bool) {
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	u, ok := a.users[strings.ToLower(name)]
+	return u, ok
+}
+
+// AccessKey returns the long-term access key with the ID, in any account.
+func (s *Snapshot) AccessKey(id string) (*AccessKey, bool) {
+	k, ok := s.accessKeys[id]
+	return k, ok
+}
+
+// Roles returns the account's roles sorted by lower-cased name.
+func (s *Snapshot) Roles(account string) []*RoleView {
+	a := s.accounts[account]
+	if a == nil {
+		return nil
+	}
+	return sortedValues(a.roles)
+}
+
+// Providers returns the account's providers sorted by URL without scheme.
+func (s *Snapshot) Providers(account string) []*ProviderView {
+	a := s.accounts[account]
+	if a == nil {
+		return nil
+	}
+	return sortedValues(a.providers)
+}
+
+func sortedValues[V any](m map[string]V) []V {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}

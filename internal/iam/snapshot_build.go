@@ -1,0 +1,173 @@
+package iam
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+// builder derives a new Snapshot from a base by copy-on-write: the maps of
+// an account are copied the first time a batch touches it, so untouched
+// accounts are shared with the base.
+type builder struct {
+	next       *Snapshot
+	copied     map[string]bool
+	keysCopied bool
+	// problems collects values that could not be decoded (logged by the
+	// cache); they are left out of the snapshot.
+	problems []error
+}
+
+func newBuilder(base *Snapshot) *builder {
+	return &builder{
+		next: &Snapshot{
+			revision:   base.revision,
+			accounts:   maps.Clone(base.accounts),
+			accessKeys: base.accessKeys,
+			replaced:   make(chan struct{}),
+		},
+		copied: map[string]bool{},
+	}
+}
+
+func (b *builder) account(id string) *accountState {
+	a := b.next.accounts[id]
+	if b.copied[id] {
+		return a
+	}
+	b.copied[id] = true
+	if a == nil {
+		a = &accountState{
+			roles: map[string]*RoleView{}, providers: map[string]*ProviderView{},
+			providersByURL: map[string]*ProviderView{}, policies: map[string]*PolicyView{},
+			users: map[string]*UserView{},
+		}
+	} else {
+		a = &accountState{
+			roles: maps.Clone(a.roles), providers: maps.Clone(a.providers),
+			providersByURL: maps.Clone(a.providersByURL), policies: maps.Clone(a.policies),
+			users: maps.Clone(a.users),
+		}
+	}
+	b.next.accounts[id] = a
+	return a
+}
+
+func (b *builder) keys() map[string]*AccessKey {
+	if !b.keysCopied {
+		b.next.accessKeys = maps.Clone(b.next.accessKeys)
+		b.keysCopied = true
+	}
+	return b.next.accessKeys
+}
+
+// apply applies one change. Keys outside the layout are ignored.
+func (b *builder) apply(ev store.Event) {
+	if ev.KV.Revision > b.next.revision {
+		b.next.revision = ev.KV.Revision
+	}
+	account, kind, id, ok := parseKey(ev.KV.Key)
+	if !ok {
+		return
+	}
+	b.remove(account, kind, id)
+	if ev.Type != store.EventPut {
+		return
+	}
+	if err := b.put(account, kind, id, ev.KV); err != nil {
+		b.problems = append(b.problems, fmt.Errorf("iam cache: %s at revision %d: %w", ev.KV.Key, ev.KV.Revision, err))
+	}
+}
+
+func (b *builder) remove(account, kind, id string) {
+	if kind == kindAccessKeys {
+		if _, ok := b.next.accessKeys[id]; ok {
+			delete(b.keys(), id)
+		}
+		return
+	}
+	if b.next.accounts[account] == nil {
+		return
+	}
+	a := b.account(account)
+	switch kind {
+	case kindRoles:
+		delete(a.roles, id)
+	case kindProviders:
+		if p, ok := a.providers[id]; ok {
+			delete(a.providersByURL, p.Provider.URL)
+			delete(a.providers, id)
+		}
+	case kindPolicies:
+		delete(a.policies, id)
+	case kindUsers:
+		delete(a.users, id)
+	}
+}
+
+func (b *builder) put(account, kind, id string, kv store.KV) error {
+	switch kind {
+	case kindRoles:
+		var r Role
+		if err := decodeValue(kv, &r); err != nil {
+			return err
+		}
+		b.account(account).roles[id] = newRoleView(&r)
+	case kindProviders:
+		var p OIDCProvider
+		if err := decodeValue(kv, &p); err != nil {
+			return err
+		}
+		v := &ProviderView{Provider: &p, ARN: p.ARN(), HostPath: p.HostPath()}
+		a := b.account(account)
+		a.providers[id] = v
+		a.providersByURL[p.URL] = v
+	case kindPolicies:
+		var p ManagedPolicy
+		if err := decodeValue(kv, &p); err != nil {
+			return err
+		}
+		b.account(account).policies[id] = newPolicyView(&p)
+	case kindUsers:
+		var u User
+		if err := decodeValue(kv, &u); err != nil {
+			return err
+		}
+		b.account(account).users[id] = &UserView{User: &u, ARN: u.ARN()}
+	case kindAccessKeys:
+		var k AccessKey
+		if err := decodeValue(kv, &k); err != nil {
+			return err
+		}
+		b.keys()[id] = &k
+	}
+	return nil
+}
+
+func decodeValue(kv store.KV, v entity) error {
+	if err := json.Unmarshal(kv.Value, v); err != nil {
+		return err
+	}
+	v.setRevision(kv.Revision)
+	return nil
+}
+
+func newRoleView(r *Role) *RoleView {
+	return &RoleView{Role: r, ARN: r.ARN()}
+}
+
+func newPolicyView(p *ManagedPolicy) *PolicyView {
+	return &PolicyView{Policy: p, ARN: p.ARN(), Default: p.DefaultVersion()}
+}
+
+// buildSnapshot builds a snapshot from a full listing at revision rev.
+func buildSnapshot(kvs []store.KV, rev int64) (*Snapshot, []error) {
+	b := newBuilder(emptySnapshot())
+	for _, kv := range kvs {
+		b.apply(store.Event{Type: store.EventPut, KV: kv})
+	}
+	b.next.revision = rev
+	return b.next, b.problems
+}
