@@ -1,0 +1,439 @@
+package creds
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stsd/stsd/internal/secret"
+	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memstore"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: t0} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newMaster(t testing.TB) secret.Bytes {
+	t.Helper()
+	b := make([]byte, MasterKeySize)
+	rand.Read(b)
+	return secret.NewBytes(b)
+}
+
+func openTestKeyring(t testing.TB, st store.Store, master secret.Bytes, c *clock, logs *bytes.Buffer) *Keyring {
+	t.Helper()
+	opts := KeyringOptions{Now: c.Now}
+	if logs != nil {
+		opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	}
+	k, err := OpenKeyring(t.Context(), st, master, opts)
+	if err != nil {
+		t.Fatalf("OpenKeyring: %v", err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func mustSeal(t testing.TB, k *Keyring, s *Session) string {
+	t.Helper()
+	tok, err := k.Seal(s, SealOptions{})
+	if err != nil {
+		t.Fatalf("Seal: %v", err)
+	}
+	return tok.Reveal()
+}
+
+func mustOpen(t *testing.T, k *Keyring, token string) *Session {
+	t.Helper()
+	s, err := k.Open(t.Context(), token)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func storedPrimary(t *testing.T, st store.Store) KeyID {
+	t.Helper()
+	kv, err := st.Get(t.Context(), primaryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, id, err := decodePrimary(kv.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func storedKeys(t *testing.T, st store.Store) map[KeyID]keyRecord {
+	t.Helper()
+	kvs, _, err := st.List(t.Context(), keysPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[KeyID]keyRecord{}
+	for _, kv := range kvs {
+		var rec keyRecord
+		if err := json.Unmarshal(kv.Value, &rec); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := parseKeyID(rec.ID)
+		out[id] = rec
+	}
+	return out
+}
+
+func TestKeyringRoundTrip(t *testing.T) {
+	st := memstore.New()
+	c := newClock()
+	master := newMaster(t)
+	k := openTestKeyring(t, st, master, c, nil)
+	s := fullSession()
+	got := mustOpen(t, k, mustSeal(t, k, s))
+	assertSameSession(t, got, s)
+
+	if id := storedPrimary(t, st); id != k.PrimaryKeyID() {
+		t.Errorf("store primary %s, keyring primary %s", id, k.PrimaryKeyID())
+	}
+	keys := storedKeys(t, st)
+	if len(keys) != 1 || len(k.KeyIDs()) != 1 {
+		t.Fatalf("stored keys %v, memory %v", keys, k.KeyIDs())
+	}
+	// The stored record holds only wrapped material: 32 bytes + 28 of seal.
+	for _, rec := range keys {
+		if len(rec.Wrapped) != keyMaterialSize+28 || rec.Created != t0.Unix() || rec.OpenUntil != 0 {
+			t.Errorf("record %+v", rec)
+		}
+	}
+}
+
+func TestKeyringReopenKeepsKeys(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	a := openTestKeyring(t, st, master, newClock(), nil)
+	tok := mustSeal(t, a, typicalSession())
+	a.Close()
+	b := openTestKeyring(t, st, master, newClock(), nil)
+	if b.PrimaryKeyID() != a.PrimaryKeyID() {
+		t.Errorf("reopened keyring made a new primary")
+	}
+	mustOpen(t, b, tok)
+}
+
+func TestKeyringRejectsWrongMasterKey(t *testing.T) {
+	st := memstore.New()
+	good := newMaster(t)
+	openTestKeyring(t, st, good, newClock(), nil)
+	wrong := newMaster(t)
+	_, err := OpenKeyring(t.Context(), st, wrong, KeyringOptions{})
+	if !errors.Is(err, ErrMasterKeyMismatch) {
+		t.Fatalf("error = %v, want ErrMasterKeyMismatch", err)
+	}
+	for _, m := range []secret.Bytes{good, wrong} {
+		if strings.Contains(err.Error(), base64.StdEncoding.EncodeToString(m.Reveal())) {
+			t.Error("error shows a master key")
+		}
+	}
+	for _, n := range []int{0, 16, 31, 33} {
+		_, err := OpenKeyring(t.Context(), st, secret.NewBytes(make([]byte, n)), KeyringOptions{})
+		want := "creds: master key is " + itoa(n) + " bytes, want 32"
+		if err == nil || err.Error() != want {
+			t.Errorf("master of %d bytes: error %v, want %q", n, err, want)
+		}
+	}
+}
+
+func TestKeyringOtherNodeOpens(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	a := openTestKeyring(t, st, master, c, nil)
+	b := openTestKeyring(t, st, master, c, nil)
+	if a.PrimaryKeyID() != b.PrimaryKeyID() {
+		t.Fatal("two nodes on one store have different primaries")
+	}
+	s := typicalSession()
+	assertSameSession(t, mustOpen(t, b, mustSeal(t, a, s)), s)
+	assertSameSession(t, mustOpen(t, a, mustSeal(t, b, s)), s)
+}
+
+func TestKeyringRotationRetiresOldKey(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	var logs bytes.Buffer
+	a := openTestKeyring(t, st, master, c, &logs)
+	b := openTestKeyring(t, st, master, c, nil)
+	old := a.PrimaryKeyID()
+	oldToken := mustSeal(t, a, typicalSession())
+
+	c.Advance(time.Hour)
+	if err := a.Rotate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if a.PrimaryKeyID() == old {
+		t.Fatal("Rotate kept the primary")
+	}
+	newToken := mustSeal(t, a, typicalSession())
+	waitFor(t, "node b to adopt the new primary", func() bool { return b.PrimaryKeyID() == a.PrimaryKeyID() })
+	retiredAt := c.Now()
+	rec := storedKeys(t, st)[old]
+	if rec.OpenUntil != retiredAt.Add(13*time.Hour).Unix() {
+		t.Errorf("old key open until %d, want rotation + 13h", rec.OpenUntil)
+	}
+
+	// Within Retain both tokens open on both nodes, and the background
+	// maintenance keeps the old key.
+	c.Advance(12 * time.Hour)
+	for _, k := range []*Keyring{a, b} {
+		mustOpen(t, k, oldToken)
+		mustOpen(t, k, newToken)
+	}
+	if err := a.Maintain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := storedKeys(t, st)[old]; !ok {
+		t.Fatal("old key deleted before Retain")
+	}
+
+	// After Retain the old key no longer opens and maintenance deletes it.
+	c.Advance(time.Hour)
+	for _, k := range []*Keyring{a, b} {
+		if _, err := k.Open(t.Context(), oldToken); !errors.Is(err, ErrTokenUnknownKey) {
+			t.Errorf("old token after Retain: %v, want ErrTokenUnknownKey", err)
+		}
+		mustOpen(t, k, newToken)
+	}
+	if err := b.Maintain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := storedKeys(t, st)[old]; ok {
+		t.Fatal("old key not deleted after Retain")
+	}
+	waitFor(t, "both nodes to drop the old key", func() bool { return len(a.KeyIDs()) == 1 && len(b.KeyIDs()) == 1 })
+	if strings.Contains(logs.String(), base64.StdEncoding.EncodeToString(master.Reveal())) {
+		t.Error("logs show the master key")
+	}
+	if !strings.Contains(logs.String(), "keyring: rotated") {
+		t.Errorf("no rotation logged: %s", logs.String())
+	}
+}
+
+func TestKeyringMaintainRotatesWhenDue(t *testing.T) {
+	st := memstore.New()
+	c := newClock()
+	k := openTestKeyring(t, st, newMaster(t), c, nil)
+	first := k.PrimaryKeyID()
+	c.Advance(24*time.Hour - time.Second)
+	if err := k.Maintain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if k.PrimaryKeyID() != first {
+		t.Fatal("rotated before RotateEvery")
+	}
+	c.Advance(time.Second)
+	if err := k.Maintain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if k.PrimaryKeyID() == first {
+		t.Fatal("did not rotate after RotateEvery")
+	}
+}
+
+func TestKeyringLooksUpKeysFromOtherNodes(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	a := openTestKeyring(t, st, master, c, nil)
+	b := openTestKeyring(t, st, master, c, nil)
+	b.Close() // b no longer follows the store: only the direct lookup helps
+	if err := a.Rotate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s := typicalSession()
+	assertSameSession(t, mustOpen(t, b, mustSeal(t, a, s)), s)
+	if len(b.KeyIDs()) != 2 {
+		t.Errorf("b holds %d keys after the lookup, want 2", len(b.KeyIDs()))
+	}
+}
+
+func TestKeyringBoundsUnknownKeyLookups(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	a := openTestKeyring(t, st, master, c, nil)
+	b := openTestKeyring(t, st, master, c, nil)
+	b.Close()
+	// Garbage tokens with random key ids spend the lookup budget (5).
+	for range 5 {
+		var id KeyID
+		rand.Read(id[:])
+		tok, _ := sealToken(id, testAEAD(t, id), typicalSession(), SealOptions{})
+		if _, err := b.Open(t.Context(), tok.Reveal()); !errors.Is(err, ErrTokenUnknownKey) {
+			t.Fatalf("garbage key id: %v", err)
+		}
+	}
+	if err := a.Rotate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	tok := mustSeal(t, a, typicalSession())
+	if _, err := b.Open(t.Context(), tok); !errors.Is(err, ErrTokenUnknownKey) {
+		t.Fatalf("lookup beyond the budget: %v, want ErrTokenUnknownKey", err)
+	}
+	c.Advance(time.Second / 5) // one lookup's worth
+	mustOpen(t, b, tok)
+}
+
+func TestKeyringConcurrentRotation(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	nodes := []*Keyring{
+		openTestKeyring(t, st, master, c, nil),
+		openTestKeyring(t, st, master, c, nil),
+		openTestKeyring(t, st, master, c, nil),
+	}
+	for round := range 5 {
+		var wg sync.WaitGroup
+		for _, n := range nodes {
+			wg.Go(func() {
+				if err := n.Rotate(t.Context()); err != nil {
+					t.Errorf("round %d: %v", round, err)
+				}
+			})
+		}
+		wg.Wait()
+		primary := storedPrimary(t, st)
+		waitFor(t, "all nodes to agree on the primary", func() bool {
+			for _, n := range nodes {
+				if n.PrimaryKeyID() != primary {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	// No orphan: every stored key is the primary or retired.
+	primary := storedPrimary(t, st)
+	for id, rec := range storedKeys(t, st) {
+		if id != primary && rec.OpenUntil == 0 {
+			t.Errorf("key %s is neither primary nor retired", id)
+		}
+	}
+}
+
+func TestKeyringSealDuringRotation(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	a := openTestKeyring(t, st, master, c, nil)
+	b := openTestKeyring(t, st, master, c, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	tokens := make(chan string, 10000)
+	for _, k := range []*Keyring{a, b} {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				tok, err := k.Seal(typicalSession(), SealOptions{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				select {
+				case tokens <- tok.Reveal():
+				default:
+				}
+				if _, err := k.Open(ctx, tok.Reveal()); err != nil && ctx.Err() == nil {
+					t.Errorf("open during rotation: %v", err)
+					return
+				}
+			}
+		})
+	}
+	for range 10 {
+		if err := a.Rotate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Rotate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	wg.Wait()
+	close(tokens)
+	for tok := range tokens {
+		mustOpen(t, a, tok)
+		mustOpen(t, b, tok)
+	}
+}
+
+func TestKeyringResyncsAfterCompaction(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	c := newClock()
+	a := openTestKeyring(t, st, master, c, nil)
+	b := openTestKeyring(t, st, master, c, nil)
+	_, rev, err := st.List(t.Context(), KeyringPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	for range 3 {
+		if err := a.Rotate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, latest, _ := st.List(t.Context(), KeyringPrefix)
+	if err := st.Compact(t.Context(), latest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Watch(t.Context(), KeyringPrefix, rev); !errors.Is(err, store.ErrCompacted) {
+		t.Fatalf("watch from a compacted revision: %v", err)
+	}
+	// b's watch restarted from the old revision must list again.
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); b.watchLoop(ctx, rev) }()
+	waitFor(t, "b to resync", func() bool { return b.PrimaryKeyID() == a.PrimaryKeyID() })
+	if len(b.KeyIDs()) != 4 {
+		t.Errorf("b holds %d keys, want 4", len(b.KeyIDs()))
+	}
+	cancel()
+	<-done
+}
