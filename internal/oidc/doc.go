@@ -1,0 +1,53 @@
+// Package oidc verifies OpenID Connect web identity tokens the way AWS STS
+// does for AssumeRoleWithWebIdentity, with stricter defaults where AWS is
+// lax, and manages each provider's signing keys.
+//
+// A Verifier checks, in order and before any I/O: token size (4..20000),
+// compact JWS form (JWE and JSON serialization are refused), strict
+// base64url, header and payload JSON (duplicate member names at any depth
+// are rejected — AWS takes the last one; rejecting is the safe choice so
+// no two parsers can disagree about a claim), the alg allow-list (RS256/384/512,
+// ES256/384/512; the header alone picks the hash), crit/b64 headers, the
+// issuer lookup (exact string) and every claim rule. Then it finds the key
+// by kid in the provider's cached key set and checks the signature over the
+// bytes exactly as received. jku, x5u, jwk and x5c headers are never used.
+//
+// Keys come from discovery (<iss>/.well-known/openid-configuration whose
+// issuer must equal iss), an explicit JWKS URL, or a static JWKS. Each
+// provider's key set is cached in memory, refreshed in the background when
+// its Cache-Control max-age (1 min..24 h, default 1 h) runs out, kept for
+// 24 h more when refreshes fail, and refreshed on demand for an unknown kid
+// at most once per 30 s per provider: concurrent requests share the one
+// fetch in flight, later ones fail fast. Fetches have a 5 s budget, a 1 MiB
+// body cap, at most 3 redirects (never https→http), no proxy, and refuse
+// link-local and metadata addresses at dial time.
+//
+// # Mapping reasons to AWS errors
+//
+// The STS layer renders each Reason as follows (spec §4, §5.2–5.7). All are
+// HTTP 400. "KEYMSG" is AWS's text with two spaces after the comma:
+// "Couldn't retrieve verification key from your identity provider,  please
+// reference AssumeRoleWithWebIdentity documentation for requirements".
+//
+//	Reason              Code                   Message
+//	malformed           InvalidIdentityToken   (not captured from AWS; suggest "The web identity token is malformed")
+//	unsupported_alg     InvalidIdentityToken   (not captured; suggest "The token's signing algorithm is not supported")
+//	unknown_kid         InvalidIdentityToken   KEYMSG
+//	too_many_keys       InvalidIdentityToken   KEYMSG
+//	keys_unavailable    InvalidIdentityToken   KEYMSG
+//	thumbprint_mismatch InvalidIdentityToken   "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
+//	bad_signature       InvalidIdentityToken   (not captured; suggest "The token's signature is invalid")
+//	issuer_unknown      InvalidIdentityToken   "No OpenIDConnect provider found in your account for " + Error.Issuer
+//	wrong_audience      InvalidIdentityToken   "Incorrect token audience"
+//	ambiguous_audience  InvalidIdentityToken   "Incorrect token audience"
+//	missing_claim       InvalidIdentityToken   "Missing a required claim: " + Error.Claim
+//	invalid_claim       InvalidIdentityToken   (not captured; suggest "Invalid claim: " + Error.Claim). AWS answers
+//	                                           sub:null with InternalFailure 500; we answer this instead.
+//	not_yet_valid       InvalidIdentityToken   (not captured; suggest "Token is not yet valid")
+//	issued_in_future    InvalidIdentityToken   (not captured; suggest "Token issued in the future")
+//	expired             ExpiredTokenException  "Token expired: current date/time " + Now + " must be before the expiration date/time " + ExpiresAt
+//	too_old             ExpiredTokenException  "Token too old: " + Age
+//
+// IDPCommunicationError is never produced: AWS reports key-fetch failures
+// as InvalidIdentityToken with KEYMSG.
+package oidc

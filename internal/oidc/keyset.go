@@ -1,0 +1,277 @@
+package oidc
+
+import (
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Key-set refresh policy.
+const (
+	// forcedRefreshInterval: at most one on-demand refresh (unknown kid)
+	// per provider per interval; other requests fail fast meanwhile.
+	forcedRefreshInterval = 30 * time.Second
+	// initialRetryInterval: with no usable keys at all, a failed fetch is
+	// retried by a request no sooner than this.
+	initialRetryInterval = 5 * time.Second
+	// backgroundRetryInterval spaces background refreshes after a failure.
+	backgroundRetryInterval = 30 * time.Second
+	// staleIfError is how long keys stay usable after they stop being
+	// fresh, when refreshes fail.
+	staleIfError = 24 * time.Hour
+	// negativeTTL remembers kids a refresh did not find.
+	negativeTTL     = 5 * time.Minute
+	maxNegativeKIDs = 256
+)
+
+// keyState is an immutable snapshot of a provider's keys.
+type keyState struct {
+	keys        *keyMaterial
+	freshUntil  time.Time
+	usableUntil time.Time
+}
+
+// refreshCall is one fetch in flight; waiters share its result.
+type refreshCall struct {
+	done  chan struct{}
+	state *keyState // set on success
+	err   *Error    // set on failure
+}
+
+// keySet manages one provider's keys: an atomically swapped snapshot read
+// without locks on the hot path, and a mutex-guarded refresh state.
+type keySet struct {
+	v        *Verifier
+	issuer   string
+	jwksURL  string // explicit JWKS URL ("" = discovery)
+	static   bool
+	client   *http.Client
+	current  atomic.Pointer[keyState]
+	lastUsed atomic.Int64
+
+	mu             sync.Mutex
+	inflight       *refreshCall
+	nextOnDemand   time.Time // no on-demand fetch before this
+	nextBackground time.Time
+	lastErr        *Error
+	negative       map[string]time.Time
+}
+
+// key returns the verification key for a token, fetching only when no
+// usable key set is cached or the kid is unknown.
+func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.PublicKey, *Error) {
+	now := ks.v.now()
+	ks.lastUsed.Store(now.Unix())
+	st := ks.current.Load()
+	if st == nil || !now.Before(st.usableUntil) {
+		return ks.keyWithoutCache(ctx, alg, kid, now)
+	}
+	if now.After(st.freshUntil) {
+		ks.refreshInBackground(now)
+	}
+	key, tooMany, found := st.keys.lookup(alg, kid)
+	ks.v.observer.KeyLookup(ks.issuer, found)
+	if found {
+		return key, nil
+	}
+	if tooMany {
+		return nil, fail(ReasonTooManyKeys, "JWKS holds more than 100 keys of the token's type")
+	}
+	if ks.static {
+		return nil, fail(ReasonUnknownKID, "kid not in the static JWKS")
+	}
+	call := ks.startOnDemand(now, kid)
+	if call == nil {
+		return nil, fail(ReasonUnknownKID, "kid not in the cached key set; refresh rate-limited")
+	}
+	return ks.await(ctx, call, alg, kid, now)
+}
+
+func (ks *keySet) keyWithoutCache(ctx context.Context, alg *algorithm, kid string, now time.Time) (crypto.PublicKey, *Error) {
+	ks.v.observer.KeyLookup(ks.issuer, false)
+	call := ks.startOnDemand(now, "")
+	if call == nil {
+		ks.mu.Lock()
+		last := ks.lastErr
+		ks.mu.Unlock()
+		if last == nil {
+			last = fail(ReasonKeysUnavailable, "key fetch rate-limited")
+		}
+		return nil, &Error{Reason: last.Reason, Cause: last.Cause}
+	}
+	return ks.await(ctx, call, alg, kid, now)
+}
+
+// startOnDemand joins the fetch in flight or starts one if the rate limit
+// allows; it returns nil when the caller must fail fast.
+func (ks *keySet) startOnDemand(now time.Time, kid string) *refreshCall {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.inflight != nil {
+		return ks.inflight
+	}
+	if kid != "" {
+		if until, ok := ks.negative[kid]; ok && now.Before(until) {
+			return nil
+		}
+	}
+	if now.Before(ks.nextOnDemand) {
+		return nil
+	}
+	interval := forcedRefreshInterval
+	if st := ks.current.Load(); st == nil || !now.Before(st.usableUntil) {
+		interval = initialRetryInterval
+	}
+	ks.nextOnDemand = now.Add(interval)
+	return ks.startLocked()
+}
+
+// refreshInBackground starts a refresh of stale keys unless one runs or a
+// recent one failed; the caller keeps using the cached keys.
+func (ks *keySet) refreshInBackground(now time.Time) {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.inflight != nil || now.Before(ks.nextBackground) {
+		return
+	}
+	ks.nextBackground = now.Add(backgroundRetryInterval)
+	ks.startLocked()
+}
+
+// startLocked launches a detached fetch bounded by the fetch timeout and
+// the verifier's lifetime. ks.mu must be held.
+func (ks *keySet) startLocked() *refreshCall {
+	call := &refreshCall{done: make(chan struct{})}
+	ks.inflight = call
+	if !ks.v.goBackground(func(ctx context.Context) { ks.refresh(ctx, call) }) {
+		call.err = fail(ReasonKeysUnavailable, "verifier is closed")
+		ks.inflight = nil
+		close(call.done)
+	}
+	return call
+}
+
+func (ks *keySet) await(ctx context.Context, call *refreshCall, alg *algorithm, kid string, now time.Time) (crypto.PublicKey, *Error) {
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return nil, fail(ReasonKeysUnavailable, "request ended while waiting for keys: %v", ctx.Err())
+	}
+	st := call.state
+	if st == nil {
+		if cur := ks.current.Load(); cur != nil && now.Before(cur.usableUntil) && kid != "" {
+			return nil, &Error{Reason: ReasonUnknownKID, Cause: call.err}
+		}
+		return nil, &Error{Reason: call.err.Reason, Cause: call.err.Cause}
+	}
+	key, tooMany, found := st.keys.lookup(alg, kid)
+	switch {
+	case found:
+		return key, nil
+	case tooMany:
+		return nil, fail(ReasonTooManyKeys, "JWKS holds more than 100 keys of the token's type")
+	}
+	ks.rememberUnknown(kid, now)
+	return nil, fail(ReasonUnknownKID, "kid not in the refreshed key set")
+}
+
+func (ks *keySet) rememberUnknown(kid string, now time.Time) {
+	if kid == "" {
+		return
+	}
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.negative == nil || len(ks.negative) >= maxNegativeKIDs {
+		ks.negative = make(map[string]time.Time)
+	}
+	ks.negative[kid] = now.Add(negativeTTL)
+}
+
+// refresh fetches and installs a new key set, keeping the old one on error.
+func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
+	start := time.Now()
+	keys, maxAge, err := ks.fetch(ctx)
+	took := time.Since(start)
+	now := ks.v.now()
+
+	ks.mu.Lock()
+	if err == nil {
+		fresh := now.Add(maxAge)
+		call.state = &keyState{keys: keys, freshUntil: fresh, usableUntil: fresh.Add(staleIfError)}
+		ks.current.Store(call.state)
+		ks.negative = nil
+		ks.lastErr = nil
+		ks.nextBackground = time.Time{}
+	} else {
+		call.err = err
+		ks.lastErr = err
+	}
+	ks.inflight = nil
+	ks.mu.Unlock()
+	close(call.done)
+
+	outcome := FetchOK
+	if err != nil {
+		outcome = fetchOutcome(err)
+		ks.v.logger.Warn("oidc key fetch failed", slog.String("issuer", ks.issuer),
+			slog.String("reason", string(err.Reason)), slog.String("outcome", string(outcome)),
+			slog.Any("cause", err.Cause))
+	} else if len(keys.skipped) > 0 {
+		ks.v.logger.Info("oidc keys skipped", slog.String("issuer", ks.issuer), slog.Any("skipped", keys.skipped))
+	}
+	ks.v.observer.JWKSFetch(ks.issuer, outcome, took)
+}
+
+// fetch runs discovery (unless a JWKS URL is configured) and the JWKS GET.
+func (ks *keySet) fetch(ctx context.Context) (*keyMaterial, time.Duration, *Error) {
+	jwksURL := ks.jwksURL
+	if jwksURL == "" {
+		doc, err := getDocument(ctx, ks.client, discoveryURL(ks.issuer), ks.v.cfg.AllowHTTPIssuers)
+		if err != nil {
+			return nil, 0, fetchErr(err)
+		}
+		if jwksURL, err = parseDiscovery(doc.body, ks.issuer); err != nil {
+			return nil, 0, &Error{Reason: ReasonKeysUnavailable, Cause: fmt.Errorf("%w: %w", errInvalidDocument, err)}
+		}
+	}
+	doc, err := getDocument(ctx, ks.client, jwksURL, ks.v.cfg.AllowHTTPIssuers)
+	if err != nil {
+		return nil, 0, fetchErr(err)
+	}
+	keys, err := parseJWKS(doc.body)
+	if err != nil {
+		return nil, 0, &Error{Reason: ReasonKeysUnavailable, Cause: fmt.Errorf("%w: %w", errInvalidDocument, err)}
+	}
+	return keys, doc.maxAge, nil
+}
+
+var errInvalidDocument = errorString("invalid discovery or JWKS document")
+
+func fetchErr(err error) *Error {
+	if errors.Is(err, errThumbprintMismatch) {
+		return &Error{Reason: ReasonThumbprintMismatch, Cause: err}
+	}
+	return &Error{Reason: ReasonKeysUnavailable, Cause: err}
+}
+
+func fetchOutcome(e *Error) FetchOutcome {
+	var netErr net.Error
+	switch {
+	case e.Reason == ReasonThumbprintMismatch:
+		return FetchThumbprintMismatch
+	case errors.Is(e.Cause, errBlockedAddress), errors.Is(e.Cause, errBlockedURL):
+		return FetchBlocked
+	case errors.Is(e.Cause, context.DeadlineExceeded), errors.As(e.Cause, &netErr) && netErr.Timeout():
+		return FetchTimeout
+	case errors.Is(e.Cause, errInvalidDocument), errors.Is(e.Cause, errBodyTooLarge):
+		return FetchInvalid
+	}
+	return FetchError
+}

@@ -1,0 +1,280 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxKeySets bounds the provider cache; beyond it, key sets unused for a day
+// are dropped when a new one is created.
+const maxKeySets = 1024
+
+// Verifier verifies web identity tokens against registered providers. It is
+// safe for concurrent use; one Verifier serves every account.
+type Verifier struct {
+	cfg      Config
+	now      func() time.Time
+	logger   *slog.Logger
+	observer Observer
+
+	rootsOnce sync.Once
+	roots     *x509.CertPool
+
+	mu      sync.RWMutex
+	sets    map[string]*keySet
+	closed  bool
+	bg      sync.WaitGroup
+	stopCtx context.Context
+	stop    context.CancelFunc
+}
+
+// NewVerifier returns a Verifier. It starts no goroutine until a key set
+// needs refreshing; Close stops background refreshes.
+func NewVerifier(cfg Config) *Verifier {
+	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string]*keySet{}}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if v.logger == nil {
+		v.logger = slog.Default()
+	}
+	if v.observer == nil {
+		v.observer = nopObserver{}
+	}
+	v.stopCtx, v.stop = context.WithCancel(context.Background())
+	return v
+}
+
+// LoadRootCAs returns the system roots plus the PEM certificates in caFile,
+// for Config.RootCAs.
+func LoadRootCAs(caFile string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: reading CA file: %w", err)
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("oidc: CA file %s holds no PEM certificate", caFile)
+	}
+	return pool, nil
+}
+
+// Close stops background refreshes, waits for them and releases idle
+// connections. Verify keeps working with cached keys but fetches nothing.
+func (v *Verifier) Close() {
+	v.mu.Lock()
+	v.closed = true
+	sets := v.sets
+	v.mu.Unlock()
+	v.stop()
+	v.bg.Wait()
+	for _, ks := range sets {
+		if ks.client != nil {
+			ks.client.CloseIdleConnections()
+		}
+	}
+}
+
+// Verify checks a web identity token. lookup receives the token's raw iss
+// and returns the provider registered with exactly that URL in the role's
+// account. Structure, header and claims are checked before any I/O; with
+// cached keys no I/O happens at all. Failures are *Error.
+func (v *Verifier) Verify(ctx context.Context, token string, lookup func(iss string) (*Provider, bool)) (*Identity, error) {
+	id, err := v.verify(ctx, token, lookup)
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss string) (*Provider, bool)) (*Identity, *Error) {
+	tok, err := parseCompact(token)
+	if err != nil {
+		return nil, err
+	}
+	iss, err := issuerClaim(tok.claims)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := lookup(iss)
+	if !ok || p == nil {
+		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: errNoProvider}
+	}
+	if p.URL != iss {
+		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: errIssuerMismatch}
+	}
+	if cause := v.checkIssuerURL(iss); cause != nil {
+		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: cause}
+	}
+	id, err := checkClaims(tok.claims, iss, p, v.now())
+	if err != nil {
+		err.Issuer = iss
+		return nil, err
+	}
+	ks, err := v.keySet(p)
+	if err != nil {
+		err.Issuer = iss
+		return nil, err
+	}
+	key, err := ks.key(ctx, tok.alg, tok.kid)
+	if err != nil {
+		err.Issuer = iss
+		return nil, err
+	}
+	if cause := verifySignature(tok.alg, key, tok.signingInput, tok.signature); cause != nil {
+		return nil, &Error{Reason: ReasonBadSignature, Issuer: iss, Cause: cause}
+	}
+	return id, nil
+}
+
+var (
+	errNoProvider     = errorString("no provider registered for this issuer")
+	errIssuerMismatch = errorString("lookup returned a provider with a different URL")
+)
+
+// checkIssuerURL requires https, or http to a loopback host when allowed.
+func (v *Verifier) checkIssuerURL(iss string) error {
+	if !strings.HasPrefix(iss, "https://") && !strings.HasPrefix(iss, "http://") {
+		return errorString("issuer is not an https URL")
+	}
+	u, err := url.Parse(iss)
+	if err != nil {
+		return errorString("issuer is not a valid URL")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return errorString("issuer has a query or fragment")
+	}
+	return checkFetchURL(u, v.cfg.AllowHTTPIssuers)
+}
+
+// keySet returns the provider's key set, creating it on first use. Key sets
+// are shared by providers with the same URL, key source and thumbprints.
+func (v *Verifier) keySet(p *Provider) (*keySet, *Error) {
+	id := keySetID(p)
+	v.mu.RLock()
+	ks := v.sets[id]
+	v.mu.RUnlock()
+	if ks != nil {
+		return ks, nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if ks = v.sets[id]; ks != nil {
+		return ks, nil
+	}
+	ks, err := v.newKeySet(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(v.sets) >= maxKeySets {
+		v.pruneLocked()
+	}
+	v.sets[id] = ks
+	return ks, nil
+}
+
+func keySetID(p *Provider) string {
+	var b strings.Builder
+	b.WriteString(p.URL)
+	b.WriteByte(0)
+	b.WriteString(p.JWKSURL)
+	b.WriteByte(0)
+	for _, t := range p.Thumbprints {
+		b.WriteString(strings.ToLower(t))
+		b.WriteByte(',')
+	}
+	if len(p.StaticJWKS) > 0 {
+		sum := sha256.Sum256(p.StaticJWKS)
+		b.WriteByte(0)
+		b.Write(sum[:])
+	}
+	return b.String()
+}
+
+func (v *Verifier) newKeySet(p *Provider) (*keySet, *Error) {
+	ks := &keySet{v: v, issuer: p.URL, jwksURL: p.JWKSURL}
+	if len(p.StaticJWKS) > 0 {
+		keys, err := parseJWKS(p.StaticJWKS)
+		if err != nil {
+			return nil, fail(ReasonKeysUnavailable, "static JWKS: %v", err)
+		}
+		forever := time.Unix(maxUnixSeconds, 0)
+		ks.static = true
+		ks.current.Store(&keyState{keys: keys, freshUntil: forever, usableUntil: forever})
+		return ks, nil
+	}
+	thumbs := make([]string, len(p.Thumbprints))
+	for i, t := range p.Thumbprints {
+		thumbs[i] = strings.ToLower(t)
+	}
+	ks.client = newHTTPClient(fetchPolicy{
+		allowHTTP:      v.cfg.AllowHTTPIssuers,
+		allowLinkLocal: v.cfg.InsecureAllowLinkLocal,
+		roots:          v.rootCAs,
+		thumbprints:    thumbs,
+	})
+	return ks, nil
+}
+
+// pruneLocked drops key sets unused for a day. v.mu must be held.
+func (v *Verifier) pruneLocked() {
+	cutoff := v.now().Add(-24 * time.Hour).Unix()
+	for id, ks := range v.sets {
+		if ks.lastUsed.Load() < cutoff {
+			if ks.client != nil {
+				ks.client.CloseIdleConnections()
+			}
+			delete(v.sets, id)
+		}
+	}
+}
+
+// rootCAs returns Config.RootCAs or, loaded once, the system roots.
+func (v *Verifier) rootCAs() *x509.CertPool {
+	if v.cfg.RootCAs != nil {
+		return v.cfg.RootCAs
+	}
+	v.rootsOnce.Do(func() {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			v.logger.Warn("oidc: system roots unavailable", slog.Any("error", err))
+			pool = x509.NewCertPool()
+		}
+		v.roots = pool
+	})
+	return v.roots
+}
+
+// goBackground runs f in a tracked goroutine with a context bounded by the
+// fetch timeout and canceled by Close. It reports false after Close.
+func (v *Verifier) goBackground(f func(ctx context.Context)) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.closed {
+		return false
+	}
+	v.bg.Add(1)
+	go func() {
+		defer v.bg.Done()
+		ctx, cancel := context.WithTimeout(v.stopCtx, fetchTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+	return true
+}
+
+type nopObserver struct{}
+
+func (nopObserver) JWKSFetch(string, FetchOutcome, time.Duration) {}
+func (nopObserver) KeyLookup(string, bool)                        {}
