@@ -214,7 +214,7 @@ func (p *IdP) PublishedKeys() []*Key {
 func (p *IdP) SetFault(path string, f Fault) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if (f.Body == nil && f.Status == 0 && f.Delay == 0 && f.BodySize == 0 && f.RedirectTo == "") {
+	if f.Body == nil && f.Status == 0 && f.Delay == 0 && f.BodySize == 0 && f.RedirectTo == "" {
 		delete(p.faults, path)
 		return
 	}
