@@ -23,6 +23,12 @@ func (v *Violations) Add(value *string, member, constraint string) {
 	v.items = append(v.items, fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", shown, member, constraint))
 }
 
+// AddHidden records a failed constraint without echoing the value ("Value
+// at 'member' …"), for sensitive members such as webIdentityToken.
+func (v *Violations) AddHidden(member, constraint string) {
+	v.items = append(v.items, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", member, constraint))
+}
+
 // Len is the number of violations recorded.
 func (v *Violations) Len() int { return len(v.items) }
 

@@ -8,7 +8,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -82,7 +81,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request) {
 	start := h.cfg.Now()
-	requestID := newRequestID()
+	requestID := awsquery.NewUUID()
 	jsonMode := wantsJSON(r)
 	namespace := defaultNamespace
 	action := ""
@@ -245,26 +244,6 @@ func (h *Handler) logError(r *http.Request, action, requestID string, e *awserr.
 		attrs = append(attrs, slog.String("cause", e.Cause.Error()))
 	}
 	h.cfg.Logger.LogAttrs(r.Context(), level, "request failed", attrs...)
-}
-
-// newRequestID returns a lowercase random (version 4) UUID.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
-	out := make([]byte, 36)
-	j := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out[j] = '-'
-			j++
-		}
-		out[j], out[j+1] = hex[c>>4], hex[c&0xf]
-		j += 2
-	}
-	return string(out)
 }
 
 // HTTPServer wraps the handler in a net/http server with AWS-like limits.

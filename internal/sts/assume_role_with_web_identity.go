@@ -1,0 +1,253 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/oidc"
+	"github.com/stsd/stsd/internal/policy"
+)
+
+// Trust-policy actions an AssumeRoleWithWebIdentity call needs.
+const (
+	actionAssume            = "sts:AssumeRoleWithWebIdentity"
+	actionTagSession        = "sts:TagSession"
+	actionSetSourceIdentity = "sts:SetSourceIdentity"
+)
+
+// assumeRoleWithWebIdentity: validate → find the role (missing: AccessDenied,
+// existence never leaked) → find the provider by iss in the role's account →
+// verify the token → build the request context → evaluate the trust policy →
+// check the duration → mint → respond (sts-contract §2–§8).
+func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	in, verr := parseWebIdentityInput(x.call.Params)
+	if verr != nil {
+		return nil, verr
+	}
+	x.event.RequestParameters = webIdentityRequestParameters(in)
+	arn, isRole, aerr := parseRoleARN(in.RoleArn)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if in.ProviderID != "" {
+		// The OAuth 2.0 path (www.amazon.com, graph.facebook.com) needs the
+		// provider's introspection service; stsd does not call it.
+		return nil, accessDenied("oauth_provider_unsupported")
+	}
+	snap := s.deps.Snapshot()
+	var rv *iam.RoleView
+	if isRole {
+		rv, isRole = snap.RoleByARN(in.RoleArn)
+	}
+	if !isRole {
+		return nil, accessDenied("role_not_found")
+	}
+	role := rv.Role
+	x.event.RecipientAccountID = role.Account
+
+	var view *iam.ProviderView
+	var provider *oidc.Provider
+	id, err := s.deps.Verifier.Verify(ctx, in.WebIdentityToken, func(iss string) (*oidc.Provider, bool) {
+		var ok bool
+		provider, view, ok = s.providers.lookup(snap, role.Account, iss)
+		return provider, ok
+	})
+	if err != nil {
+		return nil, fromOIDC(err)
+	}
+	x.event.UserIdentity = &audit.UserIdentity{
+		Type:             "WebIdentityUser",
+		PrincipalID:      view.ARN + ":" + id.Audience + ":" + id.Subject,
+		UserName:         id.Subject,
+		IdentityProvider: view.ARN,
+	}
+	authorizedByIdp, rerr := checkRolesClaim(id.Claims, in.RoleArn)
+	if rerr != nil {
+		return nil, rerr
+	}
+	session, serr := readSessionClaims(id.Claims)
+	if serr != nil {
+		return nil, serr
+	}
+	if perr := checkSessionPolicy(in); perr != nil {
+		return nil, perr
+	}
+
+	now := s.deps.Now()
+	pctx := trustContext(&trustInput{call: x.call, role: role, provider: provider, hostPath: view.HostPath,
+		id: id, in: in, session: session, authorizedByIdp: authorizedByIdp, now: now})
+	if err := s.authorizeTrust(x, rv, view.ARN, pctx, session); err != nil {
+		return nil, err
+	}
+	maxDuration := role.MaxSessionDuration
+	if maxDuration == 0 {
+		maxDuration = defaultDuration
+	}
+	if in.DurationSeconds > maxDuration {
+		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
+	}
+	return s.mint(x, mintInput{arn: arn, role: role, view: view, id: id, in: in, session: session, now: now})
+}
+
+// authorizeTrust evaluates the trust policy for every action the call needs:
+// sts:AssumeRoleWithWebIdentity, plus sts:TagSession when the token carries
+// session tags and sts:SetSourceIdentity when it carries a source identity.
+func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN string, pctx *policy.Context, sc *sessionClaims) *awserr.Error {
+	if rv.Trust == nil {
+		return accessDenied("trust_policy_invalid")
+	}
+	actions := []string{actionAssume}
+	if len(sc.Tags) > 0 {
+		actions = append(actions, actionTagSession)
+	}
+	if sc.SourceIdentity != "" {
+		actions = append(actions, actionSetSourceIdentity)
+	}
+	trust := policy.Named{Name: "trust:" + rv.Role.Name, Policy: rv.Trust}
+	var d policy.Decision
+	for _, act := range actions {
+		policy.EvaluateTrustInto(&d, policy.Request{
+			Action: act, Resource: rv.ARN, Principal: policy.FederatedPrincipal(providerARN), Context: pctx,
+		}, trust)
+		x.decision = explain(act, &d)
+		if d.Effect != policy.Allowed {
+			x.decision.Reason = "trust_policy_" + d.Effect.String()
+			return accessDenied(x.decision.Reason)
+		}
+	}
+	return nil
+}
+
+// explain turns a policy decision into the audit record's decision.
+func explain(act string, d *policy.Decision) audit.Decision {
+	out := audit.Decision{Effect: d.Effect.String(), Detail: act, MissingKeys: append([]string(nil), d.MissingKeys...)}
+	if len(d.Matched) > 0 {
+		out.MatchedStatement = d.Matched[0].String()
+	}
+	if len(d.Failed) > 0 {
+		out.FailedCondition = d.Failed[0].String()
+	}
+	return out
+}
+
+// checkSessionPolicy checks the inline session policy's grammar; the
+// session carries the document itself, evaluated on later requests.
+func checkSessionPolicy(in *webIdentityInput) *awserr.Error {
+	if !in.HasPolicy {
+		return nil
+	}
+	if _, err := policy.ParseAs([]byte(in.Policy), policy.KindIdentity); err != nil {
+		return awserr.New("MalformedPolicyDocument", http.StatusBadRequest, err.Error()).WithReason("session_policy_malformed", nil)
+	}
+	return nil
+}
+
+type mintInput struct {
+	arn     roleARN
+	role    *iam.Role
+	view    *iam.ProviderView
+	id      *oidc.Identity
+	in      *webIdentityInput
+	session *sessionClaims
+	now     time.Time
+}
+
+// mint issues the session and renders the response with every output member.
+func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
+	issued := m.now.UTC().Truncate(time.Second)
+	sess := &creds.Session{
+		Partition:         m.arn.Partition,
+		AccountID:         m.role.Account,
+		RoleID:            m.role.RoleID,
+		RoleName:          m.role.Name,
+		RolePath:          m.role.Path,
+		SessionName:       m.in.RoleSessionName,
+		AccessKeyID:       creds.NewTemporaryAccessKeyID(),
+		SecretAccessKey:   creds.NewSecretAccessKey(),
+		IssuedAt:          issued,
+		Expiry:            issued.Add(time.Duration(m.in.DurationSeconds) * time.Second),
+		SourceIdentity:    m.session.SourceIdentity,
+		Tags:              m.session.Tags,
+		TransitiveTagKeys: m.session.TransitiveTagKeys,
+		FederatedProvider: m.view.ARN,
+		WebIdentity:       persistentWebIdentityKeys(m.view.HostPath, m.id),
+		Policy:            m.in.Policy,
+		PolicyARNs:        m.in.PolicyArns,
+	}
+	token, err := s.deps.Keyring.Seal(sess, creds.SealOptions{MinimumSize: m.in.MinimumSessionTokenSize})
+	var tooLarge *creds.TokenTooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, awserr.Newf("PackedPolicyTooLarge", http.StatusBadRequest,
+			"Packed policy consumes %d%% of allotted space, please use smaller policy.", tooLarge.Utilization()).
+			WithReason("session_token_too_large", nil)
+	}
+	if err != nil {
+		return nil, awserr.InternalFailure(err)
+	}
+	size := len(token.Reveal())
+	utilization := creds.TokenUtilization(size)
+	assumedARN := sess.AssumedRoleARN()
+	assumedID := sess.AssumedRoleID()
+
+	packed := awsquery.Absent("PackedPolicySize")
+	if m.in.HasPolicy || len(m.in.PolicyArns) > 0 || len(sess.Tags) > 0 {
+		packed = awsquery.Int("PackedPolicySize", int64(utilization))
+	}
+	x.event.ResponseElements = map[string]any{
+		"credentials":                 map[string]any{"accessKeyId": sess.AccessKeyID, "expiration": sess.Expiry},
+		"subjectFromWebIdentityToken": m.id.Subject,
+		"assumedRoleUser":             map[string]any{"arn": assumedARN, "assumedRoleId": assumedID},
+		"provider":                    m.view.ARN,
+		"audience":                    m.id.Audience,
+	}
+	if sess.SourceIdentity != "" {
+		x.event.ResponseElements["sourceIdentity"] = sess.SourceIdentity
+	}
+	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: []awsquery.Node{
+		awsquery.Str("SubjectFromWebIdentityToken", m.id.Subject),
+		awsquery.Str("Audience", m.id.Audience),
+		awsquery.Struct("AssumedRoleUser",
+			awsquery.Str("Arn", assumedARN),
+			awsquery.Str("AssumedRoleId", assumedID)),
+		awsquery.Struct("Credentials",
+			awsquery.Str("SessionToken", token.Reveal()),
+			awsquery.Str("SecretAccessKey", sess.SecretAccessKey.Reveal()),
+			awsquery.Time("Expiration", sess.Expiry),
+			awsquery.Str("AccessKeyId", sess.AccessKeyID)),
+		awsquery.OptStr("SourceIdentity", sess.SourceIdentity),
+		packed,
+		awsquery.Str("Provider", m.view.ARN),
+		awsquery.Int("SessionTokenSize", int64(size)),
+		awsquery.Int("SessionTokenUtilization", int64(utilization)),
+	}}, nil
+}
+
+// webIdentityRequestParameters is the audit view of the input: never the token.
+func webIdentityRequestParameters(in *webIdentityInput) map[string]any {
+	m := map[string]any{
+		"roleArn":         in.RoleArn,
+		"roleSessionName": in.RoleSessionName,
+		"durationSeconds": in.DurationSeconds,
+	}
+	if in.HasPolicy {
+		m["policy"] = in.Policy
+	}
+	if len(in.PolicyArns) > 0 {
+		m["policyArns"] = in.PolicyArns
+	}
+	if in.ProviderID != "" {
+		m["providerId"] = in.ProviderID
+	}
+	if in.MinimumSessionTokenSize > 0 {
+		m["minimumSessionTokenSize"] = strconv.Itoa(in.MinimumSessionTokenSize)
+	}
+	return m
+}

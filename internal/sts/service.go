@@ -1,0 +1,158 @@
+// Package sts implements the AWS STS API (version 2011-06-15) as stsd serves
+// it: one file per action, and a dispatcher that owns the steps every action
+// shares — find the action, authenticate it when it is signed, run it, and
+// record exactly one audit event — so no action can skip one. Actions return
+// a response tree or an *awserr.Error; they never touch HTTP.
+package sts
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/oidc"
+)
+
+// Version and Namespace of the STS API.
+const (
+	Version   = "2011-06-15"
+	Namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+)
+
+// Deps are the services the STS actions use, passed explicitly.
+type Deps struct {
+	// Snapshot returns the current IAM snapshot (roles, providers); the hot
+	// path reads nothing else.
+	Snapshot func() *iam.Snapshot
+	Verifier *oidc.Verifier
+	Keyring  *creds.Keyring
+	Authn    *authn.Authenticator
+	Audit    *audit.Logger
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// Service is the STS API.
+type Service struct {
+	deps      Deps
+	actions   map[string]action
+	providers providerIndex
+}
+
+type action struct {
+	signed   bool
+	readOnly bool
+	run      func(ctx context.Context, x *exchange) (*awsquery.Response, error)
+}
+
+// exchange is one call in flight: the request, the authenticated caller
+// (signed actions), and the audit event the action fills in.
+type exchange struct {
+	call     *awsquery.Call
+	caller   *authn.Caller
+	event    *audit.Event
+	decision audit.Decision
+}
+
+// New builds the STS service.
+func New(deps Deps) *Service {
+	s := &Service{deps: deps}
+	s.actions = map[string]action{
+		"AssumeRoleWithWebIdentity": {run: s.assumeRoleWithWebIdentity},
+		"GetCallerIdentity":         {signed: true, readOnly: true, run: s.getCallerIdentity},
+	}
+	return s
+}
+
+// Actions lists the actions served (for metric labels).
+func (s *Service) Actions() []string {
+	names := make([]string, 0, len(s.actions))
+	for n := range s.actions {
+		names = append(names, n)
+	}
+	return names
+}
+
+// Version implements awsquery.API.
+func (s *Service) Version() string { return Version }
+
+// Namespace implements awsquery.API.
+func (s *Service) Namespace() string { return Namespace }
+
+// Handle is the dispatcher: every action goes through these steps.
+func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Response, error) {
+	a, ok := s.actions[call.Action]
+	if !ok {
+		return nil, awserr.InvalidAction(call.Action, call.Version)
+	}
+	x := &exchange{call: call, event: s.newEvent(call, a)}
+	resp, err := s.run(ctx, a, x)
+	s.record(ctx, x, err)
+	return resp, err
+}
+
+func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Response, error) {
+	if a.signed {
+		caller, err := s.deps.Authn.Authenticate(ctx, x.call, "sts")
+		if err != nil {
+			return nil, err
+		}
+		x.caller = caller
+		x.event.UserIdentity = callerIdentity(caller)
+	}
+	return a.run(ctx, x)
+}
+
+func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
+	return &audit.Event{
+		EventVersion:    "1.08",
+		EventTime:       call.Received.UTC(),
+		EventSource:     "sts.amazonaws.com",
+		EventName:       call.Action,
+		EventType:       "AwsApiCall",
+		SourceIPAddress: call.SourceIP,
+		UserAgent:       call.UserAgent,
+		RequestID:       call.RequestID,
+		EventID:         awsquery.NewUUID(),
+		ReadOnly:        a.readOnly,
+	}
+}
+
+// record completes and writes the call's audit event.
+func (s *Service) record(ctx context.Context, x *exchange, err error) {
+	ev := x.event
+	d := x.decision
+	if err != nil {
+		e := awserr.As(err)
+		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
+		ev.ResponseElements = nil
+		if d.Reason == "" {
+			d.Reason = e.Reason
+		}
+		if e.Cause != nil && d.Detail == "" {
+			d.Detail = e.Cause.Error()
+		}
+	} else if d.Reason == "" {
+		d.Reason = "ok"
+	}
+	ev.Decision = &d
+	if s.deps.Audit == nil {
+		return
+	}
+	if rerr := s.deps.Audit.Record(ev); rerr != nil && s.deps.Logger != nil {
+		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", ev.RequestID, "error", rerr)
+	}
+}
+
+func callerIdentity(c *authn.Caller) *audit.UserIdentity {
+	return &audit.UserIdentity{
+		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
+		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
+	}
+}
