@@ -8,6 +8,24 @@
 // revision counter; each key remembers the revision of its last write
 // (KV.Revision), which is what CompareAndSwap and CompareAndDelete compare.
 //
+// Keys are non-empty and compared byte-wise (Go string order); any bytes
+// are allowed, but a backend may reject the empty key or keys longer than
+// it supports (bbolt: 32 KiB) with an error of its own. Values returned by
+// Get, List and Watch belong to the caller; the store keeps its own copy of
+// every value written.
+//
+// A failed write (ErrConflict, ErrNotFound, a cancelled ctx, ErrClosed)
+// changes nothing and does not advance the revision. Revisions are positive
+// and increase with every write, but callers must not assume they are dense
+// or that a fresh store starts at 1 (etcd shares one counter between every
+// key prefix); the revision a List returns may be newer than every key it
+// returns.
+//
+// Watch history is bounded. A watcher that reads too slowly for the
+// backend's retained history has its channel closed (it never skips events);
+// a Watch from the last revision it saw then returns ErrCompacted, and the
+// caller lists again and watches from the listing's revision.
+//
 // The conformance suite in package storetest pins down the exact semantics;
 // every backend must pass it.
 package store

@@ -27,3 +27,13 @@ func TestConformance(t *testing.T) {
 		}),
 	)
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.RunBenchmarks(b, func(b *testing.B) store.Store {
+		s, err := boltstore.Open(filepath.Join(b.TempDir(), "stsd.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}

@@ -17,3 +17,7 @@ func TestConformance(t *testing.T) {
 		}),
 	)
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.RunBenchmarks(b, func(*testing.B) store.Store { return memstore.New() })
+}
