@@ -138,13 +138,15 @@ func (k *Keyring) Open(ctx context.Context, token string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := k.state.Load().keys[id]
+	set := k.state.Load()
+	key := set.keys[id]
 	if key == nil {
 		if key, err = k.lookup(ctx, id); err != nil {
 			return nil, err
 		}
 	}
-	if !key.openUntil.IsZero() && !k.opts.Now().Before(key.openUntil) {
+	// A retired key opens until its window ends; the primary always opens.
+	if !key.openUntil.IsZero() && !k.opts.Now().Before(key.openUntil) && set.primary.id != id {
 		return nil, ErrTokenUnknownKey
 	}
 	return openRaw(key.aead, raw)
