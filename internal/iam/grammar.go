@@ -1,18 +1,59 @@
 package iam
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"errors"
 
-// CheckPolicy checks an identity or managed policy's grammar.
-// MalformedPolicyDocument if it does not parse.
+	"github.com/stsd/stsd/internal/policy"
+)
+
+// CheckPolicy checks an identity-based policy (inline or managed, or a
+// permissions boundary) with the policy grammar: MalformedPolicyDocument
+// with the parser's message if it does not parse.
 func CheckPolicy(doc string) error {
-	if !json.Valid([]byte(doc)) {
-		return newError(CodeMalformedPolicyDocument, "This policy contains invalid Json")
-	}
-	return nil
+	_, err := ParseIdentityPolicy(doc)
+	return err
 }
 
-// CheckTrustPolicy checks a role trust policy's grammar: it must parse and
-// every statement must name a principal.
+// CheckTrustPolicy checks a role trust policy: it must parse and every
+// statement must name a principal (MalformedPolicyDocument otherwise).
 func CheckTrustPolicy(doc string) error {
-	return CheckPolicy(doc)
+	_, err := ParseTrustPolicy(doc)
+	return err
+}
+
+// ParseIdentityPolicy parses an identity-based policy; errors are
+// MalformedPolicyDocument *Error values.
+func ParseIdentityPolicy(doc string) (*policy.Policy, error) {
+	if !json.Valid([]byte(doc)) {
+		return nil, errInvalidJSON()
+	}
+	p, err := policy.ParseAs([]byte(doc), policy.KindIdentity)
+	return p, malformed(err)
+}
+
+// ParseTrustPolicy parses a role trust policy; errors are
+// MalformedPolicyDocument *Error values.
+func ParseTrustPolicy(doc string) (*policy.Policy, error) {
+	if !json.Valid([]byte(doc)) {
+		return nil, errInvalidJSON()
+	}
+	p, err := policy.ParseAs([]byte(doc), policy.KindTrust)
+	return p, malformed(err)
+}
+
+// errInvalidJSON is IAM's message for a document that is not JSON.
+func errInvalidJSON() error {
+	return newError(CodeMalformedPolicyDocument, "This policy contains invalid Json")
+}
+
+func malformed(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *policy.ParseError
+	if errors.As(err, &pe) {
+		return &Error{Code: CodeMalformedPolicyDocument, Message: pe.Error(), Cause: err}
+	}
+	return &Error{Code: CodeMalformedPolicyDocument, Message: "Syntax errors in policy.", Cause: err}
 }

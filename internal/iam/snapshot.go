@@ -3,6 +3,8 @@ package iam
 import (
 	"sort"
 	"strings"
+
+	"github.com/stsd/stsd/internal/policy"
 )
 
 // Snapshot is an immutable view of every IAM entity at one store revision.
@@ -24,11 +26,21 @@ type accountState struct {
 	users          map[string]*UserView     // lower-cased name
 }
 
-// RoleView is a role as the hot path needs it.
+// RoleView is a role as the hot path needs it, its policies already
+// parsed when the snapshot was built.
 type RoleView struct {
 	Role *Role
 	// ARN is the role ARN, path included.
 	ARN string
+	// Trust is the parsed trust policy. It is nil, and TrustErr says why,
+	// when the stored document does not parse; such a role must be treated
+	// as trusting nobody.
+	Trust    *policy.Policy
+	TrustErr error
+	// Inline holds the inline policies that parse, sorted by name;
+	// InlineErr reports the first one that does not.
+	Inline    []policy.Named
+	InlineErr error
 }
 
 // ProviderView is an OIDC provider as the hot path needs it.
@@ -41,18 +53,25 @@ type ProviderView struct {
 	HostPath string
 }
 
-// PolicyView is a managed policy with its default version resolved.
+// PolicyView is a managed policy with its default version resolved and
+// parsed.
 type PolicyView struct {
 	Policy *ManagedPolicy
 	ARN    string
 	// Default is the default version (nil only for a corrupt value).
 	Default *PolicyVersion
+	// Document is the parsed default version; nil, with Err, if it does
+	// not parse.
+	Document *policy.Policy
+	Err      error
 }
 
-// UserView is an IAM user.
+// UserView is an IAM user with its inline policies parsed.
 type UserView struct {
-	User *User
-	ARN  string
+	User      *User
+	ARN       string
+	Inline    []policy.Named
+	InlineErr error
 }
 
 func emptySnapshot() *Snapshot {

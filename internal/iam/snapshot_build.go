@@ -2,9 +2,12 @@ package iam
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"sort"
 
+	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -114,7 +117,11 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		if err := decodeValue(kv, &r); err != nil {
 			return err
 		}
-		b.account(account).roles[id] = newRoleView(&r)
+		v := newRoleView(&r)
+		if v.TrustErr != nil {
+			b.problems = append(b.problems, fmt.Errorf("iam cache: role %s trust policy: %w", v.ARN, v.TrustErr))
+		}
+		b.account(account).roles[id] = v
 	case kindProviders:
 		var p OIDCProvider
 		if err := decodeValue(kv, &p); err != nil {
@@ -135,7 +142,9 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		if err := decodeValue(kv, &u); err != nil {
 			return err
 		}
-		b.account(account).users[id] = &UserView{User: &u, ARN: u.ARN()}
+		v := &UserView{User: &u, ARN: u.ARN()}
+		v.Inline, v.InlineErr = parseInline(u.InlinePolicies)
+		b.account(account).users[id] = v
 	case kindAccessKeys:
 		var k AccessKey
 		if err := decodeValue(kv, &k); err != nil {
@@ -155,11 +164,44 @@ func decodeValue(kv store.KV, v entity) error {
 }
 
 func newRoleView(r *Role) *RoleView {
-	return &RoleView{Role: r, ARN: r.ARN()}
+	v := &RoleView{Role: r, ARN: r.ARN()}
+	v.Trust, v.TrustErr = ParseTrustPolicy(r.AssumeRolePolicyDocument)
+	v.Inline, v.InlineErr = parseInline(r.InlinePolicies)
+	return v
+}
+
+func parseInline(docs map[string]string) ([]policy.Named, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	names := make([]string, 0, len(docs))
+	for n := range docs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]policy.Named, 0, len(names))
+	var first error
+	for _, n := range names {
+		p, err := ParseIdentityPolicy(docs[n])
+		if err != nil {
+			if first == nil {
+				first = fmt.Errorf("inline policy %s: %w", n, err)
+			}
+			continue
+		}
+		out = append(out, policy.Named{Name: n, Policy: p})
+	}
+	return out, first
 }
 
 func newPolicyView(p *ManagedPolicy) *PolicyView {
-	return &PolicyView{Policy: p, ARN: p.ARN(), Default: p.DefaultVersion()}
+	v := &PolicyView{Policy: p, ARN: p.ARN(), Default: p.DefaultVersion()}
+	if v.Default == nil {
+		v.Err = errors.New("no default version")
+		return v
+	}
+	v.Document, v.Err = ParseIdentityPolicy(v.Default.Document)
+	return v
 }
 
 // buildSnapshot builds a snapshot from a full listing at revision rev.
