@@ -1,4 +1,4 @@
-// Package memstore is the in-memory store.Store: a map guarded by one
+// Package memstore is the in-memory store.Store: a map and a sorted key index guarded by one
 // read-write lock, a store-wide revision counter, and a bounded event
 // history (package eventlog) that serves watches. Nothing survives Close.
 // It is the backend of `stsd dev` and the real store used by other
@@ -9,7 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -45,6 +45,7 @@ type Store struct {
 	closed bool
 	rev    int64
 	data   map[string]entry
+	keys   []string // the keys of data, sorted, for List
 	log    *eventlog.Log
 }
 
@@ -152,7 +153,7 @@ func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64
 }
 
 // List returns the keys with the prefix sorted by key, and the current
-// store revision. It costs O(n log n) in the number of stored keys.
+// store revision: a binary search, then one step per listed key.
 func (s *Store) List(ctx context.Context, prefix string) ([]store.KV, int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
@@ -163,12 +164,11 @@ func (s *Store) List(ctx context.Context, prefix string) ([]store.KV, int64, err
 		return nil, 0, store.ErrClosed
 	}
 	var out []store.KV
-	for k, e := range s.data {
-		if strings.HasPrefix(k, prefix) {
-			out = append(out, store.KV{Key: k, Value: clone(e.value), Revision: e.rev})
-		}
+	i, _ := slices.BinarySearch(s.keys, prefix)
+	for ; i < len(s.keys) && strings.HasPrefix(s.keys[i], prefix); i++ {
+		e := s.data[s.keys[i]]
+		out = append(out, store.KV{Key: s.keys[i], Value: clone(e.value), Revision: e.rev})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, s.rev, nil
 }
 
@@ -207,7 +207,7 @@ func (s *Store) Close() error {
 		return store.ErrClosed
 	}
 	s.closed = true
-	s.data = nil
+	s.data, s.keys = nil, nil
 	s.log.Close()
 	return nil
 }
@@ -218,6 +218,10 @@ func (s *Store) putLocked(key string, value []byte) int64 {
 	if v == nil {
 		v = []byte{}
 	}
+	if _, exists := s.data[key]; !exists {
+		i, _ := slices.BinarySearch(s.keys, key)
+		s.keys = slices.Insert(s.keys, i, key)
+	}
 	s.data[key] = entry{value: v, rev: s.rev}
 	s.log.Append(store.Event{Type: store.EventPut, KV: store.KV{Key: key, Value: v, Revision: s.rev}})
 	return s.rev
@@ -226,6 +230,9 @@ func (s *Store) putLocked(key string, value []byte) int64 {
 func (s *Store) deleteLocked(key string) {
 	s.rev++
 	delete(s.data, key)
+	if i, found := slices.BinarySearch(s.keys, key); found {
+		s.keys = slices.Delete(s.keys, i, i+1)
+	}
 	s.log.Append(store.Event{Type: store.EventDelete, KV: store.KV{Key: key, Revision: s.rev}})
 }
 
