@@ -150,8 +150,8 @@ func (b *builder) conditionKey(c *condition, kv jsonMember) bool {
 	case len(kv.key) > MaxConditionKeyBytes:
 		b.ps.add(kv.keyStart, "Condition key is %d bytes; the limit is %d", len(kv.key), MaxConditionKeyBytes)
 		return false
-	case !strings.Contains(kv.key, ":") || strings.HasPrefix(kv.key, ":"):
-		b.ps.add(kv.keyStart, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+	case kv.key == "":
+		b.ps.add(kv.keyStart, "Condition key must not be empty")
 		return false
 	}
 	b.noteKey(kv.key)
