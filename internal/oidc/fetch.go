@@ -38,6 +38,7 @@ type fetchPolicy struct {
 	allowLinkLocal bool
 	roots          func() *x509.CertPool
 	thumbprints    []string // lower-case hex
+	timeout        time.Duration
 }
 
 // newHTTPClient builds the client for one provider's key fetches: no proxy,
@@ -46,7 +47,7 @@ type fetchPolicy struct {
 // at most 3 redirects and never from https to http.
 func newHTTPClient(pol fetchPolicy) *http.Client {
 	dialer := &net.Dialer{
-		Timeout: fetchTimeout,
+		Timeout: pol.timeout,
 		Control: func(_, address string, _ syscall.RawConn) error {
 			return checkDialAddress(address, pol.allowLinkLocal)
 		},
@@ -59,12 +60,12 @@ func newHTTPClient(pol fetchPolicy) *http.Client {
 		},
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       90 * time.Second,
-		ResponseHeaderTimeout: fetchTimeout,
+		ResponseHeaderTimeout: pol.timeout,
 		DisableCompression:    true,
 	}
 	return &http.Client{
 		Transport: transport,
-		Timeout:   fetchTimeout,
+		Timeout:   pol.timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return fmt.Errorf("more than %d redirects", maxRedirects)

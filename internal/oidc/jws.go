@@ -95,10 +95,6 @@ func parseCompact(token string) (*parsedToken, *Error) {
 	if headerB64 == "" || payloadB64 == "" {
 		return nil, fail(ReasonMalformed, "empty header or payload segment")
 	}
-	if sigB64 == "" {
-		return nil, fail(ReasonMalformed, "signature segment is empty")
-	}
-
 	headerJSON, err := b64.DecodeString(headerB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "header is not base64url: %v", err)
@@ -112,6 +108,9 @@ func parseCompact(token string) (*parsedToken, *Error) {
 		return nil, herr
 	}
 
+	if sigB64 == "" {
+		return nil, fail(ReasonMalformed, "signature segment is empty")
+	}
 	signature, err := b64.DecodeString(sigB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "signature is not base64url: %v", err)

@@ -215,8 +215,8 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 	}
 	ks.inflight = nil
 	ks.mu.Unlock()
-	close(call.done)
 
+	// Report before waking waiters, so metrics are in place when they return.
 	outcome := FetchOK
 	if err != nil {
 		outcome = fetchOutcome(err)
@@ -227,6 +227,7 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 		ks.v.logger.Info("oidc keys skipped", slog.String("issuer", ks.issuer), slog.Any("skipped", keys.skipped))
 	}
 	ks.v.observer.JWKSFetch(ks.issuer, outcome, took)
+	close(call.done)
 }
 
 // fetch runs discovery (unless a JWKS URL is configured) and the JWKS GET.

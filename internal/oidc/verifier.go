@@ -24,6 +24,8 @@ type Verifier struct {
 	now      func() time.Time
 	logger   *slog.Logger
 	observer Observer
+	// fetchTimeout bounds one refresh (discovery and JWKS); tests shorten it.
+	fetchTimeout time.Duration
 
 	rootsOnce sync.Once
 	roots     *x509.CertPool
@@ -39,7 +41,7 @@ type Verifier struct {
 // NewVerifier returns a Verifier. It starts no goroutine until a key set
 // needs refreshing; Close stops background refreshes.
 func NewVerifier(cfg Config) *Verifier {
-	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string]*keySet{}}
+	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string]*keySet{}, fetchTimeout: fetchTimeout}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -223,6 +225,7 @@ func (v *Verifier) newKeySet(p *Provider) (*keySet, *Error) {
 		allowLinkLocal: v.cfg.InsecureAllowLinkLocal,
 		roots:          v.rootCAs,
 		thumbprints:    thumbs,
+		timeout:        v.fetchTimeout,
 	})
 	return ks, nil
 }
@@ -267,7 +270,7 @@ func (v *Verifier) goBackground(f func(ctx context.Context)) bool {
 	v.bg.Add(1)
 	go func() {
 		defer v.bg.Done()
-		ctx, cancel := context.WithTimeout(v.stopCtx, fetchTimeout)
+		ctx, cancel := context.WithTimeout(v.stopCtx, v.fetchTimeout)
 		defer cancel()
 		f(ctx)
 	}()

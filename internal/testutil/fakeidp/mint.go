@@ -117,6 +117,9 @@ func sign(header, claims map[string]any, payload []byte, key *Key, cfg mintConfi
 		return input + "." + b64(mac.Sum(nil)), nil
 	}
 	alg, _ := header["alg"].(string)
+	if _, err := hashFor(alg); err != nil {
+		alg = key.Alg // the header names an algorithm we cannot sign with
+	}
 	sig, err := signWith(key.Signer, alg, []byte(input))
 	if err != nil {
 		return "", err
