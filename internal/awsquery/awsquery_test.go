@@ -136,14 +136,14 @@ func TestParseRealClientCaptures(t *testing.T) {
 func TestResponseXMLAndJSON(t *testing.T) {
 	exp := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
 	r := &Response{Action: "AssumeRoleWithWebIdentity", Namespace: "https://sts.amazonaws.com/doc/2011-06-15/", Result: []Node{
-		Str("SubjectFromWebIdentityToken", "a<b"),
+		Str("SubjectFromWebIdentityToken", "a<b'\"&\x01"),
 		Struct("Credentials", Str("AccessKeyId", "ASIA"), Time("Expiration", exp)),
 		Absent("PackedPolicySize"),
 		List("Things", Str("x", "1"), Str("x", "2")),
 	}}
 	want := `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
-    <SubjectFromWebIdentityToken>a&lt;b</SubjectFromWebIdentityToken>
+    <SubjectFromWebIdentityToken>a&lt;b'"&amp;�</SubjectFromWebIdentityToken>
     <Credentials>
       <AccessKeyId>ASIA</AccessKeyId>
       <Expiration>2026-01-01T01:00:00Z</Expiration>
@@ -164,7 +164,7 @@ func TestResponseXMLAndJSON(t *testing.T) {
 	if err := xml.Unmarshal(r.RenderXML("rid"), new(struct{})); err != nil {
 		t.Errorf("XML does not parse: %v", err)
 	}
-	wantJSON := `{"AssumeRoleWithWebIdentityResponse":{"AssumeRoleWithWebIdentityResult":{"SubjectFromWebIdentityToken":"a\u003cb","Credentials":{"AccessKeyId":"ASIA","Expiration":1767229200},"PackedPolicySize":null,"Things":["1","2"]},"ResponseMetadata":{"RequestId":"rid"}}}`
+	wantJSON := `{"AssumeRoleWithWebIdentityResponse":{"AssumeRoleWithWebIdentityResult":{"SubjectFromWebIdentityToken":"a\u003cb'\"\u0026\u0001","Credentials":{"AccessKeyId":"ASIA","Expiration":1767229200},"PackedPolicySize":null,"Things":["1","2"]},"ResponseMetadata":{"RequestId":"rid"}}}`
 	if got := string(r.RenderJSON("rid")); got != wantJSON {
 		t.Errorf("JSON:\n%s\nwant:\n%s", got, wantJSON)
 	}

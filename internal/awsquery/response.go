@@ -3,7 +3,6 @@ package awsquery
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"strconv"
 	"time"
 )
@@ -121,8 +120,30 @@ func writeXML(b *bytes.Buffer, n Node, depth int) {
 		b.WriteString("</" + n.name + ">\n")
 	default:
 		b.WriteString("<" + n.name + ">")
-		_ = xml.EscapeText(b, []byte(n.scalarText()))
+		escapeText(b, n.scalarText())
 		b.WriteString("</" + n.name + ">\n")
+	}
+}
+
+// escapeText escapes what XML text content requires (&, <, >, and CR so it
+// survives parsing) and replaces characters XML cannot carry with U+FFFD.
+// Quotes stay literal, as in AWS's responses.
+func escapeText(b *bytes.Buffer, s string) {
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\t' || r == '\n' || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF:
+			b.WriteRune(r)
+		default:
+			b.WriteRune('\uFFFD')
+		}
 	}
 }
 

@@ -1,0 +1,266 @@
+// Package app assembles one stsd node from its configuration: the store in
+// the data directory, the master key and session-token keyring, the root
+// credentials, the IAM snapshot cache, the token verifier, the audit log,
+// and the HTTP server. cmd/stsd and the end-to-end tests both start nodes
+// through it, so what the tests run is what users run.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/oidc"
+	"github.com/stsd/stsd/internal/server"
+	"github.com/stsd/stsd/internal/sigv4"
+	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/boltstore"
+	"github.com/stsd/stsd/internal/sts"
+)
+
+// StoreFile is the bbolt database in the data directory.
+const StoreFile = "stsd.db"
+
+// Options are what a node needs beyond its configuration.
+type Options struct {
+	Config config.Config
+	// Getenv reads STSD_* variables (default os.Getenv).
+	Getenv func(string) string
+	// Logger receives operational logs (default: JSON on stderr).
+	Logger *slog.Logger
+	// Notice receives the few lines meant for the operator at start
+	// (generated credential paths, the listen URL); default stderr.
+	Notice io.Writer
+	// Listener, when set, is used instead of listening on Config.Addr.
+	Listener net.Listener
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Store, when set, replaces the bbolt store in the data directory.
+	Store store.Store
+}
+
+// App is a running node.
+type App struct {
+	URL     string
+	Root    authn.RootCredentials
+	Repo    *iam.Repo
+	Cache   *iam.Cache
+	Keyring *creds.Keyring
+	Account string
+
+	store    store.Store
+	verifier *oidc.Verifier
+	audit    *audit.Logger
+	auditOut io.Closer
+	srv      *http.Server
+	served   chan error
+	cancel   context.CancelFunc
+}
+
+// Start opens everything, applies the bootstrap file, and serves.
+func Start(ctx context.Context, o Options) (a *App, err error) {
+	o = withDefaults(o)
+	cfg := o.Config
+	a = &App{Account: cfg.AccountID, served: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			a.closeParts()
+		}
+	}()
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if a.store = o.Store; a.store == nil {
+		if a.store, err = boltstore.Open(filepath.Join(cfg.DataDir, StoreFile)); err != nil {
+			return nil, err
+		}
+	}
+	master, masterPath, created, err := creds.LoadOrCreateMasterKey(cfg.DataDir, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(o.Notice, "stsd: generated the master key in %s (keep it; nodes sharing a store share it)\n", masterPath)
+	}
+	root, rootPath, created, err := loadRootCredentials(cfg.DataDir, cfg.AccountID, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	a.Root = root
+	if created {
+		fmt.Fprintf(o.Notice, "stsd: generated root credentials in %s (use AWS_SHARED_CREDENTIALS_FILE=%s)\n", rootPath, rootPath)
+	}
+	if a.Keyring, err = creds.OpenKeyring(ctx, a.store, master, creds.KeyringOptions{Now: o.Now, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
+	a.Repo = iam.NewRepo(a.store, iam.RepoOptions{Now: o.Now, URL: iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers}})
+	if cfg.Bootstrap != "" {
+		if err := applyBootstrap(ctx, a.Repo, cfg); err != nil {
+			return nil, err
+		}
+	}
+	a.Cache = iam.NewCache(a.store, iam.CacheOptions{Logger: o.Logger})
+	if err := a.Cache.Start(runCtx); err != nil {
+		return nil, err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	oidcCfg := oidc.Config{Now: o.Now, AllowHTTPIssuers: cfg.AllowHTTPIssuers, Logger: o.Logger, Observer: newOIDCMetrics(reg)}
+	if cfg.CAFile != "" {
+		if oidcCfg.RootCAs, err = oidc.LoadRootCAs(cfg.CAFile); err != nil {
+			return nil, err
+		}
+	}
+	a.verifier = oidc.NewVerifier(oidcCfg)
+	if a.audit, a.auditOut, err = openAudit(cfg, o.Logger); err != nil {
+		return nil, err
+	}
+	stsAPI := sts.New(sts.Deps{
+		Snapshot: a.Cache.Current,
+		Verifier: a.verifier,
+		Keyring:  a.Keyring,
+		Authn: &authn.Authenticator{
+			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions},
+			Keyring:  a.Keyring, Root: root, Now: o.Now,
+		},
+		Audit:  a.audit,
+		Now:    o.Now,
+		Logger: o.Logger,
+	})
+	handler := server.NewHandler(server.Config{
+		APIs:           []awsquery.API{stsAPI},
+		Logger:         o.Logger,
+		Metrics:        server.NewMetrics(reg, stsAPI.Actions()),
+		Now:            o.Now,
+		Registry:       reg,
+		DefaultVersion: sts.Version,
+	})
+	return a, a.serve(o, handler)
+}
+
+func withDefaults(o Options) Options {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if o.Notice == nil {
+		o.Notice = os.Stderr
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func (a *App) serve(o Options, h http.Handler) error {
+	cfg := o.Config
+	ln := o.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+	}
+	a.srv = server.HTTPServer(ln.Addr().String(), h, o.Logger)
+	scheme := "http"
+	if cfg.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("tls: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	a.URL = scheme + "://" + ln.Addr().String()
+	go func() { a.served <- a.srv.Serve(ln) }()
+	o.Logger.Info("stsd serving", "url", a.URL, "account", cfg.AccountID, "data_dir", cfg.DataDir)
+	return nil
+}
+
+// Wait blocks until the server stops on its own (an error) or ctx ends.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case err := <-a.served:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// Close stops serving gracefully (in-flight requests finish within the
+// timeout), then closes the keyring, cache, audit log and store.
+func (a *App) Close(timeout time.Duration) error {
+	var err error
+	if a.srv != nil {
+		err = server.Shutdown(a.srv, timeout)
+	}
+	a.closeParts()
+	return err
+}
+
+func (a *App) closeParts() {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.Cache != nil {
+		<-a.Cache.Done()
+	}
+	if a.verifier != nil {
+		a.verifier.Close()
+	}
+	if a.Keyring != nil {
+		_ = a.Keyring.Close()
+	}
+	if a.audit != nil {
+		_ = a.audit.Close()
+	}
+	if a.auditOut != nil {
+		_ = a.auditOut.Close()
+	}
+	if a.store != nil {
+		_ = a.store.Close()
+	}
+}
+
+// openAudit opens the audit log: a file (default <data-dir>/audit.log,
+// appended, mode 0600) or "-" for stdout.
+func openAudit(cfg config.Config, logger *slog.Logger) (*audit.Logger, io.Closer, error) {
+	if cfg.AuditLog == "-" {
+		return audit.NewLogger(os.Stdout, logger), nil, nil
+	}
+	path := cfg.AuditLog
+	if path == "" {
+		path = filepath.Join(cfg.DataDir, "audit.log")
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit log: %w", err)
+	}
+	return audit.NewLogger(f, logger), f, nil
+}
