@@ -1,7 +1,12 @@
 package creds
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 )
@@ -100,5 +105,29 @@ func TestSessionIdentifiers(t *testing.T) {
 		if got := s.Expired(tt.at); got != tt.want {
 			t.Errorf("Expired(%v) = %v", tt.at, got)
 		}
+	}
+}
+
+func TestSessionNeverShowsSecret(t *testing.T) {
+	s := fullSession()
+	s.SecretAccessKey = NewSecretAccessKey()
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
+		slog.New(h).Info("session", "session", s, "value", *s, slog.Group("g", "s", s))
+	}
+	out, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Write(out)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		fmt.Fprintf(&buf, verb, s)
+		fmt.Fprintf(&buf, verb, *s)
+	}
+	if strings.Contains(buf.String(), s.SecretAccessKey.Reveal()) {
+		t.Fatalf("a rendering of Session shows the secret: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "[REDACTED]") {
+		t.Fatal("no redaction marker")
 	}
 }
