@@ -49,7 +49,7 @@ func (c capture) signed() bool {
 }
 
 // amzDate returns the signing time of a signed capture.
-func (c capture) amzDate(t *testing.T) time.Time {
+func (c capture) amzDate(t testing.TB) time.Time {
 	t.Helper()
 	raw := ""
 	for _, h := range c.Headers {

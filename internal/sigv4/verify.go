@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -165,9 +166,7 @@ func (req *Request) computeSignature(secret string, dst *[64]byte) {
 func hmacSHA256(dst *[32]byte, key, msg []byte) {
 	const block = sha256.BlockSize
 	if len(key) > block || len(msg) > 256 {
-		m := hmac.New(sha256.New, key)
-		m.Write(msg)
-		m.Sum(dst[:0])
+		hmacSHA256Slow(dst, key, msg)
 		return
 	}
 	var pad [block + 256]byte
@@ -190,4 +189,12 @@ func hmacSHA256(dst *[32]byte, key, msg []byte) {
 	}
 	copy(outer[block:], inner[:])
 	*dst = sha256.Sum256(outer[:])
+}
+
+// hmacSHA256Slow handles long keys and messages with crypto/hmac. It copies
+// its inputs so that the fast path's stack buffers do not escape.
+func hmacSHA256Slow(dst *[32]byte, key, msg []byte) {
+	m := hmac.New(sha256.New, bytes.Clone(key))
+	m.Write(bytes.Clone(msg))
+	copy(dst[:], m.Sum(nil))
 }
