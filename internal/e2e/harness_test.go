@@ -1,0 +1,266 @@
+// Package e2e runs whole stsd nodes on loopback and drives them with real
+// clients (aws-sdk-go-v2, plain HTTP), with the fake identity provider as the
+// token issuer.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/stsd/stsd/internal/app"
+	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/testutil/fakeidp"
+)
+
+const (
+	account = "111122223333"
+	aud     = "sts.amazonaws.com"
+)
+
+// clock is an adjustable clock shared by the node under test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// lockedBuffer collects log output safely across goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// node is a running stsd with a fake IdP registered as a provider.
+type node struct {
+	t       *testing.T
+	app     *app.App
+	idp     *fakeidp.IdP
+	clock   *clock
+	dataDir string
+	logs    *lockedBuffer
+	notice  *lockedBuffer
+	env     map[string]string
+}
+
+type nodeOptions struct {
+	dataDir string
+	idp     *fakeidp.IdP
+	env     map[string]string
+	clock   *clock
+}
+
+// startNode starts a node on a fresh (or given) data directory.
+func startNode(t *testing.T, o nodeOptions) *node {
+	t.Helper()
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	if o.idp == nil {
+		o.idp = fakeidp.New(t, fakeidp.Options{})
+	}
+	if o.clock == nil {
+		o.clock = &clock{t: time.Now().Truncate(time.Second)}
+	}
+	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: o.dataDir, logs: &lockedBuffer{}, notice: &lockedBuffer{}, env: o.env}
+	cfg := config.Default()
+	cfg.DataDir = o.dataDir
+	cfg.AccountID = account
+	cfg.AllowHTTPIssuers = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.app, err = app.Start(context.Background(), app.Options{
+		Config:   cfg,
+		Getenv:   func(k string) string { return n.env[k] },
+		Logger:   slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Notice:   n.notice,
+		Listener: ln,
+		Now:      o.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.stop() })
+	return n
+}
+
+func (n *node) stop() {
+	if n.app != nil {
+		if err := n.app.Close(5 * time.Second); err != nil {
+			n.t.Errorf("close: %v", err)
+		}
+		n.app = nil
+	}
+}
+
+// provider registers the fake IdP (idempotent) and returns its ARN.
+func (n *node) provider() string {
+	n.t.Helper()
+	p, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
+		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{aud},
+	})
+	if err != nil {
+		if iam.CodeOf(err) == iam.CodeEntityAlreadyExists {
+			return iam.ProviderARN(account, n.idp.Issuer())
+		}
+		n.t.Fatal(err)
+	}
+	return p.ARN()
+}
+
+// hostPath is the condition-key prefix of the fake IdP's provider.
+func (n *node) hostPath() string { return strings.TrimPrefix(n.idp.Issuer(), "http://") }
+
+// role creates a role trusting the fake IdP with the given trust statement
+// extras (conditions, extra actions); it waits until the node sees it.
+func (n *node) role(name, trust string, maxSession int) string {
+	n.t.Helper()
+	r, err := n.app.Repo.CreateRole(context.Background(), iam.Role{
+		Account: account, Name: name, Path: "/", AssumeRolePolicyDocument: trust, MaxSessionDuration: maxSession,
+	})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.waitRole(name)
+	return r.ARN()
+}
+
+func (n *node) waitRole(name string) {
+	n.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := n.app.Cache.WaitFor(ctx, func(s *iam.Snapshot) bool {
+		_, ok := s.RoleByName(account, name)
+		return ok
+	})
+	if err != nil {
+		n.t.Fatalf("role %s never appeared in the snapshot: %v", name, err)
+	}
+}
+
+// trustFor is a trust policy allowing the provider with an aud condition and
+// extra actions.
+func (n *node) trustFor(extraActions ...string) string {
+	actions := append([]string{"sts:AssumeRoleWithWebIdentity"}, extraActions...)
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},"Action":%s,"Condition":{"StringEquals":{%q:%q}}}]}`,
+		n.provider(), jsonList(actions), n.hostPath()+":aud", aud)
+}
+
+func jsonList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ",") + "]"
+}
+
+// token mints a valid token for sub at the node's clock, with overrides.
+func (n *node) token(sub string, override map[string]any) string {
+	now := n.clock.Now().Unix()
+	claims := map[string]any{"iss": n.idp.Issuer(), "sub": sub, "aud": aud, "iat": now, "exp": now + 3600}
+	for k, v := range override {
+		if v == nil {
+			delete(claims, k)
+			continue
+		}
+		claims[k] = v
+	}
+	return n.idp.Mint(claims)
+}
+
+// stsClient is an aws-sdk-go-v2 STS client for the node: anonymous unless
+// credentials are given.
+func (n *node) stsClient(creds aws.CredentialsProvider) *sts.Client {
+	if creds == nil {
+		creds = aws.AnonymousCredentials{}
+	}
+	return sts.New(sts.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(n.app.URL),
+		Credentials:  creds,
+		HTTPClient:   http.DefaultClient,
+	})
+}
+
+// post sends raw form parameters and returns status, headers and body.
+func (n *node) post(params url.Values, header http.Header) (int, http.Header, string) {
+	n.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, n.app.URL+"/", strings.NewReader(params.Encode()))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	return n.do(req)
+}
+
+func (n *node) do(req *http.Request) (int, http.Header, string) {
+	n.t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(body)
+}
+
+// auditLog returns the audit log's contents after the node stopped.
+func (n *node) auditLog() string {
+	n.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(n.dataDir, "audit.log"))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// arwwi returns AssumeRoleWithWebIdentity form parameters.
+func arwwi(roleARN, session, token string) url.Values {
+	return url.Values{
+		"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"},
+		"RoleArn": {roleARN}, "RoleSessionName": {session}, "WebIdentityToken": {token},
+	}
+}
