@@ -47,6 +47,10 @@ func (r *Repo) Store() store.Store { return r.st }
 
 func (r *Repo) timestamp() time.Time { return r.now().UTC().Truncate(time.Second) }
 
+// Now returns the repository clock's time as stored in entity dates (UTC,
+// whole seconds).
+func (r *Repo) Now() time.Time { return r.timestamp() }
+
 func serviceFailure(err error) error {
 	var e *Error
 	if errors.As(err, &e) {
