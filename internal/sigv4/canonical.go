@@ -45,6 +45,9 @@ func parseQuery(raw string) ([]queryParam, *Error) {
 // parameters whose names differ only in case (a known verifier bypass: a
 // second, lower-case x-amz-credential).
 func checkDuplicates(params []queryParam) *Error {
+	if len(params) < 2 {
+		return nil
+	}
 	seen := make(map[string]struct{}, len(params))
 	for _, p := range params {
 		key := p.name
@@ -176,7 +179,7 @@ func writeCanonicalHeaders(b *strings.Builder, r *http.Request, signed []string)
 			}
 			writeTrimmed(b, host)
 		} else {
-			for i, v := range r.Header[textproto.CanonicalMIMEHeaderKey(name)] {
+			for i, v := range headerValues(r.Header, name) {
 				if i > 0 {
 					b.WriteByte(',')
 				}
@@ -185,6 +188,28 @@ func writeCanonicalHeaders(b *strings.Builder, r *http.Request, signed []string)
 		}
 		b.WriteByte('\n')
 	}
+}
+
+// headerValues returns the values of the lower-case header name without
+// allocating for the canonical key when it is short.
+func headerValues(h http.Header, name string) []string {
+	var buf [128]byte
+	if len(name) > len(buf) {
+		return h[textproto.CanonicalMIMEHeaderKey(name)]
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[i] = c
+		upper = c == '-'
+	}
+	if v, ok := h[string(buf[:len(name)])]; ok {
+		return v
+	}
+	return h[name] // a header map built by hand with a non-canonical key
 }
 
 // writeTrimmed writes v without leading/trailing white space and with each

@@ -90,27 +90,28 @@ func parseHeaderAuth(r *http.Request, authz []string) (authFields, *Error) {
 	}
 	alg, rest, _ := strings.Cut(strings.TrimSpace(header), " ")
 	f.algorithm = alg
-	seen := map[string]bool{}
+	var seenCredential, seenSignedHeaders, seenSignature bool
 	for piece := range strings.FieldsFuncSeq(rest, func(c rune) bool { return c == ',' || c == ' ' }) {
 		key, value, ok := strings.Cut(piece, "=")
 		if !ok {
 			return f, errNotKeyValue(piece, header)
 		}
 		var dst *string
+		var seen *bool
 		switch key {
 		case "Credential":
-			dst = &f.credential
+			dst, seen = &f.credential, &seenCredential
 		case "SignedHeaders":
-			dst = &f.signedHeaders
+			dst, seen = &f.signedHeaders, &seenSignedHeaders
 		case "Signature":
-			dst = &f.signature
+			dst, seen = &f.signature, &seenSignature
 		default:
 			continue // unknown parameters are ignored
 		}
-		if seen[key] {
+		if *seen {
 			return f, errIncomplete(msgDuplicateAuthParam + key + "' more than once.")
 		}
-		seen[key] = true
+		*seen = true
 		*dst = value
 	}
 	dates := r.Header.Values("X-Amz-Date")
