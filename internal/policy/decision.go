@@ -171,7 +171,7 @@ func (d *Decision) addMissing(key string) {
 }
 
 // Explain renders the decision in one paragraph for logs and the CLI.
-func (d *Decision) Explain() string {
+func (d Decision) Explain() string {
 	s := d.Effect.String()
 	for _, m := range d.Matched {
 		s += fmt.Sprintf("; matched %s (%s)", m, m.Statement.Effect)

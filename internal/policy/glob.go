@@ -31,20 +31,15 @@ type globSeg struct {
 // compileGlob compiles an internal-form pattern.
 func compileGlob(pattern string, fold bool) *glob {
 	g := &glob{fold: fold}
+	if !strings.ContainsAny(pattern, `*?\`) {
+		g.segs = []globSeg{{text: pattern, plain: !fold}}
+		return g
+	}
+	g.segs = make([]globSeg, 0, strings.Count(pattern, "*")+1)
+	escaped := strings.IndexByte(pattern, '\\') >= 0
+	start := 0
 	var cur []byte
 	var wild []bool
-	hasWild := false
-	flush := func() {
-		seg := globSeg{text: string(cur)}
-		if hasWild || fold {
-			seg.wild = wild
-			seg.sa = newShiftAnd(seg.text, wild, fold)
-		} else {
-			seg.plain = true
-		}
-		g.segs = append(g.segs, seg)
-		cur, wild, hasWild = nil, nil, false
-	}
 	for i := 0; i < len(pattern); i++ {
 		c := pattern[i]
 		switch {
@@ -54,17 +49,19 @@ func compileGlob(pattern string, fold bool) *glob {
 			wild = append(wild, false)
 		case c == '*':
 			g.anyStar = true
-			flush()
+			g.segs = append(g.segs, newGlobSeg(pattern[start:i], cur, wild, escaped, fold))
+			start, cur, wild = i+1, nil, nil
 		case c == '?':
 			cur = append(cur, '?')
 			wild = append(wild, true)
-			hasWild = true
 		default:
-			cur = append(cur, c)
-			wild = append(wild, false)
+			if escaped {
+				cur = append(cur, c)
+				wild = append(wild, false)
+			}
 		}
 	}
-	flush()
+	g.segs = append(g.segs, newGlobSeg(pattern[start:], cur, wild, escaped, fold))
 	// Drop empty segments between consecutive stars (keep first and last).
 	out := g.segs[:1]
 	for i := 1; i < len(g.segs)-1; i++ {
@@ -76,8 +73,39 @@ func compileGlob(pattern string, fold bool) *glob {
 		out = append(out, g.segs[len(g.segs)-1])
 	}
 	g.segs = out
+	// Only segments between two stars are searched for; build their
+	// Shift-And tables.
+	for i := 1; i < len(g.segs)-1; i++ {
+		if seg := &g.segs[i]; !seg.plain {
+			seg.sa = newShiftAnd(seg.text, seg.wild, fold)
+		}
+	}
 	g.all = g.anyStar && len(g.segs) == 2 && g.segs[0].text == "" && g.segs[1].text == ""
 	return g
+}
+
+// newGlobSeg builds a segment from its raw text (no escapes) or, when the
+// pattern has escapes, from the unescaped bytes collected with wildcard
+// flags.
+func newGlobSeg(raw string, cur []byte, wild []bool, escaped, fold bool) globSeg {
+	seg := globSeg{text: raw}
+	if escaped {
+		seg.text = string(cur)
+	} else if strings.IndexByte(raw, '?') >= 0 {
+		wild = make([]bool, len(raw))
+		for i := 0; i < len(raw); i++ {
+			wild[i] = raw[i] == '?'
+		}
+	}
+	hasWild := false
+	for _, w := range wild {
+		hasWild = hasWild || w
+	}
+	if hasWild {
+		seg.wild = wild
+	}
+	seg.plain = !hasWild && !fold
+	return seg
 }
 
 // escapeGlob makes every byte of s literal in the internal form.
@@ -185,8 +213,9 @@ func newShiftAnd(text string, wild []bool, fold bool) *shiftAnd {
 	sa := &shiftAnd{n: n, words: words}
 	// Class 0: bytes that appear nowhere; they match only wildcard positions.
 	sa.masks = make([]uint64, words)
+	isWild := func(i int) bool { return wild != nil && wild[i] }
 	for i := 0; i < n; i++ {
-		if wild[i] {
+		if isWild(i) {
 			sa.masks[i/64] |= 1 << (i % 64)
 		}
 	}
@@ -199,18 +228,15 @@ func newShiftAnd(text string, wild []bool, fold bool) *shiftAnd {
 		return sa.class[c]
 	}
 	for i := 0; i < n; i++ {
-		if wild[i] {
+		if isWild(i) {
 			continue
 		}
 		c := text[i]
-		variants := []byte{c}
-		if fold {
-			l := lowerASCII(c)
-			if l != c || (c >= 'a' && c <= 'z') {
-				variants = []byte{l, l - ('a' - 'A')}
-			}
+		variants, nv := [2]byte{c}, 1
+		if l := lowerASCII(c); fold && l >= 'a' && l <= 'z' {
+			variants, nv = [2]byte{l, l - ('a' - 'A')}, 2
 		}
-		for _, v := range variants {
+		for _, v := range variants[:nv] {
 			k := classOf(v)
 			sa.masks[int(k)*words+i/64] |= 1 << (i % 64)
 		}

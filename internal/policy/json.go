@@ -60,13 +60,25 @@ type jsonSyntaxError struct {
 }
 
 type jsonParser struct {
-	doc []byte
-	pos int
-	err *jsonSyntaxError
+	doc  []byte
+	text string // doc as a string: unescaped strings are substrings of it
+	pos  int
+	err  *jsonSyntaxError
+	slab []jsonValue // values are allocated in chunks
+}
+
+func (p *jsonParser) newValue(kind jsonKind, start int) *jsonValue {
+	if len(p.slab) == 0 {
+		p.slab = make([]jsonValue, 64)
+	}
+	v := &p.slab[0]
+	p.slab = p.slab[1:]
+	v.kind, v.start = kind, start
+	return v
 }
 
 func parseJSON(doc []byte) (*jsonValue, *jsonSyntaxError) {
-	p := &jsonParser{doc: doc}
+	p := &jsonParser{doc: doc, text: string(doc)}
 	p.skipSpace()
 	v := p.value(0)
 	if p.err != nil {
@@ -128,7 +140,9 @@ func (p *jsonParser) value(depth int) *jsonValue {
 		if !ok {
 			return nil
 		}
-		return &jsonValue{kind: jsonString, start: start, end: p.pos, text: s}
+		v := p.newValue(jsonString, start)
+		v.end, v.text = p.pos, s
+		return v
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -145,12 +159,13 @@ func (p *jsonParser) value(depth int) *jsonValue {
 
 func (p *jsonParser) literal(word string, kind jsonKind) *jsonValue {
 	start := p.pos
-	if !strings.HasPrefix(string(p.doc[p.pos:min(len(p.doc), p.pos+len(word))]), word) {
+	if !strings.HasPrefix(p.text[p.pos:], word) {
 		p.fail(p.pos, "unexpected %s: expected a value (object, array, string, number, true, false or null)", p.describe())
 		return nil
 	}
 	p.pos += len(word)
-	v := &jsonValue{kind: kind, start: start, end: p.pos}
+	v := p.newValue(kind, start)
+	v.end = p.pos
 	if kind == jsonBool {
 		v.text = word
 	}
@@ -195,7 +210,9 @@ func (p *jsonParser) number() *jsonValue {
 			return nil
 		}
 	}
-	return &jsonValue{kind: jsonNumber, start: start, end: p.pos, text: string(p.doc[start:p.pos])}
+	v := p.newValue(jsonNumber, start)
+	v.end, v.text = p.pos, p.text[start:p.pos]
+	return v
 }
 
 // str parses a string starting at the opening quote.
@@ -212,7 +229,7 @@ func (p *jsonParser) str() (string, bool) {
 				return "", false
 			}
 			p.pos++
-			return string(s), true
+			return p.text[start : p.pos-1], true
 		}
 		if c == '\\' || c < 0x20 {
 			break
@@ -320,7 +337,7 @@ func (p *jsonParser) hex4() (rune, bool) {
 }
 
 func (p *jsonParser) array(depth int) *jsonValue {
-	v := &jsonValue{kind: jsonArray, start: p.pos}
+	v := p.newValue(jsonArray, p.pos)
 	p.pos++
 	p.skipSpace()
 	if p.pos < len(p.doc) && p.doc[p.pos] == ']' {
@@ -355,7 +372,7 @@ func (p *jsonParser) array(depth int) *jsonValue {
 }
 
 func (p *jsonParser) object(depth int) *jsonValue {
-	v := &jsonValue{kind: jsonObject, start: p.pos}
+	v := p.newValue(jsonObject, p.pos)
 	var seen map[string]struct{}
 	p.pos++
 	p.skipSpace()

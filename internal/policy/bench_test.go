@@ -1,0 +1,109 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// typicalPolicy is a 10-statement role policy with conditions, the shape of
+// real workload policies.
+const typicalPolicy = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "ReadOwnPrefix", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+     "Resource": "arn:aws:s3:::artifacts/builds/*",
+     "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["platform", "infra"]}, "Bool": {"aws:SecureTransport": "true"}}},
+    {"Sid": "List", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::artifacts",
+     "Condition": {"StringLike": {"s3:prefix": ["builds/*", "cache/*"]}}},
+    {"Sid": "Write", "Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+     "Resource": ["arn:aws:s3:::artifacts/builds/*", "arn:aws:s3:::artifacts/cache/*"],
+     "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}}},
+    {"Sid": "Queues", "Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:eu-west-1:123456789012:build-*"},
+    {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+     "Resource": "arn:aws:logs:eu-west-1:123456789012:log-group:/ci/*:*"},
+    {"Sid": "Params", "Effect": "Allow", "Action": "ssm:GetParameter*", "Resource": "arn:aws:ssm:eu-west-1:123456789012:parameter/ci/*",
+     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}},
+    {"Sid": "Decrypt", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+     "Condition": {"StringLike": {"kms:ViaService": "ssm.*.amazonaws.com"}}},
+    {"Sid": "NoDelete", "Effect": "Deny", "Action": ["s3:DeleteObject*", "s3:DeleteBucket"], "Resource": "*"},
+    {"Sid": "Revoke", "Effect": "Deny", "Action": "*", "Resource": "*",
+     "Condition": {"DateLessThan": {"aws:TokenIssueTime": "2020-01-01T00:00:00Z"}}},
+    {"Sid": "RegionLock", "Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*",
+     "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}
+  ]
+}`
+
+func typicalRequest() Request {
+	c := NewContext()
+	c.Set("aws:PrincipalTag/team", "platform")
+	c.Set("aws:SecureTransport", "true")
+	c.Set("aws:SourceIp", "10.20.30.40")
+	c.Set("aws:RequestedRegion", "eu-west-1")
+	c.Set("aws:TokenIssueTime", "2026-11-22T05:00:00Z")
+	c.Set("aws:CurrentTime", "2026-11-22T05:10:00Z")
+	return Request{Action: "s3:PutObject", Resource: "arn:aws:s3:::artifacts/cache/layer-7f3a", Context: c,
+		Principal: AWSPrincipal(sessionARN, roleARN)}
+}
+
+func TestTypicalPolicyDecision(t *testing.T) {
+	p := mustParse(t, KindIdentity, typicalPolicy)
+	d := Evaluate(typicalRequest(), Set{Identity: []Named{{"ci", p}}})
+	if d.Effect != Allowed || len(d.Matched) != 1 || d.Matched[0].Statement.Sid != "Write" {
+		t.Fatalf("typical: %s", d.Explain())
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		EvaluateInto(&d, typicalRequest2, Set{Identity: []Named{{"ci", p}}})
+	})
+	if allocs != 0 {
+		t.Errorf("EvaluateInto allocates %.0f times per run on the common path", allocs)
+	}
+}
+
+var typicalRequest2 = typicalRequest()
+
+func BenchmarkEvaluateTypical(b *testing.B) {
+	p := mustParse(b, KindIdentity, typicalPolicy)
+	req := typicalRequest()
+	set := Set{Identity: []Named{{"ci", p}}}
+	var d Decision
+	b.ReportAllocs()
+	for b.Loop() {
+		EvaluateInto(&d, req, set)
+	}
+	if d.Effect != Allowed {
+		b.Fatal(d.Explain())
+	}
+}
+
+func BenchmarkParseTypical(b *testing.B) {
+	doc := []byte(typicalPolicy)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAs(doc, KindIdentity); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWildcardPathological matches patterns that make backtracking
+// matchers blow up against an 8 KiB string (4× the longest pattern and the
+// longest ARN).
+func BenchmarkWildcardPathological(b *testing.B) {
+	s := strings.Repeat("a", 8*1024)
+	cases := map[string]string{
+		"stars":        strings.Repeat("*", 1000) + "x",
+		"star-a":       strings.Repeat("*a", 1000) + "x",
+		"long-segment": "*" + strings.Repeat("a?", 1000) + "x*",
+	}
+	for name, p := range cases {
+		b.Run(name, func(b *testing.B) {
+			r := compileARNPattern(p)
+			for b.Loop() {
+				if r.match(s) {
+					b.Fatal("matched")
+				}
+			}
+		})
+	}
+}
