@@ -1,8 +1,8 @@
-// Package memstore is the in-memory store.Store: a map and a sorted key index guarded by one
-// read-write lock, a store-wide revision counter, and a bounded event
-// history (package eventlog) that serves watches. Nothing survives Close.
-// It is the backend of `stsd dev` and the real store used by other
-// packages' tests.
+// Package memstore is the in-memory store.Store: a map and a sorted key
+// index guarded by one read-write lock, a store-wide revision counter, and a
+// bounded event history (package eventlog) that serves watches. Nothing
+// survives Close. It is the backend of `stsd dev` and the real store used by
+// other packages' tests.
 package memstore
 
 import (

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stsd/stsd/internal/store"
 )
@@ -21,6 +22,7 @@ var watchTests = []subtest{
 	{"WatchCancelClosesChannel", testWatchCancel},
 	{"WatchCancelledContext", testWatchCancelledContext},
 	{"WatchCompacted", testWatchCompacted},
+	{"UnreadWatchDoesNotBlockWriters", testUnreadWatch},
 }
 
 func testWatchLive(t *testing.T, su *suite, s store.Store) {
@@ -181,4 +183,45 @@ func testWatchCompacted(t *testing.T, su *suite, s store.Store) {
 	r4 := mustPut(t, s, "k", "4")
 	su.expect(t, live, put("k", "4", r4))
 	su.expect(t, ch, put("k", "4", r4))
+}
+
+// testUnreadWatch: writers never wait for a watcher. A watcher that did not
+// read meanwhile then gets the writes in order, without gaps, either all of
+// them or a prefix followed by a closed channel (it fell behind the
+// backend's history and must resync).
+func testUnreadWatch(t *testing.T, su *suite, s store.Store) {
+	const writes = 100
+	ch := mustWatch(t, t.Context(), s, "u/", storeRevision(t, s))
+	done := make(chan []int64, 1)
+	go func() {
+		var revs []int64
+		for i := range writes {
+			rev, err := s.Put(t.Context(), "u/"+itoa(int64(i%7)), []byte(itoa(int64(i))))
+			if err != nil {
+				t.Errorf("Put %d: %v", i, err)
+				break
+			}
+			revs = append(revs, rev)
+		}
+		done <- revs
+	}()
+	var revs []int64
+	select {
+	case revs = <-done:
+	case <-time.After(su.timeout):
+		t.Fatalf("%d Puts did not finish within %v while a watcher was not reading", writes, su.timeout)
+	}
+	for i, rev := range revs {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return // cut off: allowed
+			}
+			if ev.Type != store.EventPut || ev.KV.Revision != rev || string(ev.KV.Value) != itoa(int64(i)) {
+				t.Fatalf("event %d: %s, want put %q rev %d", i, describe(ev), itoa(int64(i)), rev)
+			}
+		case <-time.After(su.timeout):
+			t.Fatalf("event %d did not arrive within %v", i, su.timeout)
+		}
+	}
 }
