@@ -2,9 +2,12 @@ package oidc
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,3 +141,16 @@ func wantReason(t *testing.T, err error, reason Reason) *Error {
 
 // waitBackground waits for background refreshes started so far.
 func (e *env) waitBackground() { e.v.bg.Wait() }
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func indexDot(s string) int { return strings.IndexByte(s, '.') }
+
+func x509EmptyPool() *x509.CertPool { return x509.NewCertPool() }

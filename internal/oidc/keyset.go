@@ -58,7 +58,8 @@ type keySet struct {
 
 	mu             sync.Mutex
 	inflight       *refreshCall
-	nextOnDemand   time.Time // no on-demand fetch before this
+	nextForced     time.Time // no unknown-kid refresh before this
+	nextInitial    time.Time // no fetch without usable keys before this (after a failure)
 	nextBackground time.Time
 	lastErr        *Error
 	negative       map[string]time.Time
@@ -122,14 +123,17 @@ func (ks *keySet) startOnDemand(now time.Time, kid string) *refreshCall {
 			return nil
 		}
 	}
-	if now.Before(ks.nextOnDemand) {
+	if st := ks.current.Load(); st == nil || !now.Before(st.usableUntil) {
+		// No usable keys: fetch, unless one failed very recently.
+		if now.Before(ks.nextInitial) {
+			return nil
+		}
+		return ks.startLocked()
+	}
+	if now.Before(ks.nextForced) {
 		return nil
 	}
-	interval := forcedRefreshInterval
-	if st := ks.current.Load(); st == nil || !now.Before(st.usableUntil) {
-		interval = initialRetryInterval
-	}
-	ks.nextOnDemand = now.Add(interval)
+	ks.nextForced = now.Add(forcedRefreshInterval)
 	return ks.startLocked()
 }
 
@@ -209,9 +213,11 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 		ks.negative = nil
 		ks.lastErr = nil
 		ks.nextBackground = time.Time{}
+		ks.nextInitial = time.Time{}
 	} else {
 		call.err = err
 		ks.lastErr = err
+		ks.nextInitial = now.Add(initialRetryInterval)
 	}
 	ks.inflight = nil
 	ks.mu.Unlock()

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -83,10 +85,13 @@ func New(t testing.TB, opts Options) *IdP {
 	for _, alg := range algs {
 		p.Rotate(alg)
 	}
+	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(p.serve))
+	// Clients that reject the certificate (thumbprint tests) are expected.
+	p.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if opts.TLS {
-		p.srv = httptest.NewTLSServer(http.HandlerFunc(p.serve))
+		p.srv.StartTLS()
 	} else {
-		p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
+		p.srv.Start()
 	}
 	t.Cleanup(p.srv.Close)
 	p.issuer = p.srv.URL + opts.IssuerPath
