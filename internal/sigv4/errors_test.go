@@ -2,6 +2,8 @@ package sigv4
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -337,5 +339,26 @@ func TestDateHeaderForm(t *testing.T) {
 	}
 	if err := (&Verifier{Now: func() time.Time { return t0 }}).Verify(req, testSecret); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestVerifyRequestNotFromParse(t *testing.T) {
+	v := &Verifier{}
+	for _, req := range []*Request{nil, {}, {AccessKeyID: "x", SessionToken: "y"}} {
+		assertError(t, "hand-made request", v.Verify(req, "s"), CodeMissingAuthenticationToken, 403, "Request is missing Authentication Token")
+	}
+}
+
+func TestRequestNeverPrintsToken(t *testing.T) {
+	req, err := ParseRequest(signedPOST(t, gciBody, nil), []byte(gciBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("req", "request", req)
+	for _, s := range []string{buf.String(), fmt.Sprint(req), fmt.Sprintf("%v %+v %#v %s", req, req, req, req), fmt.Sprintf("%v %+v %#v", *req, *req, *req)} {
+		if strings.Contains(s, testToken) || !strings.Contains(s, testAKID) {
+			t.Errorf("printed form leaks the token or lacks the key id: %s", s)
+		}
 	}
 }

@@ -34,7 +34,8 @@ func (s Scope) String() string {
 // Request is the authentication of one HTTP request, parsed and canonicalized
 // by ParseRequest. It holds everything Verify needs, so the *http.Request and
 // body may be released. It never holds a secret access key; it holds the
-// session token, which its String, GoString and LogValue methods redact.
+// session token, which its String, GoString and LogValue methods redact
+// (value receivers, so a copied Request is redacted too).
 type Request struct {
 	AccessKeyID   string
 	SessionToken  string // from the X-Amz-Security-Token header or query parameter; "" when absent
@@ -51,10 +52,7 @@ type Request struct {
 }
 
 // String describes the request without its session token.
-func (r *Request) String() string {
-	if r == nil {
-		return "sigv4.Request(nil)"
-	}
+func (r Request) String() string {
 	token := "none"
 	if r.SessionToken != "" {
 		token = "[REDACTED]"
@@ -64,13 +62,10 @@ func (r *Request) String() string {
 }
 
 // GoString is String, so %#v cannot print the session token either.
-func (r *Request) GoString() string { return r.String() }
+func (r Request) GoString() string { return r.String() }
 
 // LogValue implements slog.LogValuer without the session token.
-func (r *Request) LogValue() slog.Value {
-	if r == nil {
-		return slog.StringValue("nil")
-	}
+func (r Request) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("access_key_id", r.AccessKeyID),
 		slog.String("scope", r.Scope.String()),

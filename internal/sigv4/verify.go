@@ -57,8 +57,8 @@ func (v *Verifier) maxSkew() time.Duration {
 // an expired or mis-scoped request is reported before an unknown key.
 // Verify calls it too.
 func (v *Verifier) Precheck(req *Request) error {
-	if req == nil {
-		return errMissingAuth()
+	if req == nil || len(req.amzDate) != len(amzDateLayout) {
+		return errMissingAuth() // not a Request produced by ParseRequest
 	}
 	if err := v.checkTime(req); err != nil {
 		return err
