@@ -2,10 +2,10 @@ package sigv4
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
