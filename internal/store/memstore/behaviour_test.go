@@ -84,6 +84,16 @@ func TestRevisionsAreDenseFromOne(t *testing.T) {
 			t.Fatalf("Put = %d, %v; want %d", rev, err, want)
 		}
 	}
+	// Failed writes do not consume a revision.
+	if _, err := s.CompareAndSwap(ctx, "k", 1, nil); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale CompareAndSwap: %v", err)
+	}
+	if err := s.Delete(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Delete(missing): %v", err)
+	}
+	if err := s.CompareAndDelete(ctx, "k", 2); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale CompareAndDelete: %v", err)
+	}
 	if err := s.Delete(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
