@@ -130,6 +130,7 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 	if st.hasResource {
 		ok, variable, resolved := st.matchResource(req.Resource, req.Context)
 		if !resolved {
+			d.addMissing(variable)
 			d.Failed = append(d.Failed, ConditionFailure{
 				StatementRef: StatementRef{Policy: name, Layer: layer, Statement: st},
 				Reason:       FailUnresolvedVariable, Variable: variable,
@@ -160,6 +161,9 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 		out, reason, missing, variable := c.eval(req.Context)
 		if missing && c.kind != opNull {
 			d.addMissing(c.key)
+		}
+		if variable != "" {
+			d.addMissing(variable)
 		}
 		if out != condTrue && holds {
 			holds = false
