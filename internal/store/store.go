@@ -8,9 +8,9 @@
 // revision counter; each key remembers the revision of its last write
 // (KV.Revision), which is what CompareAndSwap and CompareAndDelete compare.
 //
-// Keys are non-empty and compared byte-wise (Go string order); any bytes
-// are allowed, but a backend may reject the empty key or keys longer than
-// it supports (bbolt: 32 KiB) with an error of its own. Values returned by
+// Keys are compared byte-wise (Go string order) and may hold any bytes.
+// Backends reject the empty key, and may reject keys longer than they
+// support (bbolt: 32 KiB), with an error of their own. Values returned by
 // Get, List and Watch belong to the caller; the store keeps its own copy of
 // every value written.
 //
