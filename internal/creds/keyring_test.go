@@ -18,6 +18,24 @@ import (
 	"github.com/stsd/stsd/internal/store/memstore"
 )
 
+// syncBuffer is a log sink safe for the keyring's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // clock is a settable test clock.
 type clock struct {
 	mu  sync.Mutex
@@ -45,7 +63,7 @@ func newMaster(t testing.TB) secret.Bytes {
 	return secret.NewBytes(b)
 }
 
-func openTestKeyring(t testing.TB, st store.Store, master secret.Bytes, c *clock, logs *bytes.Buffer) *Keyring {
+func openTestKeyring(t testing.TB, st store.Store, master secret.Bytes, c *clock, logs *syncBuffer) *Keyring {
 	t.Helper()
 	opts := KeyringOptions{Now: c.Now}
 	if logs != nil {
@@ -197,7 +215,7 @@ func TestKeyringRotationRetiresOldKey(t *testing.T) {
 	st := memstore.New()
 	master := newMaster(t)
 	c := newClock()
-	var logs bytes.Buffer
+	var logs syncBuffer
 	a := openTestKeyring(t, st, master, c, &logs)
 	b := openTestKeyring(t, st, master, c, nil)
 	old := a.PrimaryKeyID()
@@ -436,4 +454,48 @@ func TestKeyringResyncsAfterCompaction(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+func TestKeyringStoreFailureIsNotATokenError(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	a := openTestKeyring(t, st, master, newClock(), nil)
+	b := openTestKeyring(t, memstore.New(), master, newClock(), nil) // another store
+	tok := mustSeal(t, b, typicalSession())
+	if _, err := a.Open(t.Context(), tok); !errors.Is(err, ErrTokenUnknownKey) {
+		t.Fatalf("key of another store: %v, want ErrTokenUnknownKey", err)
+	}
+	st.Close()
+	_, err := a.Open(t.Context(), tok)
+	if !errors.Is(err, store.ErrClosed) || errors.As(err, new(*TokenError)) {
+		t.Fatalf("store down: %v, want a store error that is not a *TokenError", err)
+	}
+	// The keys in memory still work without the store.
+	mustOpen(t, a, mustSeal(t, a, typicalSession()))
+}
+
+func TestKeyringSkipsKeysItCannotUnwrap(t *testing.T) {
+	st := memstore.New()
+	master := newMaster(t)
+	var logs syncBuffer
+	k := openTestKeyring(t, st, master, newClock(), &logs)
+	// A node with another master key writes a key into the same store.
+	other, err := newWrapAEAD(newMaster(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, id := newKeyRecord(other, t0)
+	if _, err := st.Put(t.Context(), keyPath(id), encodeJSON(rec)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the keyring to log the unusable key", func() bool {
+		return strings.Contains(logs.String(), "keyring: skipping unusable key")
+	})
+	if len(k.KeyIDs()) != 1 {
+		t.Errorf("keyring holds %d keys, want 1", len(k.KeyIDs()))
+	}
+	tok, _ := sealToken(id, testAEAD(t, id), typicalSession(), SealOptions{})
+	if _, err := k.Open(t.Context(), tok.Reveal()); !errors.Is(err, ErrTokenUnknownKey) {
+		t.Errorf("token of the foreign key: %v, want ErrTokenUnknownKey", err)
+	}
 }
