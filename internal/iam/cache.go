@@ -79,8 +79,12 @@ func (c *Cache) Start(ctx context.Context) error {
 	return nil
 }
 
-// WaitRevision blocks until the published snapshot reflects revision rev
-// (as returned by a write of an IAM key), ctx ends, or the cache stops.
+// WaitRevision blocks until the published snapshot reflects revision rev,
+// ctx ends, or the cache stops. rev must come from a write of a key under
+// KeyPrefix (Repo methods report it as the entity's Revision): the cache
+// watches only that prefix, so the revision of a write elsewhere (a
+// keyring key) becomes visible only with the next IAM write. After a
+// delete, use WaitFor.
 func (c *Cache) WaitRevision(ctx context.Context, rev int64) error {
 	return c.WaitFor(ctx, func(s *Snapshot) bool { return s.revision >= rev })
 }

@@ -43,7 +43,7 @@ func ValidateProviderURL(raw string, opts URLOptions) error {
 		return errInvalidProviderURL()
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.User != nil || u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
+	if err != nil || u.User != nil || u.Opaque != "" || u.Host == "" || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") {
 		return errInvalidProviderURL()
 	}
 	if p := u.Port(); p != "" {

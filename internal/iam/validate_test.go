@@ -119,6 +119,7 @@ func TestValidateProviderURL(t *testing.T) {
 		{"no host", "https:///path", URLOptions{}, CodeValidationError, invalid},
 		{"space", "https://idp.example.com/a b", URLOptions{}, CodeValidationError, invalid},
 		{"bad port", "https://idp.example.com:99999", URLOptions{}, CodeValidationError, invalid},
+		{"empty port", "https://idp.example.com:/x", URLOptions{}, CodeValidationError, invalid},
 		{"upper scheme", "HTTPS://idp.example.com", URLOptions{}, CodeValidationError, invalid},
 		{"empty", "", URLOptions{}, CodeValidationError, "1 validation error detected: Value '' at 'url' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"too long", "https://" + strings.Repeat("h", 248), URLOptions{}, CodeValidationError, "1 validation error detected: Value 'https://" + strings.Repeat("h", 248) + "' at 'url' failed to satisfy constraint: Member must have length less than or equal to 255"},

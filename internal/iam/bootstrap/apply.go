@@ -39,7 +39,8 @@ type Change struct {
 // exist); entities already equal are not written. Entities the file does
 // not mention are left alone. A role or policy that exists with another
 // path is an error (IAM paths cannot change). Apply stops at the first
-// error; what was applied before it stays applied.
+// error; what was applied before it stays applied. f must come from Load or
+// Parse (which validate it and read jwks_file).
 func Apply(ctx context.Context, repo *iam.Repo, account string, f *File) ([]Change, error) {
 	var changes []Change
 	for _, p := range f.OIDCProviders {
@@ -77,6 +78,9 @@ func outcome(kind, arn string, beforeRev, afterRev int64) Change {
 func applyProvider(ctx context.Context, repo *iam.Repo, account string, p *Provider) (Change, error) {
 	const kind = "oidc-provider"
 	arn := iam.ProviderARN(account, p.URL)
+	if p.staticJWKS == "" && p.StaticJWKS != nil {
+		p.staticJWKS = p.StaticJWKS.JSON
+	}
 	existing, err := repo.GetProvider(ctx, arn)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
 		created, err := repo.CreateProvider(ctx, iam.OIDCProvider{
