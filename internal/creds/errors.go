@@ -59,6 +59,3 @@ func (e *SessionError) Error() string { return "creds: cannot seal session: " + 
 // ErrMasterKeyMismatch: the keyring's keys in the store were wrapped by a
 // different master key than the one this node was given.
 var ErrMasterKeyMismatch = errors.New("creds: the master key does not unwrap the keyring stored here (the store was set up with a different master key)")
-
-// ErrKeyringClosed: the keyring was closed.
-var ErrKeyringClosed = errors.New("creds: keyring closed")
