@@ -8,6 +8,9 @@
 // (package eventlog). It starts empty when the file is opened: a watch from
 // a revision older than the one the file was opened at returns
 // store.ErrCompacted, so the caller lists again.
+//
+// Every operation checks its ctx before starting; a transaction that has
+// started (including its fsync) runs to completion.
 package boltstore
 
 import (
@@ -23,6 +26,9 @@ import (
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore/eventlog"
 )
+
+// DefaultFileName is the store file's name inside the data directory.
+const DefaultFileName = "stsd.db"
 
 // DefaultOpenTimeout is how long Open waits for another process to release
 // the file lock.
