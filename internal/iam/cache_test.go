@@ -74,7 +74,8 @@ func TestCacheSeesChanges(t *testing.T) {
 			t.Errorf("RoleByARN(%q) found a role", arn)
 		}
 	}
-	// The old snapshot is unchanged.
+	// A published snapshot never changes: before the create it lacks the
+	// role, and s keeps the old duration after the update below.
 	if _, ok := before.RoleByARN(r.ARN()); ok && before.Revision() < r.Revision {
 		t.Fatal("published snapshot was mutated")
 	}
@@ -88,6 +89,12 @@ func TestCacheSeesChanges(t *testing.T) {
 	}
 	if v, _ := c.Current().RoleByName(acct, "DEPLOY"); v.Role.MaxSessionDuration != 43200 {
 		t.Fatalf("update not visible: %+v", v.Role)
+	}
+	if old, _ := s.RoleByName(acct, "deploy"); old.Role.MaxSessionDuration != 3600 || s.Revision() >= up.Revision {
+		t.Fatalf("older snapshot changed: %+v at %d", old.Role, s.Revision())
+	}
+	if _, ok := s.RoleByName(acct, "early"); !ok {
+		t.Fatal("older snapshot lost an untouched role")
 	}
 	if _, err := repo.UpdateRole(ctx, acct, "deploy", func(r *Role) error { r.InlinePolicies = nil; return nil }); err != nil {
 		t.Fatal(err)

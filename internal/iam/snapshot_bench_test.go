@@ -84,3 +84,36 @@ func BenchmarkSnapshotRoleByARNParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCacheApplyEvent measures one change on an account of 1,000
+// roles: the watch event, the copy-on-write snapshot, the trust policy
+// parse, publication, and a waiter seeing it.
+func BenchmarkCacheApplyEvent(b *testing.B) {
+	st := memstore.New()
+	b.Cleanup(func() { _ = st.Close() })
+	repo := NewRepo(st, RepoOptions{})
+	ctx := context.Background()
+	for i := range 1000 {
+		if _, err := repo.CreateRole(ctx, testRole(fmt.Sprintf("role-%04d", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c := NewCache(st, CacheOptions{})
+	cctx, cancel := context.WithCancel(ctx)
+	b.Cleanup(func() { cancel(); <-c.Done() })
+	if err := c.Start(cctx); err != nil {
+		b.Fatal(err)
+	}
+	duration := 3600
+	b.ReportAllocs()
+	for b.Loop() {
+		duration = 3600 + (duration+1)%1000
+		r, err := repo.UpdateRole(ctx, acct, "role-0500", func(r *Role) error { r.MaxSessionDuration = duration; return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.WaitRevision(ctx, r.Revision); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
