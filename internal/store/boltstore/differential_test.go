@@ -126,6 +126,7 @@ func drain(t *testing.T, s store.Store, last int64) []store.Event {
 func TestRandomOperationsMatchMemstore(t *testing.T) {
 	for seed := range uint64(20) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 7))
 			program := make([]byte, 3*maxDiffOps)
 			for i := range program {
