@@ -65,6 +65,9 @@ type App struct {
 	Keyring *creds.Keyring
 	Account string
 
+	// Handler is the node's HTTP handler (benchmarks drive it directly).
+	Handler http.Handler
+
 	store    store.Store
 	verifier *oidc.Verifier
 	audit    *audit.Logger
@@ -155,6 +158,7 @@ func Start(ctx context.Context, o Options) (a *App, err error) {
 		Registry:       reg,
 		DefaultVersion: sts.Version,
 	})
+	a.Handler = handler
 	return a, a.serve(o, handler)
 }
 

@@ -71,7 +71,7 @@ func (l *lockedBuffer) String() string {
 
 // node is a running stsd with a fake IdP registered as a provider.
 type node struct {
-	t       *testing.T
+	t       testing.TB
 	app     *app.App
 	idp     *fakeidp.IdP
 	clock   *clock
@@ -89,7 +89,7 @@ type nodeOptions struct {
 }
 
 // startNode starts a node on a fresh (or given) data directory.
-func startNode(t *testing.T, o nodeOptions) *node {
+func startNode(t testing.TB, o nodeOptions) *node {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
