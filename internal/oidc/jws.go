@@ -5,7 +5,6 @@ import (
 	"crypto/elliptic"
 	"encoding/base64"
 	"strings"
-	"unicode/utf8"
 )
 
 // Token size bounds (the API's WebIdentityToken constraint is 4..20000).
@@ -118,9 +117,6 @@ func parseCompact(token string) (*parsedToken, *Error) {
 	payload, err := b64.DecodeString(payloadB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "payload is not base64url: %v", err)
-	}
-	if !utf8.Valid(payload) {
-		return nil, fail(ReasonMalformed, "payload is not valid UTF-8")
 	}
 	claims, err := decodeStrictObject(payload)
 	if err != nil {
