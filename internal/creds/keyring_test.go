@@ -231,6 +231,13 @@ func TestKeyringRotationRetiresOldKey(t *testing.T) {
 	newToken := mustSeal(t, a, typicalSession())
 	waitFor(t, "node b to adopt the new primary", func() bool { return b.PrimaryKeyID() == a.PrimaryKeyID() })
 	retiredAt := c.Now()
+	if a.state.Load().keys[old].openUntil.IsZero() {
+		t.Fatal("the rotating node does not know at once that the old key is retired")
+	}
+	waitFor(t, "node b to learn the old key's retirement", func() bool {
+		key := b.state.Load().keys[old]
+		return key != nil && !key.openUntil.IsZero()
+	})
 	rec := storedKeys(t, st)[old]
 	if rec.OpenUntil != retiredAt.Add(13*time.Hour).Unix() {
 		t.Errorf("old key open until %d, want rotation + 13h", rec.OpenUntil)
@@ -415,6 +422,10 @@ func TestKeyringSealDuringRotation(t *testing.T) {
 	cancel()
 	wg.Wait()
 	close(tokens)
+	stored := len(storedKeys(t, st))
+	waitFor(t, "both nodes to hold every stored key", func() bool {
+		return len(a.KeyIDs()) == stored && len(b.KeyIDs()) == stored
+	})
 	for tok := range tokens {
 		mustOpen(t, a, tok)
 		mustOpen(t, b, tok)

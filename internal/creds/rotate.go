@@ -107,11 +107,19 @@ func (k *Keyring) retire(ctx context.Context, id KeyID, until time.Time) error {
 			return nil
 		}
 		rec.OpenUntil = until.Unix()
-		_, err = k.st.CompareAndSwap(ctx, kv.Key, kv.Revision, encodeJSON(rec))
+		rev, err := k.st.CompareAndSwap(ctx, kv.Key, kv.Revision, encodeJSON(rec))
 		if !errors.Is(err, store.ErrConflict) {
 			if err != nil {
 				return fmt.Errorf("creds: retiring key %s: %w", id, err)
 			}
+			// This node honours the window at once; others via the watch.
+			k.update(func(s *keyset) {
+				if old := s.keys[id]; old != nil {
+					retired := *old
+					retired.openUntil, retired.revision = time.Unix(rec.OpenUntil, 0), rev
+					s.putKey(&retired)
+				}
+			})
 			return nil
 		}
 	}
