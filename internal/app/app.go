@@ -143,7 +143,7 @@ func Start(ctx context.Context, o Options) (a *App, err error) {
 		Verifier: a.verifier,
 		Keyring:  a.Keyring,
 		Authn: &authn.Authenticator{
-			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions},
+			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions, Services: []string{"sts"}},
 			Keyring:  a.Keyring, Root: root, Now: o.Now,
 		},
 		Audit:  a.audit,

@@ -45,7 +45,8 @@ type RootCredentials struct {
 	Secret      secret.String
 }
 
-// Authenticator verifies signed requests.
+// Authenticator verifies signed requests for one service: its Verifier
+// lists that service ("sts" or "iam") in Services.
 type Authenticator struct {
 	Verifier *sigv4.Verifier
 	Keyring  *creds.Keyring
@@ -61,15 +62,16 @@ var (
 		"The security token included in the request is expired")
 )
 
-// Authenticate verifies the call's signature for service ("sts", "iam").
-func (a *Authenticator) Authenticate(ctx context.Context, call *awsquery.Call, service string) (*Caller, error) {
+// Authenticate verifies the call's signature. The clock and the scope are
+// checked before the session token is opened, so an expired or misscoped
+// request is reported as such before InvalidClientTokenId, as AWS does.
+func (a *Authenticator) Authenticate(ctx context.Context, call *awsquery.Call) (*Caller, error) {
 	req, err := sigv4.ParseRequest(call.HTTP, call.Body)
 	if err != nil {
 		return nil, fromSigV4(err)
 	}
-	if req.Scope.Service != service {
-		return nil, awserr.New("SignatureDoesNotMatch", http.StatusForbidden,
-			"Credential should be scoped to correct service: '"+service+"'. ").WithReason("wrong_service", nil)
+	if err := a.Verifier.Precheck(req); err != nil {
+		return nil, fromSigV4(err)
 	}
 	caller, key, err := a.identify(ctx, req)
 	if err != nil {

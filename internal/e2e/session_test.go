@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -83,6 +85,20 @@ func TestGetCallerIdentityErrors(t *testing.T) {
 	t.Run("unsigned", func(t *testing.T) {
 		status, header, body := n.post(map[string][]string{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}, nil)
 		wantError(t, status, header, body, 403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+	})
+	t.Run("scoped to another service", func(t *testing.T) {
+		body := "Action=GetCallerIdentity&Version=2011-06-15"
+		req, _ := http.NewRequest(http.MethodPost, n.app.URL+"/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Amz-Security-Token", *c.SessionToken)
+		sum := sha256.Sum256([]byte(body))
+		err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: *c.SessionToken},
+			req, hexString(sum[:]), "iam", "us-east-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, header, resp := n.do(req)
+		wantError(t, status, header, resp, 403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'. ")
 	})
 	t.Run("works, then expires", func(t *testing.T) {
 		if err := gci(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken); err != nil {

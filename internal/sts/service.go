@@ -99,7 +99,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 
 func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Response, error) {
 	if a.signed {
-		caller, err := s.deps.Authn.Authenticate(ctx, x.call, "sts")
+		caller, err := s.deps.Authn.Authenticate(ctx, x.call)
 		if err != nil {
 			return nil, err
 		}
