@@ -10,13 +10,13 @@ import (
 )
 
 var casTests = []subtest{
-	{"CASCreateIfAbsent", testCASCreateIfAbsent},
-	{"CASMatch", testCASMatch},
-	{"CASConflictWritesNothing", testCASConflictWritesNothing},
-	{"CASMissingKeyNonzeroExpected", testCASMissingNonzero},
-	{"CompareAndDelete", testCompareAndDelete},
-	{"ConcurrentCASCounter", testConcurrentCASCounter},
-	{"ConcurrentPutsDistinctRevisions", testConcurrentPuts},
+	{name: "CASCreateIfAbsent", run: testCASCreateIfAbsent},
+	{name: "CASMatch", run: testCASMatch},
+	{name: "CASConflictWritesNothing", run: testCASConflictWritesNothing},
+	{name: "CASMissingKeyNonzeroExpected", run: testCASMissingNonzero},
+	{name: "CompareAndDelete", run: testCompareAndDelete},
+	{name: "ConcurrentCASCounter", run: testConcurrentCASCounter},
+	{name: "ConcurrentPutsDistinctRevisions", run: testConcurrentPuts},
 }
 
 func testCASCreateIfAbsent(t *testing.T, _ *suite, s store.Store) {

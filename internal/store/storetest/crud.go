@@ -11,22 +11,22 @@ import (
 )
 
 var crudTests = []subtest{
-	{"GetMissing", testGetMissing},
-	{"PutGet", testPutGet},
-	{"PutOverwrite", testPutOverwrite},
-	{"EmptyValue", testEmptyValue},
-	{"ValuesAreCopied", testValuesAreCopied},
-	{"EmptyKeyRejected", testEmptyKeyRejected},
-	{"Delete", testDelete},
-	{"DeleteMissing", testDeleteMissing},
-	{"RecreateAfterDelete", testRecreateAfterDelete},
-	{"ListPrefixBoundaries", testListPrefixBoundaries},
-	{"ListEmptyPrefix", testListEmptyPrefix},
-	{"ListNoMatch", testListNoMatch},
-	{"ListRevision", testListRevision},
-	{"RevisionsIncrease", testRevisionsIncrease},
-	{"UnusualKeys", testUnusualKeys},
-	{"LargeValue", testLargeValue},
+	{name: "GetMissing", run: testGetMissing},
+	{name: "PutGet", run: testPutGet},
+	{name: "PutOverwrite", run: testPutOverwrite},
+	{name: "EmptyValue", run: testEmptyValue},
+	{name: "ValuesAreCopied", run: testValuesAreCopied},
+	{name: "EmptyKeyRejected", run: testEmptyKeyRejected},
+	{name: "Delete", run: testDelete},
+	{name: "DeleteMissing", run: testDeleteMissing},
+	{name: "RecreateAfterDelete", run: testRecreateAfterDelete},
+	{name: "ListPrefixBoundaries", run: testListPrefixBoundaries},
+	{name: "ListEmptyPrefix", run: testListEmptyPrefix},
+	{name: "ListNoMatch", run: testListNoMatch},
+	{name: "ListRevision", run: testListRevision},
+	{name: "RevisionsIncrease", run: testRevisionsIncrease},
+	{name: "UnusualKeys", run: testUnusualKeys},
+	{name: "LargeValue", run: testLargeValue},
 }
 
 func testGetMissing(t *testing.T, _ *suite, s store.Store) {

@@ -9,9 +9,9 @@ import (
 )
 
 var lifecycleTests = []subtest{
-	{"CancelledContextWritesNothing", testCancelledContext},
-	{"CloseEndsWatches", testCloseEndsWatches},
-	{"ClosedStoreReturnsErrClosed", testClosed},
+	{name: "CancelledContextWritesNothing", run: testCancelledContext},
+	{name: "CloseEndsWatches", run: testCloseEndsWatches},
+	{name: "ClosedStoreReturnsErrClosed", run: testClosed},
 }
 
 func testCancelledContext(t *testing.T, _ *suite, s store.Store) {

@@ -85,6 +85,13 @@ func (m mutant) Watch(ctx context.Context, prefix string, after int64) (<-chan s
 	return m.Store.Watch(ctx, prefix, after)
 }
 
+func (m mutant) Compact(ctx context.Context, rev int64) error {
+	if m.bug == "compact-noop" {
+		return nil
+	}
+	return m.Store.Compact(ctx, rev)
+}
+
 func (m mutant) Close() error {
 	err := m.Store.Close()
 	if m.bug == "close-twice-ok" && errors.Is(err, store.ErrClosed) {
@@ -123,6 +130,7 @@ func TestSuiteCatchesMutants(t *testing.T) {
 		{"watch-off-by-one", "WatchReplay"},
 		{"watch-drops-deletes", "WatchLive"},
 		{"close-twice-ok", "ClosedStoreReturnsErrClosed"},
+		{"compact-noop", "WatchCompacted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.bug, func(t *testing.T) {

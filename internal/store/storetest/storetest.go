@@ -51,23 +51,30 @@ type suite struct {
 type subtest struct {
 	name string
 	run  func(t *testing.T, su *suite, s store.Store)
+	// alone: the subtest affects the whole backend (compaction), so it runs
+	// before the parallel subtests start.
+	alone bool
 }
 
-// Run runs every conformance subtest, each in parallel on its own store.
+// Run runs every conformance subtest on its own store: the compaction
+// subtest first and alone (an etcd compaction is server-wide), then all
+// others in parallel.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Helper()
 	su := &suite{newStore: newStore, timeout: 5 * time.Second}
 	for _, o := range opts {
 		o(su)
 	}
-	var all []subtest
+	all := []subtest{{name: "WatchCompacted", run: testWatchCompacted, alone: true}}
 	all = append(all, crudTests...)
 	all = append(all, casTests...)
 	all = append(all, watchTests...)
 	all = append(all, lifecycleTests...)
 	for _, st := range all {
 		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
+			if !st.alone {
+				t.Parallel()
+			}
 			s := su.newStore(t)
 			t.Cleanup(func() { _ = s.Close() })
 			st.run(t, su, s)

@@ -10,19 +10,18 @@ import (
 )
 
 var watchTests = []subtest{
-	{"WatchLive", testWatchLive},
-	{"WatchReplay", testWatchReplay},
-	{"WatchReplayThenLive", testWatchReplayThenLive},
-	{"WatchPrefixFilter", testWatchPrefixFilter},
-	{"WatchEmptyPrefix", testWatchEmptyPrefix},
-	{"WatchFromListRevision", testWatchFromListRevision},
-	{"WatchManyWatchers", testWatchManyWatchers},
-	{"WatchCASAndCompareAndDelete", testWatchCAS},
-	{"WatchLargeValue", testWatchLargeValue},
-	{"WatchCancelClosesChannel", testWatchCancel},
-	{"WatchCancelledContext", testWatchCancelledContext},
-	{"WatchCompacted", testWatchCompacted},
-	{"UnreadWatchDoesNotBlockWriters", testUnreadWatch},
+	{name: "WatchLive", run: testWatchLive},
+	{name: "WatchReplay", run: testWatchReplay},
+	{name: "WatchReplayThenLive", run: testWatchReplayThenLive},
+	{name: "WatchPrefixFilter", run: testWatchPrefixFilter},
+	{name: "WatchEmptyPrefix", run: testWatchEmptyPrefix},
+	{name: "WatchFromListRevision", run: testWatchFromListRevision},
+	{name: "WatchManyWatchers", run: testWatchManyWatchers},
+	{name: "WatchCASAndCompareAndDelete", run: testWatchCAS},
+	{name: "WatchLargeValue", run: testWatchLargeValue},
+	{name: "WatchCancelClosesChannel", run: testWatchCancel},
+	{name: "WatchCancelledContext", run: testWatchCancelledContext},
+	{name: "UnreadWatchDoesNotBlockWriters", run: testUnreadWatch},
 }
 
 func testWatchLive(t *testing.T, su *suite, s store.Store) {
