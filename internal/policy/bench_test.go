@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,88 @@ func BenchmarkWildcardPathological(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+const githubTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	"Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+	"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],
+	"Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},
+	"StringLike":{"token.actions.githubusercontent.com:sub":["repo:octo-org/*:ref:refs/heads/main","repo:octo-org/infra:environment:prod"]}}}]}`
+
+func trustRequest() Request {
+	c := NewContext()
+	c.Set("token.actions.githubusercontent.com:aud", "sts.amazonaws.com")
+	c.Set("token.actions.githubusercontent.com:sub", "repo:octo-org/app:ref:refs/heads/main")
+	c.Set("aws:SourceIp", "198.51.100.7")
+	return Request{Action: "sts:AssumeRoleWithWebIdentity", Principal: FederatedPrincipal(githubOIDC), Context: c}
+}
+
+func TestTrustEvaluationAllocations(t *testing.T) {
+	n := Named{Name: "trust", Policy: mustParse(t, KindTrust, githubTrust)}
+	req := trustRequest()
+	var d Decision
+	EvaluateTrustInto(&d, req, n)
+	if d.Effect != Allowed {
+		t.Fatal(d.Explain())
+	}
+	if allocs := testing.AllocsPerRun(100, func() { EvaluateTrustInto(&d, req, n) }); allocs != 0 {
+		t.Errorf("EvaluateTrustInto allocates %.0f times per run", allocs)
+	}
+}
+
+func BenchmarkEvaluateTrust(b *testing.B) {
+	n := Named{Name: "trust", Policy: mustParse(b, KindTrust, githubTrust)}
+	req := trustRequest()
+	var d Decision
+	b.ReportAllocs()
+	for b.Loop() {
+		EvaluateTrustInto(&d, req, n)
+	}
+}
+
+// BenchmarkParse100KB parses a document near the size limit.
+func BenchmarkParse100KB(b *testing.B) {
+	var stmts []string
+	for i := 0; len(strings.Join(stmts, ",")) < 100*1024; i++ {
+		stmts = append(stmts, `{"Sid":"S`+strings.Repeat("x", i%7)+itoa(i)+`","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"arn:aws:s3:::bucket-`+itoa(i)+`/*","Condition":{"StringLike":{"aws:PrincipalTag/team":"t*"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`)
+	}
+	doc := []byte(`{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAs(doc, KindIdentity); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+// BenchmarkStdlibJSON100KB decodes the same document with encoding/json
+// into an interface value: the ratio to BenchmarkParse100KB measured in
+// the same run is the cost of validation and compilation.
+func BenchmarkStdlibJSON100KB(b *testing.B) {
+	var stmts []string
+	for i := 0; len(strings.Join(stmts, ",")) < 100*1024; i++ {
+		stmts = append(stmts, `{"Sid":"S`+strings.Repeat("x", i%7)+itoa(i)+`","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"arn:aws:s3:::bucket-`+itoa(i)+`/*","Condition":{"StringLike":{"aws:PrincipalTag/team":"t*"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`)
+	}
+	doc := []byte(`{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(doc, &v); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -22,10 +22,11 @@ func EvaluateInto(d *Decision, req Request, set Set) {
 	if req.Resource == "" {
 		req.Resource = "*"
 	}
-	identity := evalLayer(d, &req, set.Identity, LayerIdentity)
-	session := evalLayer(d, &req, set.Session, LayerSession)
-	boundary := evalLayer(d, &req, set.Boundary, LayerBoundary)
-	resource := evalLayer(d, &req, set.Resource, LayerResource)
+	bounded := len(set.Boundary) > 0
+	identity := evalLayer(d, &req, set.Identity, LayerIdentity, bounded)
+	session := evalLayer(d, &req, set.Session, LayerSession, bounded)
+	boundary := evalLayer(d, &req, set.Boundary, LayerBoundary, bounded)
+	resource := evalLayer(d, &req, set.Resource, LayerResource, bounded)
 
 	d.IdentityAllowed = identity.allowed
 	d.SessionAllowed = len(set.Session) == 0 || session.allowed
@@ -75,7 +76,7 @@ func EvaluateTrustInto(d *Decision, req Request, trust Named) {
 		req.Resource = "*"
 	}
 	one := [1]Named{trust}
-	res := evalLayer(d, &req, one[:], LayerResource)
+	res := evalLayer(d, &req, one[:], LayerResource, false)
 	d.ResourceAllowed = res.best > principalNoMatch
 	d.AccountPrincipalOnly = res.best == matchedAccount
 	switch {
@@ -94,7 +95,9 @@ type layerResult struct {
 	best    principalMatch // resource layer: the strongest allow
 }
 
-func evalLayer(d *Decision, req *Request, policies []Named, layer Layer) layerResult {
+// evalLayer evaluates the statements of one layer. bounded reports that
+// the principal has a permissions boundary.
+func evalLayer(d *Decision, req *Request, policies []Named, layer Layer, bounded bool) layerResult {
 	var r layerResult
 	for i := range policies {
 		p := policies[i].Policy
@@ -102,7 +105,7 @@ func evalLayer(d *Decision, req *Request, policies []Named, layer Layer) layerRe
 			continue
 		}
 		for _, st := range p.Statements {
-			pm, ok := evalStatement(d, req, st, policies[i].Name, layer)
+			pm, ok := evalStatement(d, req, st, policies[i].Name, layer, bounded)
 			if !ok {
 				continue
 			}
@@ -123,7 +126,7 @@ func evalLayer(d *Decision, req *Request, policies []Named, layer Layer) layerRe
 
 // evalStatement reports whether the statement applies to the request and,
 // for the resource layer, how its principal matched.
-func evalStatement(d *Decision, req *Request, st *Statement, name string, layer Layer) (principalMatch, bool) {
+func evalStatement(d *Decision, req *Request, st *Statement, name string, layer Layer, bounded bool) (principalMatch, bool) {
 	if !st.matchAction(req.Action) {
 		return principalNoMatch, false
 	}
@@ -148,7 +151,12 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 		}
 		pm = st.principal.match(&req.Principal)
 		if st.notPrincipal {
-			if pm != principalNoMatch {
+			// access_policies_boundaries: "The NotPrincipal element with a
+			// Deny effect will always deny any IAM principal that has a
+			// permissions boundary policy attached, regardless of the
+			// values specified in the NotPrincipal element."
+			notPrincipalDenies := bounded && st.Effect == Deny && req.Principal.Kind == PrincipalAWS
+			if pm != principalNoMatch && !notPrincipalDenies {
 				return principalNoMatch, false
 			}
 			pm = matchedBroad

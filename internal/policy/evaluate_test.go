@@ -99,6 +99,10 @@ func TestEvaluationLogic(t *testing.T) {
 		{"reference_policies_elements_notprincipal: Deny with NotPrincipal spares the named principal", userCaller, "", func(t *testing.T) Set {
 			return Set{Identity: named(t, KindIdentity, allowS3Get), Resource: named(t, KindResource, `{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"`+userARN+`"},"Action":"s3:*","Resource":"*"}}`)}
 		}, Allowed},
+		{boundaries + ": a Deny with NotPrincipal denies every principal with a boundary", userCaller, "", func(t *testing.T) Set {
+			return Set{Identity: named(t, KindIdentity, allowS3Get), Boundary: named(t, KindIdentity, allowS3All),
+				Resource: named(t, KindResource, `{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"`+userARN+`"},"Action":"s3:*","Resource":"*"}}`)}
+		}, ExplicitDeny},
 		{logic + " (cross-account): the resource policy alone does not allow", userCaller, "999999999999", func(t *testing.T) Set {
 			return Set{Resource: named(t, KindResource, resourcePolicy(`{"AWS":"`+userARN+`"}`))}
 		}, ImplicitDeny},

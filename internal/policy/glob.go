@@ -30,9 +30,21 @@ type globSeg struct {
 
 // compileGlob compiles an internal-form pattern.
 func compileGlob(pattern string, fold bool) *glob {
-	g := &glob{fold: fold}
+	g := new(glob)
+	*g = compileGlobValue(pattern, fold, nil)
+	return g
+}
+
+// compileGlobValue compiles into a value; a pattern without wildcards or
+// escapes uses one (the caller's) segment slot when given.
+func compileGlobValue(pattern string, fold bool, slot []globSeg) glob {
+	g := glob{fold: fold}
 	if !strings.ContainsAny(pattern, `*?\`) {
-		g.segs = []globSeg{{text: pattern, plain: !fold}}
+		if slot == nil {
+			slot = make([]globSeg, 1)
+		}
+		slot[0] = globSeg{text: pattern, plain: !fold}
+		g.segs = slot[:1:1]
 		return g
 	}
 	g.segs = make([]globSeg, 0, strings.Count(pattern, "*")+1)

@@ -69,7 +69,8 @@ type jsonParser struct {
 
 func (p *jsonParser) newValue(kind jsonKind, start int) *jsonValue {
 	if len(p.slab) == 0 {
-		p.slab = make([]jsonValue, 64)
+		// About one value per 12 bytes of policy JSON; at least 32.
+		p.slab = make([]jsonValue, max(32, min(4096, (len(p.doc)-p.pos)/12)))
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]

@@ -24,9 +24,9 @@ func (a *actionPattern) match(action string) bool { return a.g.match(action) }
 // boundaries (so "arn:aws:s3:*" matches every S3 ARN). A pattern that does
 // not start with "arn:" is matched against the whole string.
 type arnPattern struct {
-	all   bool    // "*"
-	whole *glob   // non-ARN pattern
-	segs  []*glob // 1..6 segment patterns, the first is "arn"
+	all   bool   // "*"
+	whole *glob  // non-ARN pattern
+	segs  []glob // 1..6 segment patterns, the first is "arn"
 	// tailExpands: the pattern has fewer than six segments and its last
 	// segment ends with '*', which then also matches the remaining
 	// segments.
@@ -41,17 +41,18 @@ func compileARNPattern(pattern string) *arnPattern {
 	if !strings.HasPrefix(pattern, "arn:") {
 		return &arnPattern{whole: compileGlob(pattern, false)}
 	}
-	p := &arnPattern{}
+	p := &arnPattern{segs: make([]glob, 0, 6)}
+	slots := make([]globSeg, 6)
 	rest := pattern
 	for len(p.segs) < 5 {
 		i := strings.IndexByte(rest, ':')
 		if i < 0 {
 			break
 		}
-		p.segs = append(p.segs, compileGlob(rest[:i], false))
+		p.segs = append(p.segs, compileGlobValue(rest[:i], false, slots[len(p.segs):]))
 		rest = rest[i+1:]
 	}
-	p.segs = append(p.segs, compileGlob(rest, false))
+	p.segs = append(p.segs, compileGlobValue(rest, false, slots[len(p.segs):]))
 	p.tailExpands = len(p.segs) < 6 && strings.HasSuffix(rest, "*") && !strings.HasSuffix(rest, `\*`)
 	return p
 }
@@ -66,7 +67,8 @@ func (p *arnPattern) match(s string) bool {
 	}
 	rest := s
 	last := len(p.segs) - 1
-	for i, g := range p.segs {
+	for i := range p.segs {
+		g := &p.segs[i]
 		if i == last {
 			if len(p.segs) == 6 || p.tailExpands {
 				return g.match(rest)

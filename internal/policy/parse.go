@@ -26,6 +26,7 @@ func ParseAs(doc []byte, kind Kind) (*Policy, error) {
 		return nil, &ParseError{Problems: ps.list}
 	}
 	b := &builder{ps: ps, kind: kind, sids: map[string]bool{}, keys: map[string]bool{}}
+	b.pol = &Policy{}
 	p := b.policy(root)
 	if len(ps.list) > 0 {
 		sort.SliceStable(ps.list, func(i, j int) bool { return ps.list[i].Offset < ps.list[j].Offset })
@@ -304,8 +305,9 @@ func (b *builder) resources(s *Statement, stmt, resource, notResource *jsonValue
 	}
 }
 
-func (b *builder) noteKey(k string) {
-	lk := strings.ToLower(k)
+func (b *builder) noteKey(k string) { b.noteKeyLower(k, strings.ToLower(k)) }
+
+func (b *builder) noteKeyLower(k, lk string) {
 	if !b.keys[lk] {
 		b.keys[lk] = true
 		b.pol.keys = append(b.pol.keys, k)

@@ -154,7 +154,7 @@ func (b *builder) conditionKey(c *condition, kv jsonMember) bool {
 		b.ps.add(kv.keyStart, "Condition key must not be empty")
 		return false
 	}
-	b.noteKey(kv.key)
+	b.noteKeyLower(kv.key, c.lkey)
 	return true
 }
 
