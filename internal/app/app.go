@@ -78,12 +78,12 @@ type App struct {
 }
 
 // Start opens everything, applies the bootstrap file, and serves.
-func Start(ctx context.Context, o Options) (a *App, err error) {
+func Start(ctx context.Context, o Options) (_ *App, err error) {
 	o = withDefaults(o)
 	cfg := o.Config
-	a = &App{Account: cfg.AccountID, served: make(chan error, 1)}
+	a := &App{Account: cfg.AccountID, served: make(chan error, 1)}
 	defer func() {
-		if err != nil {
+		if err != nil { // release what was opened before the failure
 			a.closeParts()
 		}
 	}()

@@ -84,12 +84,23 @@ type node struct {
 type nodeOptions struct {
 	dataDir string
 	idp     *fakeidp.IdP
-	env     map[string]string
-	clock   *clock
+	env       map[string]string
+	clock     *clock
+	bootstrap string // path of a bootstrap file
 }
 
 // startNode starts a node on a fresh (or given) data directory.
 func startNode(t testing.TB, o nodeOptions) *node {
+	t.Helper()
+	n, err := startNodeErr(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// startNodeErr is startNode returning the start error.
+func startNodeErr(t testing.TB, o nodeOptions) (*node, error) {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
@@ -105,6 +116,7 @@ func startNode(t testing.TB, o nodeOptions) *node {
 	cfg.DataDir = o.dataDir
 	cfg.AccountID = account
 	cfg.AllowHTTPIssuers = true
+	cfg.Bootstrap = o.bootstrap
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -118,10 +130,10 @@ func startNode(t testing.TB, o nodeOptions) *node {
 		Now:      o.clock.Now,
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() { n.stop() })
-	return n
+	return n, nil
 }
 
 func (n *node) stop() {
