@@ -63,11 +63,11 @@ type Decision struct {
 
 // Logger writes events as JSON lines.
 type Logger struct {
-	ch      chan []byte
-	done    chan struct{}
-	mu      sync.Mutex
-	closed  bool
-	logger  *slog.Logger
+	ch     chan []byte
+	done   chan struct{}
+	mu     sync.Mutex
+	closed bool
+	logger *slog.Logger
 }
 
 // queueLength bounds the events waiting for the writer. When it is full the
