@@ -51,7 +51,7 @@ func TestContextFromEntriesTypes(t *testing.T) {
 		}
 	}
 	bad := map[string]ContextEntry{
-		`Invalid value "x" for context key k of type numeric`:      {"k", []string{"x"}, "numeric"},
+		`Invalid value "x" for context key k of type numeric`:       {"k", []string{"x"}, "numeric"},
 		`Invalid value "yes" for context key k of type booleanList`: {"k", []string{"true", "yes"}, "booleanList"},
 		`Invalid value "10.0.0.256" for context key k of type ip`:   {"k", []string{"10.0.0.256"}, "ip"},
 		`Invalid value "!" for context key k of type binary`:        {"k", []string{"!"}, "binary"},
@@ -74,7 +74,7 @@ func TestRoleARNFromSession(t *testing.T) {
 		"arn:aws:iam::123456789012:role/app":                 "",
 		"arn:aws:sts::123456789012:assumed-role/app":         "",
 		"arn:aws:sts::123456789012:federated-user/bob":       "",
-		"not-an-arn":                                         "",
+		"not-an-arn": "",
 	}
 	for in, want := range tests {
 		if got := RoleARNFromSession(in); got != want {
