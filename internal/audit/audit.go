@@ -4,8 +4,9 @@
 // the AWS error if any, and stsd's own decision record — the internal reason
 // code and the policy statement that matched or the condition that failed.
 //
-// Events are encoded on the caller's goroutine and written by a background
-// writer, so a slow disk does not stall the request path; Close flushes.
+// Events are encoded and written by a background goroutine, so neither JSON
+// encoding nor a slow disk is on the request path; Close flushes. An event
+// must not be modified after Record.
 package audit
 
 import (
@@ -20,24 +21,24 @@ import (
 
 // Event is one audit record. Field names follow CloudTrail where it has one.
 type Event struct {
-	EventVersion       string         `json:"eventVersion"`
-	EventTime          time.Time      `json:"eventTime"`
-	EventSource        string         `json:"eventSource"`
-	EventName          string         `json:"eventName"`
-	EventType          string         `json:"eventType"`
-	AWSRegion          string         `json:"awsRegion,omitempty"`
-	SourceIPAddress    string         `json:"sourceIPAddress,omitempty"`
-	UserAgent          string         `json:"userAgent,omitempty"`
-	RequestID          string         `json:"requestID"`
-	EventID            string         `json:"eventID"`
-	ReadOnly           bool           `json:"readOnly"`
-	RecipientAccountID string         `json:"recipientAccountId,omitempty"`
-	UserIdentity       *UserIdentity  `json:"userIdentity,omitempty"`
-	RequestParameters  map[string]any `json:"requestParameters,omitempty"`
-	ResponseElements   map[string]any `json:"responseElements,omitempty"`
-	ErrorCode          string         `json:"errorCode,omitempty"`
-	ErrorMessage       string         `json:"errorMessage,omitempty"`
-	Decision           *Decision      `json:"decision,omitempty"`
+	EventVersion       string        `json:"eventVersion"`
+	EventTime          time.Time     `json:"eventTime"`
+	EventSource        string        `json:"eventSource"`
+	EventName          string        `json:"eventName"`
+	EventType          string        `json:"eventType"`
+	AWSRegion          string        `json:"awsRegion,omitempty"`
+	SourceIPAddress    string        `json:"sourceIPAddress,omitempty"`
+	UserAgent          string        `json:"userAgent,omitempty"`
+	RequestID          string        `json:"requestID"`
+	EventID            string        `json:"eventID"`
+	ReadOnly           bool          `json:"readOnly"`
+	RecipientAccountID string        `json:"recipientAccountId,omitempty"`
+	UserIdentity       *UserIdentity `json:"userIdentity,omitempty"`
+	RequestParameters  any           `json:"requestParameters,omitempty"` // a struct or map with JSON tags
+	ResponseElements   any           `json:"responseElements,omitempty"`
+	ErrorCode          string        `json:"errorCode,omitempty"`
+	ErrorMessage       string        `json:"errorMessage,omitempty"`
+	Decision           *Decision     `json:"decision,omitempty"`
 }
 
 // UserIdentity describes the caller as CloudTrail does.
@@ -63,7 +64,7 @@ type Decision struct {
 
 // Logger writes events as JSON lines.
 type Logger struct {
-	ch     chan []byte
+	ch     chan *Event
 	done   chan struct{}
 	mu     sync.Mutex
 	closed bool
@@ -76,7 +77,7 @@ const queueLength = 4096
 
 // NewLogger starts the writer goroutine on w. logger receives write errors.
 func NewLogger(w io.Writer, logger *slog.Logger) *Logger {
-	l := &Logger{ch: make(chan []byte, queueLength), done: make(chan struct{}), logger: logger}
+	l := &Logger{ch: make(chan *Event, queueLength), done: make(chan struct{}), logger: logger}
 	go l.run(w)
 	return l
 }
@@ -87,8 +88,9 @@ func Discard() *Logger { return NewLogger(io.Discard, nil) }
 func (l *Logger) run(w io.Writer) {
 	defer close(l.done)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	for line := range l.ch {
-		_, err := bw.Write(line)
+	enc := json.NewEncoder(bw) // one event per line
+	for e := range l.ch {
+		err := enc.Encode(e)
 		if err == nil && len(l.ch) == 0 {
 			err = bw.Flush()
 		}
@@ -104,19 +106,14 @@ func (l *Logger) run(w io.Writer) {
 // ErrClosed is returned by Record after Close.
 var ErrClosed = errors.New("audit: logger closed")
 
-// Record encodes and queues one event.
+// Record queues one event for the writer.
 func (l *Logger) Record(e *Event) error {
-	line, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	line = append(line, '\n')
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return ErrClosed
 	}
-	l.ch <- line
+	l.ch <- e
 	return nil
 }
 

@@ -84,6 +84,7 @@ const XMLTimeFormat = "2006-01-02T15:04:05Z"
 // two-space indentation, ResponseMetadata after the result, a final newline.
 func (r *Response) RenderXML(requestID string) []byte {
 	var b bytes.Buffer
+	b.Grow(2048)
 	b.WriteString("<" + r.Action + "Response xmlns=\"" + r.Namespace + "\">\n")
 	if !r.NoResult {
 		writeXML(&b, Struct(r.Action+"Result", r.Result...), 1)
@@ -129,6 +130,10 @@ func writeXML(b *bytes.Buffer, n Node, depth int) {
 // survives parsing) and replaces characters XML cannot carry with U+FFFD.
 // Quotes stay literal, as in AWS's responses.
 func escapeText(b *bytes.Buffer, s string) {
+	if plainText(s) {
+		b.WriteString(s)
+		return
+	}
 	for _, r := range s {
 		switch {
 		case r == '&':
@@ -145,6 +150,18 @@ func escapeText(b *bytes.Buffer, s string) {
 			b.WriteRune('\uFFFD')
 		}
 	}
+}
+
+// plainText reports whether s is printable ASCII without &, < and >, the
+// common case that needs no escaping.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7E || c == '&' || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
 }
 
 func (n Node) scalarText() string {

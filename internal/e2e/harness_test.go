@@ -82,8 +82,8 @@ type node struct {
 }
 
 type nodeOptions struct {
-	dataDir string
-	idp     *fakeidp.IdP
+	dataDir   string
+	idp       *fakeidp.IdP
 	env       map[string]string
 	clock     *clock
 	bootstrap string // path of a bootstrap file

@@ -190,4 +190,3 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 }
-

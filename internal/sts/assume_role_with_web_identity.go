@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/stsd/stsd/internal/audit"
@@ -32,7 +31,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if verr != nil {
 		return nil, verr
 	}
-	x.event.RequestParameters = webIdentityRequestParameters(in)
+	x.event.RequestParameters = webIdentityAuditParameters(in)
 	arn, isRole, aerr := parseRoleARN(in.RoleArn)
 	if aerr != nil {
 		return nil, aerr
@@ -201,15 +200,13 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	if m.in.HasPolicy || len(m.in.PolicyArns) > 0 || len(sess.Tags) > 0 {
 		packed = awsquery.Int("PackedPolicySize", int64(utilization))
 	}
-	x.event.ResponseElements = map[string]any{
-		"credentials":                 map[string]any{"accessKeyId": sess.AccessKeyID, "expiration": sess.Expiry},
-		"subjectFromWebIdentityToken": m.id.Subject,
-		"assumedRoleUser":             map[string]any{"arn": assumedARN, "assumedRoleId": assumedID},
-		"provider":                    m.view.ARN,
-		"audience":                    m.id.Audience,
-	}
-	if sess.SourceIdentity != "" {
-		x.event.ResponseElements["sourceIdentity"] = sess.SourceIdentity
+	x.event.ResponseElements = &webIdentityResponseElements{
+		Credentials:                 auditCredentials{AccessKeyID: sess.AccessKeyID, Expiration: sess.Expiry},
+		SubjectFromWebIdentityToken: m.id.Subject,
+		AssumedRoleUser:             auditAssumedRoleUser{ARN: assumedARN, AssumedRoleID: assumedID},
+		Provider:                    m.view.ARN,
+		Audience:                    m.id.Audience,
+		SourceIdentity:              sess.SourceIdentity,
 	}
 	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: []awsquery.Node{
 		awsquery.Str("SubjectFromWebIdentityToken", m.id.Subject),
@@ -230,24 +227,41 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	}}, nil
 }
 
-// webIdentityRequestParameters is the audit view of the input: never the token.
-func webIdentityRequestParameters(in *webIdentityInput) map[string]any {
-	m := map[string]any{
-		"roleArn":         in.RoleArn,
-		"roleSessionName": in.RoleSessionName,
-		"durationSeconds": in.DurationSeconds,
+// The audit views of the input and output: never the web identity token,
+// the secret key or the session token.
+type webIdentityRequestParameters struct {
+	RoleArn                 string   `json:"roleArn"`
+	RoleSessionName         string   `json:"roleSessionName"`
+	DurationSeconds         int      `json:"durationSeconds"`
+	Policy                  string   `json:"policy,omitempty"`
+	PolicyArns              []string `json:"policyArns,omitempty"`
+	ProviderID              string   `json:"providerId,omitempty"`
+	MinimumSessionTokenSize int      `json:"minimumSessionTokenSize,omitempty"`
+}
+
+type webIdentityResponseElements struct {
+	Credentials                 auditCredentials     `json:"credentials"`
+	SubjectFromWebIdentityToken string               `json:"subjectFromWebIdentityToken"`
+	AssumedRoleUser             auditAssumedRoleUser `json:"assumedRoleUser"`
+	Provider                    string               `json:"provider"`
+	Audience                    string               `json:"audience"`
+	SourceIdentity              string               `json:"sourceIdentity,omitempty"`
+}
+
+type auditCredentials struct {
+	AccessKeyID string    `json:"accessKeyId"`
+	Expiration  time.Time `json:"expiration"`
+}
+
+type auditAssumedRoleUser struct {
+	ARN           string `json:"arn"`
+	AssumedRoleID string `json:"assumedRoleId"`
+}
+
+func webIdentityAuditParameters(in *webIdentityInput) *webIdentityRequestParameters {
+	return &webIdentityRequestParameters{
+		RoleArn: in.RoleArn, RoleSessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds,
+		Policy: in.Policy, PolicyArns: in.PolicyArns, ProviderID: in.ProviderID,
+		MinimumSessionTokenSize: in.MinimumSessionTokenSize,
 	}
-	if in.HasPolicy {
-		m["policy"] = in.Policy
-	}
-	if len(in.PolicyArns) > 0 {
-		m["policyArns"] = in.PolicyArns
-	}
-	if in.ProviderID != "" {
-		m["providerId"] = in.ProviderID
-	}
-	if in.MinimumSessionTokenSize > 0 {
-		m["minimumSessionTokenSize"] = strconv.Itoa(in.MinimumSessionTokenSize)
-	}
-	return m
 }

@@ -12,10 +12,16 @@ import (
 func (s *Service) getCallerIdentity(_ context.Context, x *exchange) (*awsquery.Response, error) {
 	c := x.caller
 	x.event.RecipientAccountID = c.Account
-	x.event.ResponseElements = map[string]any{"arn": c.ARN, "userId": c.UserID, "account": c.Account}
+	x.event.ResponseElements = &callerIdentityElements{ARN: c.ARN, UserID: c.UserID, Account: c.Account}
 	return &awsquery.Response{Action: "GetCallerIdentity", Namespace: Namespace, Result: []awsquery.Node{
 		awsquery.Str("Arn", c.ARN),
 		awsquery.Str("UserId", c.UserID),
 		awsquery.Str("Account", c.Account),
 	}}, nil
+}
+
+type callerIdentityElements struct {
+	ARN     string `json:"arn"`
+	UserID  string `json:"userId"`
+	Account string `json:"account"`
 }
