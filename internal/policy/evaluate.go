@@ -185,8 +185,8 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 }
 
 func (st *Statement) matchAction(action string) bool {
-	for _, a := range st.actions {
-		if a.match(action) {
+	for i := range st.actions {
+		if st.actions[i].match(action) {
 			return !st.notAction
 		}
 	}
@@ -197,8 +197,8 @@ func (st *Statement) matchAction(action string) bool {
 // when a policy variable in a Resource value has no value (the statement
 // then does not apply, for Resource and NotResource alike).
 func (st *Statement) matchResource(resource string, ctx *Context) (matched bool, variable string, resolved bool) {
-	for _, r := range st.resources {
-		m, v, ok := r.match(resource, ctx)
+	for i := range st.resources {
+		m, v, ok := st.resources[i].match(resource, ctx)
 		if !ok {
 			return false, v, false
 		}

@@ -65,6 +65,37 @@ type jsonParser struct {
 	pos  int
 	err  *jsonSyntaxError
 	slab []jsonValue // values are allocated in chunks
+
+	// Members and items are collected on stacks and copied to exact-size
+	// slices carved from chunks, so growing them allocates nothing.
+	memberStack []jsonMember
+	itemStack   []*jsonValue
+	memberSlab  []jsonMember
+	itemSlab    []*jsonValue
+}
+
+func (p *jsonParser) finishMembers(base int) []jsonMember {
+	n := len(p.memberStack) - base
+	if n > len(p.memberSlab) {
+		p.memberSlab = make([]jsonMember, max(n, min(1024, max(16, len(p.doc)/40))))
+	}
+	out := p.memberSlab[:n:n]
+	p.memberSlab = p.memberSlab[n:]
+	copy(out, p.memberStack[base:])
+	p.memberStack = p.memberStack[:base]
+	return out
+}
+
+func (p *jsonParser) finishItems(base int) []*jsonValue {
+	n := len(p.itemStack) - base
+	if n > len(p.itemSlab) {
+		p.itemSlab = make([]*jsonValue, max(n, min(1024, max(16, len(p.doc)/60))))
+	}
+	out := p.itemSlab[:n:n]
+	p.itemSlab = p.itemSlab[n:]
+	copy(out, p.itemStack[base:])
+	p.itemStack = p.itemStack[:base]
+	return out
 }
 
 func (p *jsonParser) newValue(kind jsonKind, start int) *jsonValue {
@@ -346,13 +377,14 @@ func (p *jsonParser) array(depth int) *jsonValue {
 		v.end = p.pos
 		return v
 	}
+	base := len(p.itemStack)
 	for {
 		p.skipSpace()
 		item := p.value(depth + 1)
 		if p.err != nil {
 			return nil
 		}
-		v.items = append(v.items, item)
+		p.itemStack = append(p.itemStack, item)
 		p.skipSpace()
 		if p.pos >= len(p.doc) {
 			p.fail(p.pos, "unexpected end of input: expected ',' or ']'")
@@ -364,6 +396,7 @@ func (p *jsonParser) array(depth int) *jsonValue {
 		case ']':
 			p.pos++
 			v.end = p.pos
+			v.items = p.finishItems(base)
 			return v
 		default:
 			p.fail(p.pos, "unexpected %s: expected ',' or ']'", p.describe())
@@ -382,6 +415,7 @@ func (p *jsonParser) object(depth int) *jsonValue {
 		v.end = p.pos
 		return v
 	}
+	base := len(p.memberStack)
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.doc) || p.doc[p.pos] != '"' {
@@ -393,7 +427,7 @@ func (p *jsonParser) object(depth int) *jsonValue {
 		if !ok {
 			return nil
 		}
-		if isDuplicate(v.members, &seen, key) {
+		if isDuplicate(p.memberStack[base:], &seen, key) {
 			p.fail(keyStart, "duplicate field %q", key)
 			return nil
 		}
@@ -408,7 +442,7 @@ func (p *jsonParser) object(depth int) *jsonValue {
 		if p.err != nil {
 			return nil
 		}
-		v.members = append(v.members, jsonMember{key: key, keyStart: keyStart, value: val})
+		p.memberStack = append(p.memberStack, jsonMember{key: key, keyStart: keyStart, value: val})
 		p.skipSpace()
 		if p.pos >= len(p.doc) {
 			p.fail(p.pos, "unexpected end of input: expected ',' or '}'")
@@ -420,6 +454,7 @@ func (p *jsonParser) object(depth int) *jsonValue {
 		case '}':
 			p.pos++
 			v.end = p.pos
+			v.members = p.finishMembers(base)
 			return v
 		default:
 			p.fail(p.pos, "unexpected %s: expected ',' or '}'", p.describe())

@@ -6,11 +6,11 @@ import "strings"
 // ASCII-case-insensitively.
 type actionPattern struct {
 	raw string
-	g   *glob
+	g   glob
 }
 
-func newActionPattern(raw string) *actionPattern {
-	return &actionPattern{raw: raw, g: compileGlob(escapeBackslashes(raw), true)}
+func newActionPattern(raw string) actionPattern {
+	return actionPattern{raw: raw, g: compileGlobValue(escapeBackslashes(raw), true, nil)}
 }
 
 func (a *actionPattern) match(action string) bool { return a.g.match(action) }
@@ -35,13 +35,19 @@ type arnPattern struct {
 
 // compileARNPattern compiles an internal-form pattern (see compileGlob).
 func compileARNPattern(pattern string) *arnPattern {
+	p := new(arnPattern)
+	*p = compileARNPatternValue(pattern)
+	return p
+}
+
+func compileARNPatternValue(pattern string) arnPattern {
 	if pattern == "*" {
-		return &arnPattern{all: true}
+		return arnPattern{all: true}
 	}
 	if !strings.HasPrefix(pattern, "arn:") {
-		return &arnPattern{whole: compileGlob(pattern, false)}
+		return arnPattern{whole: compileGlob(pattern, false)}
 	}
-	p := &arnPattern{segs: make([]glob, 0, 6)}
+	p := arnPattern{segs: make([]glob, 0, 6)}
 	slots := make([]globSeg, 6)
 	rest := pattern
 	for len(p.segs) < 5 {

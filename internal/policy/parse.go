@@ -297,9 +297,9 @@ func (b *builder) resources(s *Statement, stmt, resource, notResource *jsonValue
 		for _, k := range tpl.variableKeys() {
 			b.noteKey(k)
 		}
-		r := &resourcePattern{raw: item.text, tpl: tpl}
+		r := resourcePattern{raw: item.text, tpl: tpl}
 		if !tpl.hasVariables() {
-			r.static = compileARNPattern(tpl.staticGlob())
+			r.static, r.hasStatic = compileARNPatternValue(tpl.staticGlob()), true
 		}
 		s.resources = append(s.resources, r)
 	}

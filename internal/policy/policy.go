@@ -69,9 +69,9 @@ type Statement struct {
 
 	principal    *principalSet
 	notPrincipal bool
-	actions      []*actionPattern
+	actions      []actionPattern
 	notAction    bool
-	resources    []*resourcePattern // nil: no Resource element (matches all)
+	resources    []resourcePattern // nil: no Resource element (matches all)
 	notResource  bool
 	hasResource  bool
 	conditions   []*condition
