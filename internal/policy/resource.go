@@ -2,8 +2,8 @@ package policy
 
 // resourcePattern is one Resource or NotResource value.
 type resourcePattern struct {
-	raw    string
-	tpl    template
+	raw       string
+	tpl       template
 	static    arnPattern // valid when hasStatic
 	hasStatic bool       // false when the value has policy variables
 }
