@@ -94,7 +94,9 @@ func parseCompact(token string) (*parsedToken, *Error) {
 	if headerB64 == "" || payloadB64 == "" {
 		return nil, fail(ReasonMalformed, "empty header or payload segment")
 	}
-	headerJSON, err := b64.DecodeString(headerB64)
+	// One buffer holds the three decoded segments.
+	buf := make([]byte, b64.DecodedLen(len(headerB64))+b64.DecodedLen(len(payloadB64))+b64.DecodedLen(len(sigB64)))
+	headerJSON, buf, err := decodeSegment(buf, headerB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "header is not base64url: %v", err)
 	}
@@ -110,11 +112,11 @@ func parseCompact(token string) (*parsedToken, *Error) {
 	if sigB64 == "" {
 		return nil, fail(ReasonMalformed, "signature segment is empty")
 	}
-	signature, err := b64.DecodeString(sigB64)
+	signature, buf, err := decodeSegment(buf, sigB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "signature is not base64url: %v", err)
 	}
-	payload, err := b64.DecodeString(payloadB64)
+	payload, _, err := decodeSegment(buf, payloadB64)
 	if err != nil {
 		return nil, fail(ReasonMalformed, "payload is not base64url: %v", err)
 	}
@@ -129,6 +131,16 @@ func parseCompact(token string) (*parsedToken, *Error) {
 		signature:    signature,
 		claims:       claims,
 	}, nil
+}
+
+// decodeSegment decodes a base64url segment into the front of buf and
+// returns the decoded bytes and the rest of buf.
+func decodeSegment(buf []byte, segment string) (decoded, rest []byte, err error) {
+	n, err := b64.Decode(buf, []byte(segment))
+	if err != nil {
+		return nil, nil, err
+	}
+	return buf[:n:n], buf[n:], nil
 }
 
 // checkHeader applies the header rules. jku, x5u, jwk and x5c are ignored:

@@ -48,13 +48,18 @@ type refreshCall struct {
 // keySet manages one provider's keys: an atomically swapped snapshot read
 // without locks on the hot path, and a mutex-guarded refresh state.
 type keySet struct {
-	v        *Verifier
-	issuer   string
-	jwksURL  string // explicit JWKS URL ("" = discovery)
-	static   bool
-	client   *http.Client
-	current  atomic.Pointer[keyState]
-	lastUsed atomic.Int64
+	v       *Verifier
+	issuer  string
+	jwksURL string // explicit JWKS URL ("" = discovery)
+	static  bool
+	// The provider settings this key set serves (see serves).
+	staticJWKS  []byte
+	thumbprints []string // lower-case
+	issuerErr   error    // the issuer URL is not acceptable (scheme, host)
+	staticErr   *Error   // the static JWKS does not parse
+	client      *http.Client
+	current     atomic.Pointer[keyState]
+	lastUsed    atomic.Int64
 
 	mu             sync.Mutex
 	inflight       *refreshCall
@@ -68,6 +73,9 @@ type keySet struct {
 // key returns the verification key for a token, fetching only when no
 // usable key set is cached or the kid is unknown.
 func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.PublicKey, *Error) {
+	if ks.staticErr != nil {
+		return nil, &Error{Reason: ks.staticErr.Reason, Cause: ks.staticErr.Cause}
+	}
 	now := ks.v.now()
 	ks.lastUsed.Store(now.Unix())
 	st := ks.current.Load()

@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +27,8 @@ func decodeStrictObject(data []byte) (map[string]any, error) {
 	if !utf8.Valid(data) {
 		return nil, errBadUTF8
 	}
-	p := jsonParser{data: data}
+	// Size the top-level map once: every member needs a ':'.
+	p := jsonParser{data: data, topSize: min(bytes.Count(data, colon), 64)}
 	p.skipSpace()
 	if p.pos >= len(data) || data[p.pos] != '{' {
 		return nil, errNotObject
@@ -43,10 +45,13 @@ func decodeStrictObject(data []byte) (map[string]any, error) {
 }
 
 type jsonParser struct {
-	data  []byte
-	pos   int
-	depth int
+	data    []byte
+	pos     int
+	depth   int
+	topSize int
 }
+
+var colon = []byte{':'}
 
 func (p *jsonParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("invalid JSON at offset %d: %s", p.pos, fmt.Sprintf(format, args...))
@@ -108,7 +113,11 @@ func (p *jsonParser) object() (map[string]any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	obj := make(map[string]any, 8)
+	size := 4
+	if p.depth == 1 {
+		size = p.topSize
+	}
+	obj := make(map[string]any, size)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -236,7 +245,7 @@ func (p *jsonParser) string() (string, error) {
 		c := p.data[p.pos]
 		switch {
 		case c == '"':
-			s := string(p.data[start:p.pos])
+			s := intern(p.data[start:p.pos])
 			p.pos++
 			return s, nil
 		case c == '\\':
@@ -333,6 +342,60 @@ func (p *jsonParser) hex4() (rune, bool) {
 	}
 	p.pos += 4
 	return r, true
+}
+
+// intern returns common claim names and header values without allocating;
+// other strings are copied.
+func intern(b []byte) string {
+	switch string(b) { // the compiler does not allocate for this conversion
+	case "iss":
+		return "iss"
+	case "sub":
+		return "sub"
+	case "aud":
+		return "aud"
+	case "exp":
+		return "exp"
+	case "iat":
+		return "iat"
+	case "nbf":
+		return "nbf"
+	case "azp":
+		return "azp"
+	case "amr":
+		return "amr"
+	case "jti":
+		return "jti"
+	case "alg":
+		return "alg"
+	case "kid":
+		return "kid"
+	case "typ":
+		return "typ"
+	case "JWT":
+		return "JWT"
+	case "RS256":
+		return "RS256"
+	case "ES256":
+		return "ES256"
+	case "email":
+		return "email"
+	case "email_verified":
+		return "email_verified"
+	case "auth_time":
+		return "auth_time"
+	case "nonce":
+		return "nonce"
+	case "ref":
+		return "ref"
+	case "repository":
+		return "repository"
+	case "repository_owner":
+		return "repository_owner"
+	case "kubernetes.io":
+		return "kubernetes.io"
+	}
+	return string(b)
 }
 
 // truncate shortens s for inclusion in an internal error message.

@@ -1,8 +1,8 @@
 package oidc
 
 import (
+	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
 	"log/slog"
@@ -31,7 +31,8 @@ type Verifier struct {
 	roots     *x509.CertPool
 
 	mu      sync.RWMutex
-	sets    map[string]*keySet
+	sets    map[string][]*keySet // by issuer URL
+	count   int                  // key sets in sets
 	closed  bool
 	bg      sync.WaitGroup
 	stopCtx context.Context
@@ -41,7 +42,7 @@ type Verifier struct {
 // NewVerifier returns a Verifier. It starts no goroutine until a key set
 // needs refreshing; Close stops background refreshes.
 func NewVerifier(cfg Config) *Verifier {
-	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string]*keySet{}, fetchTimeout: fetchTimeout}
+	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string][]*keySet{}, fetchTimeout: fetchTimeout}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -81,9 +82,11 @@ func (v *Verifier) Close() {
 	v.mu.Unlock()
 	v.stop()
 	v.bg.Wait()
-	for _, ks := range sets {
-		if ks.client != nil {
-			ks.client.CloseIdleConnections()
+	for _, list := range sets {
+		for _, ks := range list {
+			if ks.client != nil {
+				ks.client.CloseIdleConnections()
+			}
 		}
 	}
 }
@@ -109,22 +112,22 @@ func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss str
 	if err != nil {
 		return nil, err
 	}
-	p, ok := lookup(iss)
+	var p *Provider
+	var ok bool
+	if lookup != nil {
+		p, ok = lookup(iss)
+	}
 	if !ok || p == nil {
 		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: errNoProvider}
 	}
 	if p.URL != iss {
 		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: errIssuerMismatch}
 	}
-	if cause := v.checkIssuerURL(iss); cause != nil {
-		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: cause}
+	ks := v.keySet(p)
+	if ks.issuerErr != nil {
+		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: ks.issuerErr}
 	}
 	id, err := checkClaims(tok.claims, iss, p, v.now())
-	if err != nil {
-		err.Issuer = iss
-		return nil, err
-	}
-	ks, err := v.keySet(p)
 	if err != nil {
 		err.Issuer = iss
 		return nil, err
@@ -160,85 +163,104 @@ func (v *Verifier) checkIssuerURL(iss string) error {
 	return checkFetchURL(u, v.cfg.AllowHTTPIssuers)
 }
 
-// keySet returns the provider's key set, creating it on first use. Key sets
-// are shared by providers with the same URL, key source and thumbprints.
-func (v *Verifier) keySet(p *Provider) (*keySet, *Error) {
-	id := keySetID(p)
+// keySet returns the provider's key set, creating it on first use (which
+// does no I/O). Providers with the same URL, key source and thumbprints
+// share one key set, whichever account registered them.
+func (v *Verifier) keySet(p *Provider) *keySet {
 	v.mu.RLock()
-	ks := v.sets[id]
+	ks := findKeySet(v.sets[p.URL], p)
 	v.mu.RUnlock()
 	if ks != nil {
-		return ks, nil
+		return ks
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if ks = v.sets[id]; ks != nil {
-		return ks, nil
+	if ks = findKeySet(v.sets[p.URL], p); ks != nil {
+		return ks
 	}
-	ks, err := v.newKeySet(p)
-	if err != nil {
-		return nil, err
-	}
-	if len(v.sets) >= maxKeySets {
+	if v.count >= maxKeySets {
 		v.pruneLocked()
 	}
-	v.sets[id] = ks
-	return ks, nil
+	ks = v.newKeySet(p)
+	v.sets[p.URL] = append(v.sets[p.URL], ks)
+	v.count++
+	return ks
 }
 
-func keySetID(p *Provider) string {
-	var b strings.Builder
-	b.WriteString(p.URL)
-	b.WriteByte(0)
-	b.WriteString(p.JWKSURL)
-	b.WriteByte(0)
-	for _, t := range p.Thumbprints {
-		b.WriteString(strings.ToLower(t))
-		b.WriteByte(',')
+func findKeySet(list []*keySet, p *Provider) *keySet {
+	for _, ks := range list {
+		if ks.serves(p) {
+			return ks
+		}
 	}
-	if len(p.StaticJWKS) > 0 {
-		sum := sha256.Sum256(p.StaticJWKS)
-		b.WriteByte(0)
-		b.Write(sum[:])
-	}
-	return b.String()
+	return nil
 }
 
-func (v *Verifier) newKeySet(p *Provider) (*keySet, *Error) {
-	ks := &keySet{v: v, issuer: p.URL, jwksURL: p.JWKSURL}
+// serves reports whether ks fetches keys exactly as p prescribes.
+func (ks *keySet) serves(p *Provider) bool {
+	if ks.jwksURL != p.JWKSURL || !bytes.Equal(ks.staticJWKS, p.StaticJWKS) || len(ks.thumbprints) != len(p.Thumbprints) {
+		return false
+	}
+	for i, t := range p.Thumbprints {
+		if !strings.EqualFold(ks.thumbprints[i], t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *Verifier) newKeySet(p *Provider) *keySet {
+	ks := &keySet{
+		v:           v,
+		issuer:      p.URL,
+		jwksURL:     p.JWKSURL,
+		staticJWKS:  bytes.Clone(p.StaticJWKS),
+		thumbprints: make([]string, len(p.Thumbprints)),
+		issuerErr:   v.checkIssuerURL(p.URL),
+	}
+	for i, t := range p.Thumbprints {
+		ks.thumbprints[i] = strings.ToLower(t)
+	}
 	if len(p.StaticJWKS) > 0 {
+		ks.static = true
 		keys, err := parseJWKS(p.StaticJWKS)
 		if err != nil {
-			return nil, fail(ReasonKeysUnavailable, "static JWKS: %v", err)
+			ks.staticErr = fail(ReasonKeysUnavailable, "static JWKS: %v", err)
+			return ks
 		}
 		forever := time.Unix(maxUnixSeconds, 0)
-		ks.static = true
 		ks.current.Store(&keyState{keys: keys, freshUntil: forever, usableUntil: forever})
-		return ks, nil
-	}
-	thumbs := make([]string, len(p.Thumbprints))
-	for i, t := range p.Thumbprints {
-		thumbs[i] = strings.ToLower(t)
+		return ks
 	}
 	ks.client = newHTTPClient(fetchPolicy{
 		allowHTTP:      v.cfg.AllowHTTPIssuers,
 		allowLinkLocal: v.cfg.InsecureAllowLinkLocal,
 		roots:          v.rootCAs,
-		thumbprints:    thumbs,
+		thumbprints:    ks.thumbprints,
 		timeout:        v.fetchTimeout,
 	})
-	return ks, nil
+	return ks
 }
 
 // pruneLocked drops key sets unused for a day. v.mu must be held.
 func (v *Verifier) pruneLocked() {
 	cutoff := v.now().Add(-24 * time.Hour).Unix()
-	for id, ks := range v.sets {
-		if ks.lastUsed.Load() < cutoff {
+	for url, list := range v.sets {
+		kept := list[:0]
+		for _, ks := range list {
+			if ks.lastUsed.Load() >= cutoff {
+				kept = append(kept, ks)
+				continue
+			}
 			if ks.client != nil {
 				ks.client.CloseIdleConnections()
 			}
-			delete(v.sets, id)
+			v.count--
+		}
+		if len(kept) == 0 {
+			delete(v.sets, url)
+		} else {
+			v.sets[url] = kept
 		}
 	}
 }
