@@ -386,8 +386,8 @@ func TestAttackThousandConcurrentUnknownKIDsFetchOnce(t *testing.T) {
 	if n := e.idp.Requests(e.idp.JWKSPath()); n > 1 {
 		t.Fatalf("JWKS fetched %d times, want at most 1", n)
 	}
-	// Still rate-limited and negatively cached a minute later.
-	e.clock.Advance(time.Minute)
+	// Past the 30 s refresh limit, the negative cache still prevents a fetch.
+	e.clock.Advance(45 * time.Second)
 	wantReason(t, func() error { _, err := e.verify(token); return err }(), ReasonUnknownKID)
 	if n := e.idp.Requests(e.idp.JWKSPath()); n > 1 {
 		t.Fatalf("JWKS fetched %d times after the negative cache, want at most 1", n)

@@ -27,7 +27,7 @@ const (
 	// fresh, when refreshes fail.
 	staleIfError = 24 * time.Hour
 	// negativeTTL remembers kids a refresh did not find.
-	negativeTTL     = 5 * time.Minute
+	negativeTTL     = time.Minute
 	maxNegativeKIDs = 256
 )
 
