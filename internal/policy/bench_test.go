@@ -96,6 +96,9 @@ func BenchmarkWildcardPathological(b *testing.B) {
 		"stars":        strings.Repeat("*", 1000) + "x",
 		"star-a":       strings.Repeat("*a", 1000) + "x",
 		"long-segment": "*" + strings.Repeat("a?", 1000) + "x*",
+		"near-miss-63": "*" + strings.Repeat("a", 62) + "b*",
+		"near-miss-2k": "*" + strings.Repeat("a", 2000) + "b*",
+		"many-near":    strings.Repeat("*"+strings.Repeat("a", 30)+"b", 60) + "*",
 	}
 	for name, p := range cases {
 		b.Run(name, func(b *testing.B) {

@@ -125,6 +125,9 @@ func TestGlobPathological(t *testing.T) {
 		strings.Repeat("*a", 1000) + "x",
 		"*" + strings.Repeat("a", 1000) + "?x*",
 		"*" + strings.Repeat("a?", 500) + "x*",
+		"*" + strings.Repeat("a", 62) + "b*",
+		"*" + strings.Repeat("a", 2000) + "b*",
+		strings.Repeat("*"+strings.Repeat("a", 30)+"b", 60) + "*",
 	}
 	for _, p := range patterns {
 		for _, fold := range []bool{false, true} {
