@@ -96,10 +96,25 @@ func checkDialAddress(address string, allowLinkLocal bool) error {
 	if allowLinkLocal {
 		return nil
 	}
-	if ip.IsLinkLocalUnicast() || ip == netip.MustParseAddr("fd00:ec2::254") {
+	if isLinkLocalOrMetadata(ip) {
 		return fmt.Errorf("%w: %s", errBlockedAddress, ip)
 	}
+	if nat64Prefix.Contains(ip) { // 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through NAT64
+		b := ip.As16()
+		if embedded := netip.AddrFrom4([4]byte(b[12:])); isLinkLocalOrMetadata(embedded) {
+			return fmt.Errorf("%w: %s (NAT64 of %s)", errBlockedAddress, ip, embedded)
+		}
+	}
 	return nil
+}
+
+var (
+	nat64Prefix = netip.MustParsePrefix("64:ff9b::/96")
+	awsIPv6IMDS = netip.MustParseAddr("fd00:ec2::254")
+)
+
+func isLinkLocalOrMetadata(ip netip.Addr) bool {
+	return ip.IsLinkLocalUnicast() || ip == awsIPv6IMDS
 }
 
 // checkFetchURL allows https URLs, and http URLs to loopback hosts when

@@ -166,6 +166,8 @@ func TestCheckDialAddress(t *testing.T) {
 		{"169.254.169.254:80", true, false},
 		{"[fd00:ec2::254]:80", true, false},
 		{"metadata.google.internal:80", false, true},
+		{"[64:ff9b::a9fe:a9fe]:80", false, true},
+		{"[64:ff9b::808:808]:443", false, false},
 	}
 	for _, c := range cases {
 		err := checkDialAddress(c.addr, c.allowLinkLocal)

@@ -77,7 +77,9 @@ func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.P
 		return nil, &Error{Reason: ks.staticErr.Reason, Cause: ks.staticErr.Cause}
 	}
 	now := ks.v.now()
-	ks.lastUsed.Store(now.Unix())
+	if sec := now.Unix(); ks.lastUsed.Load() != sec {
+		ks.lastUsed.Store(sec) // written once a second, not per request
+	}
 	st := ks.current.Load()
 	if st == nil || !now.Before(st.usableUntil) {
 		return ks.keyWithoutCache(ctx, alg, kid, now)

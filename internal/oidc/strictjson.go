@@ -1,10 +1,10 @@
 package oidc
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -23,12 +23,15 @@ var (
 // encoding/json produces with UseNumber: map[string]any, []any, string,
 // json.Number, bool and nil. Lone surrogate escapes become U+FFFD, as in
 // encoding/json.
-func decodeStrictObject(data []byte) (map[string]any, error) {
-	if !utf8.Valid(data) {
+func decodeStrictObject(raw []byte) (map[string]any, error) {
+	if !utf8.Valid(raw) {
 		return nil, errBadUTF8
 	}
+	// One copy of the text: unescaped strings and numbers are substrings of
+	// it, so they cost no allocation of their own.
+	data := string(raw)
 	// Size the top-level map once: every member needs a ':'.
-	p := jsonParser{data: data, topSize: min(bytes.Count(data, colon), 64)}
+	p := jsonParser{data: data, topSize: min(strings.Count(data, ":"), 64)}
 	p.skipSpace()
 	if p.pos >= len(data) || data[p.pos] != '{' {
 		return nil, errNotObject
@@ -45,13 +48,11 @@ func decodeStrictObject(data []byte) (map[string]any, error) {
 }
 
 type jsonParser struct {
-	data    []byte
+	data    string
 	pos     int
 	depth   int
 	topSize int
 }
-
-var colon = []byte{':'}
 
 func (p *jsonParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("invalid JSON at offset %d: %s", p.pos, fmt.Sprintf(format, args...))
@@ -93,7 +94,7 @@ func (p *jsonParser) value() (any, error) {
 }
 
 func (p *jsonParser) literal(word string) error {
-	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+	if !strings.HasPrefix(p.data[p.pos:], word) {
 		return p.errorf("invalid literal")
 	}
 	p.pos += len(word)
@@ -226,7 +227,7 @@ func (p *jsonParser) number() (json.Number, error) {
 			return "", p.errorf("invalid number")
 		}
 	}
-	return json.Number(p.data[start:p.pos]), nil
+	return json.Number(p.data[start:p.pos]), nil // a substring: no copy
 }
 
 func (p *jsonParser) digits() int {
@@ -245,7 +246,7 @@ func (p *jsonParser) string() (string, error) {
 		c := p.data[p.pos]
 		switch {
 		case c == '"':
-			s := intern(p.data[start:p.pos])
+			s := p.data[start:p.pos] // a substring: no copy
 			p.pos++
 			return s, nil
 		case c == '\\':
@@ -327,7 +328,8 @@ func (p *jsonParser) hex4() (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.data[p.pos : p.pos+4] {
+	for i := p.pos; i < p.pos+4; i++ {
+		c := p.data[i]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':
@@ -342,60 +344,6 @@ func (p *jsonParser) hex4() (rune, bool) {
 	}
 	p.pos += 4
 	return r, true
-}
-
-// intern returns common claim names and header values without allocating;
-// other strings are copied.
-func intern(b []byte) string {
-	switch string(b) { // the compiler does not allocate for this conversion
-	case "iss":
-		return "iss"
-	case "sub":
-		return "sub"
-	case "aud":
-		return "aud"
-	case "exp":
-		return "exp"
-	case "iat":
-		return "iat"
-	case "nbf":
-		return "nbf"
-	case "azp":
-		return "azp"
-	case "amr":
-		return "amr"
-	case "jti":
-		return "jti"
-	case "alg":
-		return "alg"
-	case "kid":
-		return "kid"
-	case "typ":
-		return "typ"
-	case "JWT":
-		return "JWT"
-	case "RS256":
-		return "RS256"
-	case "ES256":
-		return "ES256"
-	case "email":
-		return "email"
-	case "email_verified":
-		return "email_verified"
-	case "auth_time":
-		return "auth_time"
-	case "nonce":
-		return "nonce"
-	case "ref":
-		return "ref"
-	case "repository":
-		return "repository"
-	case "repository_owner":
-		return "repository_owner"
-	case "kubernetes.io":
-		return "kubernetes.io"
-	}
-	return string(b)
 }
 
 // truncate shortens s for inclusion in an internal error message.
