@@ -247,6 +247,10 @@ func (b *builder) actions(s *Statement, stmt, action, notAction *jsonValue) {
 			continue
 		}
 		a := item.text
+		if strings.Count(a, ":") > 1 {
+			b.ps.add(item.start, "Actions/Condition can contain only one colon.")
+			continue
+		}
 		if a != "*" && !validAction(a) {
 			b.ps.add(item.start, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
 			continue

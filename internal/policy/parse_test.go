@@ -48,6 +48,7 @@ func TestParseRejects(t *testing.T) {
 		{"Action with NotAction", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"iam:*","Resource":"*"}}`, []string{"Statement cannot contain both Action and NotAction"}},
 		{"no action", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Resource":"*"}}`, []string{"Policy statement must contain actions."}},
 		{"action without vendor", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}`, []string{"Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."}},
+		{"action with two colons", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}}`, []string{"Actions/Condition can contain only one colon."}},
 		{"action wrong type", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":7,"Resource":"*"}}`, []string{"Action must be a string or an array of strings, not number"}},
 		{"empty action list", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, []string{"Action must not be an empty list"}},
 		{"Resource with NotResource", KindAny, `{` + v + `"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","NotResource":"*"}}`, []string{"Statement cannot contain both Resource and NotResource"}},
