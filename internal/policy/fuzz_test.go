@@ -73,3 +73,24 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSimulate: the simulator (the IAM API's SimulateCustomPolicy) never
+// panics on any document, action, resource or context entry.
+func FuzzSimulate(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s, "s3:GetObject", "arn:aws:s3:::b/k", "aws:username", "bob", "string")
+	}
+	f.Add(allowS3Get, "s3:GetObject", "*", "aws:SourceIp", "10.0.0.1", "ipList")
+	f.Fuzz(func(t *testing.T, doc, action, resource, key, value, typ string) {
+		out, err := Simulate(SimulationInput{
+			Policies:              CustomPolicyInputs("PolicyInputList", []string{doc}),
+			PermissionsBoundaries: CustomPolicyInputs("PermissionsBoundaryPolicyInputList", []string{doc}),
+			ActionNames:           []string{action},
+			ResourceArns:          []string{resource, resource + "x"},
+			ContextEntries:        []ContextEntry{{ContextKeyName: key, ContextKeyValues: []string{value}, ContextKeyType: typ}},
+		})
+		if err == nil && len(out.EvaluationResults) != 1 {
+			t.Fatalf("%d results for one action", len(out.EvaluationResults))
+		}
+	})
+}
