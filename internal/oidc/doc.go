@@ -14,13 +14,21 @@
 //
 // Keys come from discovery (<iss>/.well-known/openid-configuration whose
 // issuer must equal iss), an explicit JWKS URL, or a static JWKS. Each
-// provider's key set is cached in memory, refreshed in the background when
-// its Cache-Control max-age (1 min..24 h, default 1 h) runs out, kept for
-// 24 h more when refreshes fail, and refreshed on demand for an unknown kid
-// at most once per 30 s per provider: concurrent requests share the one
-// fetch in flight, later ones fail fast. Fetches have a 5 s budget, a 1 MiB
-// body cap, at most 3 redirects (never https→http), no proxy, and refuse
-// link-local and metadata addresses at dial time.
+// provider's key set is cached in memory and refreshed by a timer when its
+// Cache-Control max-age (1 min..24 h, default 1 h) runs out — so a key the
+// IdP removed stops verifying on time even without traffic — and, as a
+// fallback, by the first request that sees stale keys (that request is
+// served from the cache and never waits). When refreshes fail the last good
+// keys stay usable for 24 h more, retried every 30 s. An unknown kid
+// triggers an on-demand refresh at most once per 30 s per provider:
+// concurrent requests share the one fetch in flight, later ones fail fast,
+// and a kid the refresh did not find is remembered for a minute. With no
+// usable keys at all, a failed fetch is retried by requests after 5 s.
+// Fetches have a 5 s budget, a 1 MiB body cap, at most 3 redirects (never
+// https→http), no proxy, TLS verified against the roots with the IAM
+// thumbprints as the only fallback, and refuse link-local and metadata
+// addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, and their NAT64
+// forms) at dial time, so DNS rebinding cannot reach them.
 //
 // # Mapping reasons to AWS errors
 //

@@ -68,6 +68,7 @@ type keySet struct {
 	nextBackground time.Time
 	lastErr        *Error
 	negative       map[string]time.Time
+	timer          *time.Timer // the next scheduled refresh
 }
 
 // key returns the verification key for a token, fetching only when no
@@ -159,6 +160,35 @@ func (ks *keySet) refreshInBackground(now time.Time) {
 	ks.startLocked()
 }
 
+// scheduleLocked arranges a refresh after d even if no request arrives, so
+// keys the IdP removed stop verifying on time and keys stay warm. The lazy
+// trigger in key covers clock jumps and missed timers. ks.mu must be held.
+func (ks *keySet) scheduleLocked(d time.Duration) {
+	if ks.timer != nil {
+		ks.timer.Stop()
+	}
+	ks.timer = time.AfterFunc(ks.v.timerDelay(d), ks.refreshScheduled)
+}
+
+// refreshScheduled is the timer's refresh: it joins nothing and waits for
+// nothing, and is skipped when a fetch is already in flight.
+func (ks *keySet) refreshScheduled() {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.inflight == nil {
+		ks.startLocked()
+	}
+}
+
+// stopTimer cancels the scheduled refresh (Close, pruning).
+func (ks *keySet) stopTimer() {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.timer != nil {
+		ks.timer.Stop()
+	}
+}
+
 // startLocked launches a detached fetch bounded by the fetch timeout and
 // the verifier's lifetime. ks.mu must be held.
 func (ks *keySet) startLocked() *refreshCall {
@@ -224,10 +254,14 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 		ks.lastErr = nil
 		ks.nextBackground = time.Time{}
 		ks.nextInitial = time.Time{}
+		ks.scheduleLocked(maxAge)
 	} else {
 		call.err = err
 		ks.lastErr = err
 		ks.nextInitial = now.Add(initialRetryInterval)
+		if st := ks.current.Load(); st != nil && now.Before(st.usableUntil) {
+			ks.scheduleLocked(backgroundRetryInterval)
+		}
 	}
 	ks.inflight = nil
 	ks.mu.Unlock()

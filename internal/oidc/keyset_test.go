@@ -322,3 +322,37 @@ func TestCloseStopsFetchingButKeepsCache(t *testing.T) {
 		t.Fatalf("closed verifier made %d requests", n)
 	}
 }
+
+func TestScheduledRefreshWithoutTraffic(t *testing.T) {
+	e := newEnv(t, fakeidp.Options{})
+	e.v.timerDelay = func(d time.Duration) time.Duration { return d / 1000 } // max-age=60 → 60 ms
+	e.idp.SetCacheControl("max-age=60")
+	old := e.idp.SigningKey("RS256")
+	oldToken := e.idp.Mint(e.claims())
+	if _, err := e.verify(oldToken); err != nil {
+		t.Fatal(err)
+	}
+	e.idp.Rotate("RS256")
+	e.idp.Remove(old.KID)
+	deadline := time.Now().Add(5 * time.Second)
+	for e.idp.Requests(e.idp.JWKSPath()) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("no scheduled refresh happened")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for {
+		_, err := e.verify(oldToken)
+		if err != nil {
+			wantReason(t, err, ReasonUnknownKID)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("removed key still verifies")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := e.verify(e.idp.Mint(e.claims())); err != nil {
+		t.Fatalf("new key: %v", err)
+	}
+}

@@ -26,13 +26,20 @@ type Verifier struct {
 	observer Observer
 	// fetchTimeout bounds one refresh (discovery and JWKS); tests shorten it.
 	fetchTimeout time.Duration
+	// timerDelay maps a refresh interval to a real timer delay; tests
+	// shrink it.
+	timerDelay func(time.Duration) time.Duration
 
 	rootsOnce sync.Once
 	roots     *x509.CertPool
 
-	mu      sync.RWMutex
-	sets    map[string][]*keySet // by issuer URL
-	count   int                  // key sets in sets
+	mu    sync.RWMutex
+	sets  map[string][]*keySet // by issuer URL
+	count int                  // key sets in sets
+
+	// bgMu guards closed and bg.Add. Lock order: mu, then a keySet's mu,
+	// then bgMu.
+	bgMu    sync.Mutex
 	closed  bool
 	bg      sync.WaitGroup
 	stopCtx context.Context
@@ -42,7 +49,15 @@ type Verifier struct {
 // NewVerifier returns a Verifier. It starts no goroutine until a key set
 // needs refreshing; Close stops background refreshes.
 func NewVerifier(cfg Config) *Verifier {
-	v := &Verifier{cfg: cfg, now: cfg.Now, logger: cfg.Logger, observer: cfg.Observer, sets: map[string][]*keySet{}, fetchTimeout: fetchTimeout}
+	v := &Verifier{
+		cfg:          cfg,
+		now:          cfg.Now,
+		logger:       cfg.Logger,
+		observer:     cfg.Observer,
+		sets:         map[string][]*keySet{},
+		fetchTimeout: fetchTimeout,
+		timerDelay:   func(d time.Duration) time.Duration { return d },
+	}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -76,17 +91,21 @@ func LoadRootCAs(caFile string) (*x509.CertPool, error) {
 // Close stops background refreshes, waits for them and releases idle
 // connections. Verify keeps working with cached keys but fetches nothing.
 func (v *Verifier) Close() {
-	v.mu.Lock()
+	v.bgMu.Lock()
 	v.closed = true
-	sets := v.sets
-	v.mu.Unlock()
+	v.bgMu.Unlock()
 	v.stop()
 	v.bg.Wait()
-	for _, list := range sets {
-		for _, ks := range list {
-			if ks.client != nil {
-				ks.client.CloseIdleConnections()
-			}
+	v.mu.RLock()
+	var all []*keySet
+	for _, list := range v.sets {
+		all = append(all, list...)
+	}
+	v.mu.RUnlock()
+	for _, ks := range all {
+		ks.stopTimer()
+		if ks.client != nil {
+			ks.client.CloseIdleConnections()
 		}
 	}
 }
@@ -252,6 +271,7 @@ func (v *Verifier) pruneLocked() {
 				kept = append(kept, ks)
 				continue
 			}
+			ks.stopTimer()
 			if ks.client != nil {
 				ks.client.CloseIdleConnections()
 			}
@@ -284,8 +304,8 @@ func (v *Verifier) rootCAs() *x509.CertPool {
 // goBackground runs f in a tracked goroutine with a context bounded by the
 // fetch timeout and canceled by Close. It reports false after Close.
 func (v *Verifier) goBackground(f func(ctx context.Context)) bool {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
+	v.bgMu.Lock()
+	defer v.bgMu.Unlock()
 	if v.closed {
 		return false
 	}
