@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -205,7 +206,7 @@ func (c *condition) resolveValue(v *condValue, ctx *Context) (*condValue, string
 
 func parseNumber(s string) (float64, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, fmt.Errorf("invalid numeric value %q", s)
 	}
 	return f, nil

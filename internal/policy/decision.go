@@ -34,6 +34,8 @@ const (
 	LayerSession
 	LayerBoundary
 	LayerResource
+	// LayerTrust is a role trust policy evaluated by EvaluateTrust.
+	LayerTrust
 )
 
 // String names the layer.
@@ -47,6 +49,8 @@ func (l Layer) String() string {
 		return "permissions boundary"
 	case LayerResource:
 		return "resource"
+	case LayerTrust:
+		return "trust"
 	default:
 		return "unknown"
 	}

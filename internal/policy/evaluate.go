@@ -76,7 +76,7 @@ func EvaluateTrustInto(d *Decision, req Request, trust Named) {
 		req.Resource = "*"
 	}
 	one := [1]Named{trust}
-	res := evalLayer(d, &req, one[:], LayerResource, false)
+	res := evalLayer(d, &req, one[:], LayerTrust, false)
 	d.ResourceAllowed = res.best > principalNoMatch
 	d.AccountPrincipalOnly = res.best == matchedAccount
 	switch {
@@ -145,7 +145,7 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 		}
 	}
 	pm := matchedExact
-	if layer == LayerResource {
+	if layer == LayerResource || layer == LayerTrust {
 		if st.principal == nil {
 			return principalNoMatch, false
 		}
