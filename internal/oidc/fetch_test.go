@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -215,5 +216,16 @@ func TestCacheMaxAge(t *testing.T) {
 		if got := cacheMaxAge(h); got != c.want {
 			t.Errorf("cacheMaxAge(%q) = %v, want %v", c.header, got, c.want)
 		}
+	}
+}
+
+func TestJWKSWithDuplicateMembersIsRejected(t *testing.T) {
+	e := newEnv(t, fakeidp.Options{})
+	jwk := e.idp.SigningKey("RS256").JWK()
+	raw := fmt.Sprintf(`{"keys":[{"kty":"RSA","kid":%q,"n":%q,"e":%q,"use":"sig","use":"enc"}]}`, jwk["kid"], jwk["n"], jwk["e"])
+	e.idp.SetRawJWKS([]byte(raw))
+	_, err := e.verify(e.idp.Mint(e.claims()))
+	if oe := wantReason(t, err, ReasonKeysUnavailable); !strings.Contains(oe.Cause.Error(), "duplicate") {
+		t.Fatalf("cause = %v", oe.Cause)
 	}
 }

@@ -49,6 +49,11 @@ var errNoUsableKeys = errors.New("JWKS holds no usable signing key")
 // Unusable keys are skipped, as RFC 7517 §5 recommends. Later duplicates of
 // a kid replace earlier ones (AWS's behaviour). Cost is linear in len(data).
 func parseJWKS(data []byte) (*keyMaterial, error) {
+	// The strict pass rejects duplicate members anywhere, so this parser,
+	// encoding/json and go-jose cannot read different keys from one document.
+	if _, err := decodeStrictObject(data); err != nil {
+		return nil, fmt.Errorf("JWKS is not a strict JSON object: %w", err)
+	}
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
 	}

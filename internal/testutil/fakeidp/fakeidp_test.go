@@ -138,3 +138,11 @@ func TestFaults(t *testing.T) {
 		t.Fatal("reset failed")
 	}
 }
+
+func TestARN(t *testing.T) {
+	p := New(t, Options{TLS: true, IssuerPath: "/t/"})
+	want := "arn:aws:iam::123456789012:oidc-provider/" + strings.TrimPrefix(p.URL(), "https://") + "/t/"
+	if got := p.ARN("123456789012"); got != want {
+		t.Fatalf("ARN = %q, want %q", got, want)
+	}
+}

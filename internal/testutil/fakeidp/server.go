@@ -101,6 +101,12 @@ func New(t testing.TB, opts Options) *IdP {
 // Issuer is the iss of minted tokens and the provider URL to register.
 func (p *IdP) Issuer() string { return p.issuer }
 
+// ARN is the IAM OIDC provider ARN for this issuer in account.
+func (p *IdP) ARN(account string) string {
+	host := strings.TrimPrefix(strings.TrimPrefix(p.issuer, "https://"), "http://")
+	return "arn:aws:iam::" + account + ":oidc-provider/" + host
+}
+
 // URL is the server's base URL (scheme://127.0.0.1:port).
 func (p *IdP) URL() string { return p.srv.URL }
 
