@@ -260,6 +260,11 @@ func TestTrustPolicy(t *testing.T) {
 			t.Errorf("%s: %s, want %s (%s)", tc.rule, d.Effect, tc.want, d.Explain())
 		}
 	}
+	d0 := EvaluateTrust(Request{Action: "sts:AssumeRole", Principal: AWSPrincipal("arn:aws:sts::123456789012:assumed-role/app/s", "")},
+		Named{"t", mustParse(t, KindTrust, `{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"sts:AssumeRole"}}`)})
+	if d0.Effect != Allowed {
+		t.Errorf("role ARN derived from the session ARN: %s", d0.Explain())
+	}
 	acctTrust := Named{"t", mustParse(t, KindTrust, `{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}}`)}
 	d := EvaluateTrust(Request{Action: "sts:AssumeRole", Principal: AWSPrincipal(userARN, "")}, acctTrust)
 	if d.Effect != Allowed || !d.AccountPrincipalOnly {

@@ -36,8 +36,13 @@ type Principal struct {
 }
 
 // AWSPrincipal describes an AWS caller. For an assumed-role session ARN pass
-// the role ARN (with its path) as roleARN; it may be empty otherwise.
+// the role ARN (with its path) as roleARN; when it is empty it is derived
+// from the session ARN without a path (RoleARNFromSession), which names the
+// same role because role names are unique in an account.
 func AWSPrincipal(arn, roleARN string) Principal {
+	if roleARN == "" {
+		roleARN = RoleARNFromSession(arn)
+	}
 	return Principal{Kind: PrincipalAWS, ID: arn, Account: arnAccount(arn), RoleARN: roleARN}
 }
 

@@ -164,7 +164,7 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 		if !strings.HasPrefix(in.CallerArn, "arn:") {
 			return nil, invalidInput("Invalid CallerArn: %s", in.CallerArn)
 		}
-		req.Principal = AWSPrincipal(in.CallerArn, RoleARNFromSession(in.CallerArn))
+		req.Principal = AWSPrincipal(in.CallerArn, "")
 	}
 	if in.ResourceOwner != "" {
 		req.ResourceAccount = in.ResourceOwner
