@@ -136,23 +136,29 @@ func parseOperator(name string) (opInfo, qualifier, bool, error) {
 // compileValue checks and pre-parses a static policy value for its
 // operator; values with policy variables are parsed at evaluation.
 func (c *condition) compileValue(tpl template) (*condValue, error) {
-	v := &condValue{tpl: tpl}
 	if tpl.hasVariables() {
-		v.dynamic = true
+		// Parsed for the operator after substitution (resolveValue).
 		c.dynamic = true
-		if c.kind == opStringLike || c.kind == opArnLike || c.kind == opArnEquals {
-			return v, nil
-		}
-		return v, nil
+		return &condValue{tpl: tpl, dynamic: true}, nil
 	}
-	s := tpl.staticValue()
-	v.str = s
+	v, err := c.parseValue(tpl.staticValue(), tpl.staticGlob())
+	if err != nil {
+		return nil, err
+	}
+	v.tpl = tpl
+	return v, nil
+}
+
+// parseValue reads a value for the operator; globText is the value in
+// compileGlob's internal form, for the wildcard operators.
+func (c *condition) parseValue(s, globText string) (*condValue, error) {
+	v := &condValue{str: s}
 	var err error
 	switch c.kind {
 	case opStringLike:
-		v.glob = compileGlob(tpl.staticGlob(), false)
+		v.glob = compileGlob(globText, false)
 	case opArnEquals, opArnLike:
-		v.arn = compileARNPattern(tpl.staticGlob())
+		v.arn = compileARNPattern(globText)
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
 		v.num, err = parseNumber(s)
 	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
@@ -164,14 +170,12 @@ func (c *condition) compileValue(tpl template) (*condValue, error) {
 	case opIPAddress:
 		v.prefix, err = parsePrefix(s)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, err
 }
 
-// resolveValue parses a dynamic value after substitution. asGlob is set
-// for the wildcard operators.
+// resolveValue substitutes a dynamic value's variables and parses it. It
+// reports false with the variable name when a variable has no value. A
+// substituted value the operator cannot read matches nothing.
 func (c *condition) resolveValue(v *condValue, ctx *Context) (*condValue, string, bool) {
 	asGlob := c.kind == opStringLike || c.kind == opArnLike || c.kind == opArnEquals
 	buf, missing, ok := v.tpl.resolve(nil, ctx, asGlob)
@@ -179,27 +183,14 @@ func (c *condition) resolveValue(v *condValue, ctx *Context) (*condValue, string
 		return nil, missing, false
 	}
 	s := string(buf)
-	out := &condValue{str: s}
-	var err error
-	switch c.kind {
-	case opStringLike:
-		out.glob = compileGlob(s, false)
-	case opArnEquals, opArnLike:
-		out.arn = compileARNPattern(s)
-	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
-		out.num, err = parseNumber(s)
-	case opDateEquals, opDateLessThan, opDateLessThanEquals, opDateGreaterThan, opDateGreaterThanEquals:
-		out.when, err = parseDate(s)
-	case opBool, opNull:
-		out.boolean, err = parseBool(s)
-	case opBinaryEquals:
-		out.binary, err = parseBinary(s)
-	case opIPAddress:
-		out.prefix, err = parsePrefix(s)
+	plain := s
+	if asGlob {
+		plainBuf, _, _ := v.tpl.resolve(nil, ctx, false)
+		plain = string(plainBuf)
 	}
+	out, err := c.parseValue(plain, s)
 	if err != nil {
-		// A substituted value the operator cannot read matches nothing.
-		return &condValue{str: s, dynamic: true}, "", true
+		return &condValue{str: plain, dynamic: true}, "", true
 	}
 	return out, "", true
 }
