@@ -229,6 +229,7 @@ func getDocument(ctx context.Context, client *http.Client, rawURL string, allowH
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "stsd-oidc/1")
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err

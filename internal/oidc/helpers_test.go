@@ -154,3 +154,5 @@ func mustJSON(t *testing.T, v any) string {
 func indexDot(s string) int { return strings.IndexByte(s, '.') }
 
 func x509EmptyPool() *x509.CertPool { return x509.NewCertPool() }
+
+func jsonNumber(s string) json.Number { return json.Number(s) }
