@@ -447,3 +447,28 @@ func TestAttackSubNull(t *testing.T) {
 		})
 	}
 }
+
+// A forged token must not reveal which audiences (client IDs) or maximum
+// age a provider accepts: those rules are applied after the signature.
+func TestAttackForgedTokenCannotProbeProviderSettings(t *testing.T) {
+	e := newEnv(t, fakeidp.Options{})
+	e.prov.MaxTokenAge = time.Hour
+	forger, err := fakeidp.GenerateKey("RS256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid := fakeidp.WithHeader("kid", e.idp.SigningKey("RS256").KID)
+	for name, edit := range map[string]func(map[string]any){
+		"registered audience":   func(map[string]any) {},
+		"unregistered audience": func(c map[string]any) { c["aud"] = "guess" },
+		"old token":             func(c map[string]any) { c["iat"] = e.clock.Now().Add(-2 * time.Hour).Unix() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			claims := e.claims()
+			edit(claims)
+			token := e.idp.Mint(claims, fakeidp.WithKey(forger), kid)
+			id, err := e.verify(token)
+			wantRejected(t, id, err, token, ReasonBadSignature)
+		})
+	}
+}

@@ -13,8 +13,11 @@ const clockSkew = 5 * time.Minute
 // maxUnixSeconds is 9999-12-31T23:59:59Z; later timestamps are invalid.
 const maxUnixSeconds = 253402300799
 
-// checkClaims validates every claim rule that needs no key and builds the
-// identity (the caller returns it only after the signature verifies).
+// checkClaims validates the claim rules that depend only on the token and
+// the clock, and builds the identity (returned only after the signature
+// verifies). Rules that reveal the provider's configuration — the audience
+// list and the maximum age — are in checkProviderRules, applied after the
+// signature, so unsigned tokens cannot probe them.
 func checkClaims(claims map[string]any, iss string, p *Provider, now time.Time) (*Identity, *Error) {
 	aud, err := audienceClaim(claims)
 	if err != nil {
@@ -30,9 +33,6 @@ func checkClaims(claims map[string]any, iss string, p *Provider, now time.Time) 
 			return nil, fail(ReasonAmbiguousAudience, "%d aud values and no azp", len(aud))
 		}
 		effective = aud[0]
-	}
-	if !slices.Contains(p.ClientIDs, effective) {
-		return nil, fail(ReasonWrongAudience, "audience is not a registered client ID")
 	}
 	sub, err := subjectClaim(claims)
 	if err != nil {
@@ -66,11 +66,6 @@ func checkClaims(claims map[string]any, iss string, p *Provider, now time.Time) 
 	if iat > nowSec+skew {
 		return nil, claimErr(ReasonIssuedInFuture, "iat", "iat %d is after now %d plus skew", iat, nowSec)
 	}
-	if p.MaxTokenAge > 0 {
-		if age := nowSec - iat; age > int64(p.MaxTokenAge/time.Second) {
-			return nil, &Error{Reason: ReasonTooOld, Age: age, Cause: errTooOld}
-		}
-	}
 
 	id := &Identity{
 		Provider:         p,
@@ -88,6 +83,20 @@ func checkClaims(claims map[string]any, iss string, p *Provider, now time.Time) 
 		id.NotBefore = time.Unix(nbf, 0).UTC()
 	}
 	return id, nil
+}
+
+// checkProviderRules applies the provider's client IDs and maximum token
+// age to a token whose signature has verified.
+func checkProviderRules(id *Identity, p *Provider, now time.Time) *Error {
+	if !slices.Contains(p.ClientIDs, id.Audience) {
+		return fail(ReasonWrongAudience, "audience is not a registered client ID")
+	}
+	if p.MaxTokenAge > 0 {
+		if age := now.Unix() - id.IssuedAt.Unix(); age > int64(p.MaxTokenAge/time.Second) {
+			return &Error{Reason: ReasonTooOld, Age: age, Cause: errTooOld}
+		}
+	}
+	return nil
 }
 
 var (

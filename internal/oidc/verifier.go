@@ -146,7 +146,8 @@ func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss str
 	if ks.issuerErr != nil {
 		return nil, &Error{Reason: ReasonIssuerUnknown, Issuer: iss, Cause: ks.issuerErr}
 	}
-	id, err := checkClaims(tok.claims, iss, p, v.now())
+	now := v.now()
+	id, err := checkClaims(tok.claims, iss, p, now)
 	if err != nil {
 		err.Issuer = iss
 		return nil, err
@@ -158,6 +159,10 @@ func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss str
 	}
 	if cause := verifySignature(tok.alg, key, tok.signingInput, tok.signature); cause != nil {
 		return nil, &Error{Reason: ReasonBadSignature, Issuer: iss, Cause: cause}
+	}
+	if err := checkProviderRules(id, p, now); err != nil {
+		err.Issuer = iss
+		return nil, err
 	}
 	return id, nil
 }
