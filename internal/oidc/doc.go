@@ -6,11 +6,17 @@
 // compact JWS form (JWE and JSON serialization are refused), strict
 // base64url, header and payload JSON (duplicate member names at any depth
 // are rejected — AWS takes the last one; rejecting is the safe choice so
-// no two parsers can disagree about a claim), the alg allow-list (RS256/384/512,
-// ES256/384/512; the header alone picks the hash), crit/b64 headers, the
-// issuer lookup (exact string) and every claim rule. Then it finds the key
-// by kid in the provider's cached key set and checks the signature over the
-// bytes exactly as received. jku, x5u, jwk and x5c headers are never used.
+// no two parsers can disagree about a claim), the alg allow-list
+// (RS256/384/512, ES256/384/512; the header alone picks the hash and must
+// fit the key's type and curve), crit/b64/enc headers, the issuer lookup
+// (exact string; https, or http to loopback when allowed), and the claim
+// rules that depend only on the token and the clock (required claims,
+// types, integer timestamps, aud/azp shape, exp/nbf/iat with 5 min skew).
+// Then it finds the key by kid in the provider's cached key set and checks
+// the signature over the bytes exactly as received; jku, x5u, jwk and x5c
+// headers are never used. Only after the signature verifies does it apply
+// the provider's client IDs and maximum token age, so a forged token cannot
+// probe them.
 //
 // Keys come from discovery (<iss>/.well-known/openid-configuration whose
 // issuer must equal iss), an explicit JWKS URL, or a static JWKS. Each
