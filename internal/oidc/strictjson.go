@@ -346,10 +346,14 @@ func (p *jsonParser) hex4() (rune, bool) {
 	return r, true
 }
 
-// truncate shortens s for inclusion in an internal error message.
+// truncate shortens s for inclusion in an internal error message, on a
+// rune boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -44,6 +44,10 @@ type Identity struct {
 	NotBefore        time.Time // zero when the token has no nbf
 	// Claims holds every claim; numbers are json.Number so integers stay exact.
 	Claims map[string]any
+	// Algorithm and KeyID name the header alg and kid that verified (for
+	// audit events); KeyID is "" for a token without kid.
+	Algorithm string
+	KeyID     string
 }
 
 // FetchOutcome labels the result of one key-set fetch for metrics.

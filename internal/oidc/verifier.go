@@ -164,6 +164,7 @@ func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss str
 		err.Issuer = iss
 		return nil, err
 	}
+	id.Algorithm, id.KeyID = tok.alg.name, tok.kid
 	return id, nil
 }
 

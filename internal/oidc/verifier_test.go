@@ -29,6 +29,9 @@ func TestVerifyAllAlgorithms(t *testing.T) {
 				if id.Provider != e.prov || len(id.OriginalAudience) != 1 || id.OriginalAudience[0] != testAud {
 					t.Fatalf("provider/oaud = %+v", id)
 				}
+				if id.Algorithm != alg || id.KeyID != e.idp.SigningKey(alg).KID {
+					t.Fatalf("alg/kid = %q/%q", id.Algorithm, id.KeyID)
+				}
 				if len(id.AMR) != 2 || id.AMR[0] != "mfa" {
 					t.Fatalf("amr = %v", id.AMR)
 				}
