@@ -5,7 +5,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,16 +18,18 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/devmode"
+	"github.com/stsd/stsd/internal/policycli"
 )
 
 func main() {
-	root := &cobra.Command{Use: "stsd", Short: "A self-hosted AWS STS/IAM-compatible security token service", SilenceUsage: true}
-	root.AddCommand(serveCommand(), devCommand(), policyCommand())
+	root := &cobra.Command{Use: "stsd", Short: "A self-hosted AWS STS/IAM-compatible security token service", SilenceUsage: true, SilenceErrors: true}
+	root.AddCommand(serveCommand(), devCommand(), policycli.NewCommand(os.Stdout, os.Stderr))
 	if err := root.Execute(); err != nil {
-		var coded interface{ ExitCode() int }
-		if errors.As(err, &coded) {
-			os.Exit(coded.ExitCode())
+		var exit *policycli.ExitError
+		if errors.As(err, &exit) { // the command has printed its own message
+			os.Exit(exit.Code)
 		}
+		fmt.Fprintln(os.Stderr, "stsd:", err)
 		os.Exit(1)
 	}
 }
@@ -123,10 +124,4 @@ func newLogger(cfg config.Config) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
-}
-
-// policyCommand is replaced once internal/policycli lands.
-func policyCommand() *cobra.Command {
-	return &cobra.Command{Use: "policy", Short: "Validate and simulate IAM policies", Hidden: true,
-		RunE: func(*cobra.Command, []string) error { return context.Canceled }}
 }
