@@ -77,7 +77,7 @@ func TestKeySetsAreSharedAndPruned(t *testing.T) {
 	v.mu.Lock()
 	v.pruneLocked()
 	v.mu.Unlock()
-	if v.count != 1 || len(v.sets["https://x.example"]) != 1 {
-		t.Fatalf("after prune: count %d, sets %v", v.count, v.sets)
+	if v.count != 1 || len((*v.sets.Load())["https://x.example"]) != 1 {
+		t.Fatalf("after prune: count %d, sets %v", v.count, *v.sets.Load())
 	}
 }

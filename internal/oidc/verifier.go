@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,9 +35,11 @@ type Verifier struct {
 	rootsOnce sync.Once
 	roots     *x509.CertPool
 
-	mu    sync.RWMutex
-	sets  map[string][]*keySet // by issuer URL
-	count int                  // key sets in sets
+	// sets is an immutable index replaced on every change (copy on write),
+	// so the hot path reads it without a lock; mu serializes writers.
+	sets  atomic.Pointer[keySetIndex]
+	mu    sync.Mutex
+	count int // key sets in the index
 
 	// bgMu guards closed and bg.Add. Lock order: mu, then a keySet's mu,
 	// then bgMu.
@@ -54,7 +58,6 @@ func NewVerifier(cfg Config) *Verifier {
 		now:          cfg.Now,
 		logger:       cfg.Logger,
 		observer:     cfg.Observer,
-		sets:         map[string][]*keySet{},
 		fetchTimeout: fetchTimeout,
 		timerDelay:   func(d time.Duration) time.Duration { return d },
 	}
@@ -67,6 +70,7 @@ func NewVerifier(cfg Config) *Verifier {
 	if v.observer == nil {
 		v.observer = nopObserver{}
 	}
+	v.sets.Store(&keySetIndex{})
 	v.stopCtx, v.stop = context.WithCancel(context.Background())
 	return v
 }
@@ -96,12 +100,10 @@ func (v *Verifier) Close() {
 	v.bgMu.Unlock()
 	v.stop()
 	v.bg.Wait()
-	v.mu.RLock()
 	var all []*keySet
-	for _, list := range v.sets {
+	for _, list := range *v.sets.Load() {
 		all = append(all, list...)
 	}
-	v.mu.RUnlock()
 	for _, ks := range all {
 		ks.stopTimer()
 		if ks.client != nil {
@@ -192,25 +194,32 @@ func (v *Verifier) checkIssuerURL(iss string) error {
 // does no I/O). Providers with the same URL, key source and thumbprints
 // share one key set, whichever account registered them.
 func (v *Verifier) keySet(p *Provider) *keySet {
-	v.mu.RLock()
-	ks := findKeySet(v.sets[p.URL], p)
-	v.mu.RUnlock()
-	if ks != nil {
+	if ks := findKeySet((*v.sets.Load())[p.URL], p); ks != nil {
 		return ks
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if ks = findKeySet(v.sets[p.URL], p); ks != nil {
+	if ks := findKeySet((*v.sets.Load())[p.URL], p); ks != nil {
 		return ks
 	}
 	if v.count >= maxKeySets {
 		v.pruneLocked()
 	}
-	ks = v.newKeySet(p)
-	v.sets[p.URL] = append(v.sets[p.URL], ks)
+	ks := v.newKeySet(p)
+	old := *v.sets.Load()
+	next := make(keySetIndex, len(old)+1)
+	for url, list := range old {
+		next[url] = list
+	}
+	next[p.URL] = append(slices.Clip(old[p.URL]), ks) // never writes into the published slice
+	v.sets.Store(&next)
 	v.count++
 	return ks
 }
+
+// keySetIndex maps an issuer URL to its key sets (one per distinct key
+// source). A published index is never modified.
+type keySetIndex map[string][]*keySet
 
 func findKeySet(list []*keySet, p *Provider) *keySet {
 	for _, ks := range list {
@@ -267,11 +276,13 @@ func (v *Verifier) newKeySet(p *Provider) *keySet {
 	return ks
 }
 
-// pruneLocked drops key sets unused for a day. v.mu must be held.
+// pruneLocked publishes an index without the key sets unused for a day.
+// v.mu must be held.
 func (v *Verifier) pruneLocked() {
 	cutoff := v.now().Add(-24 * time.Hour).Unix()
-	for url, list := range v.sets {
-		kept := list[:0]
+	next := keySetIndex{}
+	for url, list := range *v.sets.Load() {
+		var kept []*keySet
 		for _, ks := range list {
 			if ks.lastUsed.Load() >= cutoff {
 				kept = append(kept, ks)
@@ -283,12 +294,11 @@ func (v *Verifier) pruneLocked() {
 			}
 			v.count--
 		}
-		if len(kept) == 0 {
-			delete(v.sets, url)
-		} else {
-			v.sets[url] = kept
+		if len(kept) > 0 {
+			next[url] = kept
 		}
 	}
+	v.sets.Store(&next)
 }
 
 // rootCAs returns Config.RootCAs or, loaded once, the system roots.
