@@ -356,3 +356,21 @@ func TestScheduledRefreshWithoutTraffic(t *testing.T) {
 		t.Fatalf("new key: %v", err)
 	}
 }
+
+func TestColdStartThousandConcurrentRequestsFetchOnce(t *testing.T) {
+	e := newEnv(t, fakeidp.Options{})
+	e.idp.SetFault(e.idp.JWKSPath(), fakeidp.Fault{Delay: 50 * time.Millisecond})
+	token := e.idp.Mint(e.claims())
+	errs := make(chan error, 1000)
+	for range 1000 {
+		go func() { _, err := e.verify(token); errs <- err }()
+	}
+	for range 1000 {
+		if err := <-errs; err != nil {
+			t.Fatalf("cold-start request: %v", err)
+		}
+	}
+	if d, j := e.idp.Requests(e.idp.DiscoveryPath()), e.idp.Requests(e.idp.JWKSPath()); d != 1 || j != 1 {
+		t.Fatalf("discovery/JWKS requests = %d/%d, want 1/1", d, j)
+	}
+}
