@@ -3,9 +3,11 @@ package oidc
 import (
 	"context"
 	"encoding/pem"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,4 +82,48 @@ func TestKeySetsAreSharedAndPruned(t *testing.T) {
 	if v.count != 1 || len((*v.sets.Load())["https://x.example"]) != 1 {
 		t.Fatalf("after prune: count %d, sets %v", v.count, *v.sets.Load())
 	}
+}
+
+func TestLogsNeverContainTokens(t *testing.T) {
+	var logs strings.Builder
+	clock := newClock()
+	idp := fakeidp.New(t, fakeidp.Options{Now: clock.Now})
+	v := NewVerifier(Config{Now: clock.Now, AllowHTTPIssuers: true, Logger: slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	t.Cleanup(v.Close)
+	prov := providerFor(idp)
+	weak := idp.AddKey("RS256", fakeidp.WithRSABits(1024)) // logged as skipped
+	var tokens []string
+	verify := func(opts ...fakeidp.MintOption) {
+		tok := idp.Mint(idp.Claims("s", testAud), opts...)
+		tokens = append(tokens, tok)
+		v.Verify(context.Background(), tok, lookupOf(prov))
+	}
+	verify()
+	verify(fakeidp.WithKey(weak))
+	idp.SetDown(true)
+	clock.Advance(2 * time.Hour)
+	verify()
+	v.Close()
+	out := logs.String()
+	if !strings.Contains(out, "oidc key fetch failed") || !strings.Contains(out, "oidc keys skipped") {
+		t.Fatalf("expected log lines missing:\n%s", out)
+	}
+	for _, tok := range tokens {
+		for _, part := range strings.Split(tok, ".") {
+			if strings.Contains(out, part) {
+				t.Fatalf("logs contain a token segment")
+			}
+		}
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

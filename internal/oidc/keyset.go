@@ -273,8 +273,12 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 		ks.v.logger.Warn("oidc key fetch failed", slog.String("issuer", ks.issuer),
 			slog.String("reason", string(err.Reason)), slog.String("outcome", string(outcome)),
 			slog.Any("cause", err.Cause))
-	} else if len(keys.skipped) > 0 {
-		ks.v.logger.Info("oidc keys skipped", slog.String("issuer", ks.issuer), slog.Any("skipped", keys.skipped))
+	} else {
+		ks.v.logger.Debug("oidc keys fetched", slog.String("issuer", ks.issuer),
+			slog.Int("keys", keys.usable), slog.Duration("max_age", maxAge))
+		if len(keys.skipped) > 0 {
+			ks.v.logger.Info("oidc keys skipped", slog.String("issuer", ks.issuer), slog.Any("skipped", keys.skipped))
+		}
 	}
 	ks.v.observer.JWKSFetch(ks.issuer, outcome, took)
 	close(call.done)
