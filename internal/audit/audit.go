@@ -62,22 +62,31 @@ type Decision struct {
 	Detail           string   `json:"detail,omitempty"`
 }
 
-// Logger writes events as JSON lines.
+// Logger writes events as JSON lines. Record appends to an in-memory batch
+// under a mutex (no syscall, no goroutine wake-up per event); a writer
+// goroutine drains the batch every flushInterval, or as soon as it holds
+// flushBatch events, and encodes it. When queueLength events wait, Record
+// blocks until the writer catches up: an audit event is never dropped.
 type Logger struct {
-	ch     chan *Event
-	done   chan struct{}
-	mu     sync.Mutex
-	closed bool
-	logger *slog.Logger
+	mu      sync.Mutex
+	space   *sync.Cond // signalled when the writer takes a batch
+	pending []*Event
+	closed  bool
+	wake    chan struct{} // capacity 1: a full batch or Close
+	done    chan struct{}
+	logger  *slog.Logger
 }
 
-// queueLength bounds the events waiting for the writer. When it is full the
-// request blocks (an audit record is never dropped silently).
-const queueLength = 4096
+const (
+	queueLength   = 4096
+	flushBatch    = 256
+	flushInterval = 20 * time.Millisecond
+)
 
 // NewLogger starts the writer goroutine on w. logger receives write errors.
 func NewLogger(w io.Writer, logger *slog.Logger) *Logger {
-	l := &Logger{ch: make(chan *Event, queueLength), done: make(chan struct{}), logger: logger}
+	l := &Logger{wake: make(chan struct{}, 1), done: make(chan struct{}), logger: logger}
+	l.space = sync.NewCond(&l.mu)
 	go l.run(w)
 	return l
 }
@@ -89,17 +98,46 @@ func (l *Logger) run(w io.Writer) {
 	defer close(l.done)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw) // one event per line
-	for e := range l.ch {
-		err := enc.Encode(e)
-		if err == nil && len(l.ch) == 0 {
-			err = bw.Flush()
+	ticker := time.NewTicker(flushInterval)
+	defer ticker.Stop()
+	var batch []*Event
+	for {
+		select {
+		case <-ticker.C:
+		case <-l.wake:
 		}
-		if err != nil && l.logger != nil {
-			l.logger.Error("audit write failed", "error", err)
+		l.mu.Lock()
+		batch, l.pending = l.pending, batch[:0]
+		closed := l.closed
+		l.space.Broadcast()
+		l.mu.Unlock()
+		for _, e := range batch {
+			if err := enc.Encode(e); err != nil {
+				l.fail(err)
+			}
+		}
+		clear(batch) // let the events be collected
+		if len(batch) > 0 {
+			if err := bw.Flush(); err != nil {
+				l.fail(err)
+			}
+		}
+		if closed {
+			return
 		}
 	}
-	if err := bw.Flush(); err != nil && l.logger != nil {
-		l.logger.Error("audit flush failed", "error", err)
+}
+
+func (l *Logger) fail(err error) {
+	if l.logger != nil {
+		l.logger.Error("audit write failed", "error", err)
+	}
+}
+
+func (l *Logger) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -110,21 +148,26 @@ var ErrClosed = errors.New("audit: logger closed")
 func (l *Logger) Record(e *Event) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for len(l.pending) >= queueLength && !l.closed {
+		l.space.Wait()
+	}
 	if l.closed {
 		return ErrClosed
 	}
-	l.ch <- e
+	l.pending = append(l.pending, e)
+	if len(l.pending) == flushBatch {
+		l.signal()
+	}
 	return nil
 }
 
-// Close flushes queued events and stops the writer.
+// Close writes every queued event, flushes, and stops the writer.
 func (l *Logger) Close() error {
 	l.mu.Lock()
-	if !l.closed {
-		l.closed = true
-		close(l.ch)
-	}
+	l.closed = true
+	l.space.Broadcast()
 	l.mu.Unlock()
+	l.signal()
 	<-l.done
 	return nil
 }

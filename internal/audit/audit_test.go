@@ -52,3 +52,31 @@ func TestRecordAfterClose(t *testing.T) {
 	}
 	_ = l.Close() // idempotent
 }
+
+// slowWriter makes the writer fall behind so Record must wait for space.
+type slowWriter struct{ n int }
+
+func (s *slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	s.n += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}
+
+// More events than the queue holds, against a slow disk: Record waits for
+// space instead of dropping, and every event is written.
+func TestBackpressureLosesNothing(t *testing.T) {
+	w := &slowWriter{}
+	l := NewLogger(w, nil)
+	const total = 3*queueLength + 7
+	for i := range total {
+		if err := l.Record(&Event{RequestID: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if w.n != total {
+		t.Errorf("wrote %d events, want %d", w.n, total)
+	}
+}

@@ -29,9 +29,11 @@ func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
 	roleARN := n.role("app", n.trustFor(), 3600)
 	tok := n.token("repo:org/app:ref:refs/heads/main", nil)
 	body := []byte(arwwi(roleARN, "bench", tok).Encode())
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	serve := func() {
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req, _ := http.NewRequest(http.MethodPost, "http://stsd.local/", bytes.NewReader(body))
+		req.Header = header
+		req.RemoteAddr = "192.0.2.1:1234"
 		rec := httptest.NewRecorder()
 		n.app.Handler.ServeHTTP(rec, req)
 		if rec.Code != 200 {
@@ -97,8 +99,9 @@ func BenchmarkGetCallerIdentity(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		r := httptest.NewRequest(http.MethodPost, "http://stsd.local/", strings.NewReader(body))
+		r, _ := http.NewRequest(http.MethodPost, "http://stsd.local/", strings.NewReader(body))
 		r.Header = header
+		r.RemoteAddr = "192.0.2.1:1234"
 		rec := httptest.NewRecorder()
 		n.app.Handler.ServeHTTP(rec, r)
 		if rec.Code != 200 {
