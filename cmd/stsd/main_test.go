@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -132,5 +133,48 @@ func TestPolicyValidateExitStatus(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), bad+":1:") || !strings.Contains(string(out), "Invalid Condition type : StringEqualz") {
 		t.Errorf("invalid policy: %v\n%s", err, out)
+	}
+}
+
+// `stsd serve` answers /healthz, generates its root credentials into the data
+// directory (printing the path), and exits 0 on SIGTERM.
+func TestServeHealthzAndGracefulSIGTERM(t *testing.T) {
+	bin := buildStsd(t)
+	dataDir := t.TempDir()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "text")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	printed := readUntil(t, stderr, "stsd: serving")
+	endpoint := find(t, printed, `stsd: serving (\S+)`)
+	if !strings.Contains(printed, filepath.Join(dataDir, "root-credentials")) {
+		t.Errorf("the generated root credentials' path was not printed:\n%s", printed)
+	}
+	resp, err := http.Get(endpoint + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("stsd serve after SIGTERM: %v, want exit status 0", err)
+		}
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("stsd serve did not stop on SIGTERM")
+	}
+	if fi, err := os.Stat(filepath.Join(dataDir, "root-credentials")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("root-credentials: %v %v, want mode 0600", fi, err)
 	}
 }
