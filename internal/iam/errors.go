@@ -2,8 +2,8 @@ package iam
 
 import (
 	"errors"
-	"strconv"
-	"strings"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // Code is an IAM error code as it appears on the wire.
@@ -40,63 +40,24 @@ func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 // Unwrap returns the internal cause.
 func (e *Error) Unwrap() error { return e.Cause }
 
-// ValueForm says how a Violation shows the offending value.
-type ValueForm int
-
-const (
-	// ValueQuoted renders "Value '<v>' at ...".
-	ValueQuoted ValueForm = iota
-	// ValueNull renders "Value null at ..." (a required member is missing).
-	ValueNull
-	// ValueOmitted renders "Value at ..." (IAM does so for list members).
-	ValueOmitted
+// ValueForm, Violation and the value forms are awserr's: one renderer of
+// AWS's validation messages serves every API.
+type (
+	ValueForm = awserr.ValueForm
+	Violation = awserr.Violation
 )
 
-// Violation is one failed member constraint, rendered the AWS way:
-// "Value '<value>' at '<member>' failed to satisfy constraint: <constraint>".
-type Violation struct {
-	Member     string
-	Value      string
-	Form       ValueForm
-	Constraint string
-}
-
-func (v Violation) String() string {
-	var b strings.Builder
-	switch v.Form {
-	case ValueNull:
-		b.WriteString("Value null")
-	case ValueOmitted:
-		b.WriteString("Value")
-	default:
-		b.WriteString("Value '")
-		b.WriteString(v.Value)
-		b.WriteString("'")
-	}
-	b.WriteString(" at '")
-	b.WriteString(v.Member)
-	b.WriteString("' failed to satisfy constraint: ")
-	b.WriteString(v.Constraint)
-	return b.String()
-}
+// The value forms of a Violation.
+const (
+	ValueQuoted  = awserr.ValueQuoted
+	ValueNull    = awserr.ValueNull
+	ValueOmitted = awserr.ValueOmitted
+)
 
 // NewValidationError renders violations as one ValidationError:
 // "N validation error(s) detected: <v1>; <v2>".
 func NewValidationError(vs ...Violation) *Error {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(len(vs)))
-	if len(vs) == 1 {
-		b.WriteString(" validation error detected: ")
-	} else {
-		b.WriteString(" validation errors detected: ")
-	}
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(v.String())
-	}
-	return &Error{Code: CodeValidationError, Message: b.String(), Violations: vs}
+	return &Error{Code: CodeValidationError, Message: awserr.ValidationMessage(vs), Violations: vs}
 }
 
 func newError(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
