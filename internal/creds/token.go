@@ -115,7 +115,9 @@ func parseToken(token string) ([]byte, KeyID, error) {
 		return nil, id, ErrTokenMalformed
 	}
 	raw, err := tokenEncoding.DecodeString(token)
-	if err != nil {
+	// The decoder skips \r and \n, so the decoded length must be checked
+	// again: a token of newlines decodes to nothing.
+	if err != nil || len(raw) < minRawToken {
 		return nil, id, ErrTokenMalformed
 	}
 	if raw[0] != TokenVersion1 {
