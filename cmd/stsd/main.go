@@ -75,7 +75,7 @@ func devCommand() *cobra.Command {
 			defer stop()
 			cfg := flags
 			cfg.LogLevel, cfg.LogFormat = "warn", "text"
-			n, err := devmode.Start(ctx, devmode.Options{Config: cfg, IDPAddr: idpAddr, Out: cmd.OutOrStdout()})
+			n, err := devmode.Start(ctx, devmode.Options{Config: cfg, IDPAddr: idpAddr, Out: cmd.OutOrStdout(), Logger: newLogger(cfg)})
 			if err != nil {
 				return err
 			}

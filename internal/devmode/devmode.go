@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -34,6 +35,7 @@ type Options struct {
 	IDPAddr string        // loopback address of the issuer on first start
 	Out     io.Writer     // where the instructions go
 	Getenv  func(string) string
+	Logger  *slog.Logger // operational logs (default: the app's)
 }
 
 // Node is a running dev-mode node and issuer.
@@ -71,7 +73,7 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 	go func() { _ = n.idp.Serve(ln) }()
 
 	cfg.AllowHTTPIssuers = true
-	if n.App, err = app.Start(ctx, app.Options{Config: cfg, Getenv: o.Getenv, Notice: o.Out}); err != nil {
+	if n.App, err = app.Start(ctx, app.Options{Config: cfg, Getenv: o.Getenv, Notice: o.Out, Logger: o.Logger}); err != nil {
 		return nil, err
 	}
 	if err := n.ensureDemo(ctx); err != nil {
