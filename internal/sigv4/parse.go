@@ -210,8 +210,8 @@ func isDigits(s string) bool {
 // fill validates the date, algorithm, credential and signed headers.
 func (req *Request) fill(f authFields) *Error {
 	t, err := time.Parse(amzDateLayout, f.date)
-	if err != nil || len(f.date) != len(amzDateLayout) {
-		return errBadDate(f.date)
+	if err != nil || len(f.date) != len(amzDateLayout) || t.Year() < 1970 {
+		return errBadDate(f.date) // year 1 would be time's zero value: "no date"
 	}
 	names, serr := parseSignedHeaders(f.signedHeaders)
 	if serr != nil {
@@ -222,8 +222,8 @@ func (req *Request) fill(f authFields) *Error {
 	}
 	cred := strings.TrimRight(f.credential, "/")
 	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
-		return errCredentialParts(f.credential)
+	if len(parts) != 5 || parts[0] == "" {
+		return errCredentialParts(f.credential) // no access key id
 	}
 	req.AccessKeyID = parts[0]
 	req.Scope = Scope{Date: parts[1], Region: parts[2], Service: parts[3], Terminator: parts[4]}
