@@ -42,7 +42,7 @@ func TestMintVerifiesWithServedJWKSAndStatePersists(t *testing.T) {
 	if len(set.Keys) != 1 || !set.Keys[0].IsPublic() {
 		t.Fatalf("JWKS must hold exactly one public key: %+v", set)
 	}
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}

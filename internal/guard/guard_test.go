@@ -21,7 +21,9 @@ const (
 
 // leaves may import nothing from the module except the listed packages.
 var leaves = map[string][]string{
+	"internal/awserr": nil,
 	"internal/policy": nil,
+	"internal/secret": nil,
 	"internal/sigv4":  nil,
 	"internal/store":  nil,
 }

@@ -111,8 +111,8 @@ func TestCacheSeesChanges(t *testing.T) {
 }
 
 func TestCacheProvidersPoliciesUsersKeys(t *testing.T) {
-	repo, st := newTestRepo(t)
-	repo = NewRepo(st, RepoOptions{URL: URLOptions{AllowHTTPLoopback: true}})
+	_, st := newTestRepo(t)
+	repo := NewRepo(st, RepoOptions{URL: URLOptions{AllowHTTPLoopback: true}})
 	ctx := testCtx(t)
 	c := startCache(t, st)
 	p1, err := repo.CreateProvider(ctx, OIDCProvider{Account: acct, URL: "https://auth.example.com/", ClientIDs: []string{"sts"}})

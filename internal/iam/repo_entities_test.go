@@ -69,8 +69,8 @@ func TestProviderCRUD(t *testing.T) {
 }
 
 func TestLoopbackProviderWhenAllowed(t *testing.T) {
-	repo, st := newTestRepo(t)
-	repo = NewRepo(st, RepoOptions{URL: URLOptions{AllowHTTPLoopback: true}})
+	_, st := newTestRepo(t)
+	repo := NewRepo(st, RepoOptions{URL: URLOptions{AllowHTTPLoopback: true}})
 	p, err := repo.CreateProvider(testCtx(t), OIDCProvider{Account: acct, URL: "http://127.0.0.1:9000"})
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ func runSimulate(stdout, stderr io.Writer, args []string) error {
 		output = o[0]
 	}
 	if output != "json" && output != "text" {
-		err := &usageError{fmt.Sprintf("aws: error: argument --output: Invalid choice, valid choices are:\n\njson | text")}
+		err := &usageError{"aws: error: argument --output: Invalid choice, valid choices are:\n\njson | text"}
 		fmt.Fprintf(stderr, "\n%s\n", err)
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

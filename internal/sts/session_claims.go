@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"unicode"
@@ -39,12 +40,8 @@ func invalidParameterValue(message string) *awserr.Error {
 // badTagClaim: the tag claims do not have the documented shape. AWS's text
 // for this was not captured; the token is reported as not valid.
 func badTagClaim(detail string) *awserr.Error {
-	return invalidIdentityToken(msgTokenNotValidated).WithReason(reasonInvalidTagClaim, errString(detail))
+	return invalidIdentityToken(msgTokenNotValidated).WithReason(reasonInvalidTagClaim, errors.New(detail))
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // readSessionClaims extracts session tags (nested or flattened form),
 // transitive tag keys and the source identity, and checks IAM's rules.
