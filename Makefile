@@ -5,8 +5,11 @@ GO ?= go
 
 test: vet unit fuzz
 
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.7.0
+
 vet:
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 
 unit:

@@ -56,6 +56,7 @@ func TestSDKAssumeRoleWithWebIdentityThenGetCallerIdentity(t *testing.T) {
 	if *out.Provider != "arn:aws:iam::"+account+":oidc-provider/"+n.hostPath() {
 		t.Errorf("Provider = %q, want the provider ARN", *out.Provider)
 	}
+	//lint:ignore SA1019 PackedPolicySize is deprecated in the SDK but still on the wire (sts-contract §3.1)
 	if out.PackedPolicySize != nil || out.SourceIdentity != nil {
 		t.Errorf("PackedPolicySize/SourceIdentity must be absent without policies, tags or source identity")
 	}

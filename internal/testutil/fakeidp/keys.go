@@ -143,8 +143,12 @@ func (k *Key) JWK() map[string]any {
 		size := (pub.Curve.Params().BitSize + 7) / 8
 		m["kty"] = "EC"
 		m["crv"] = pub.Curve.Params().Name
-		m["x"] = b64(pub.X.FillBytes(make([]byte, size)))
-		m["y"] = b64(pub.Y.FillBytes(make([]byte, size)))
+		raw, err := pub.Bytes() // 0x04 ‖ X ‖ Y, each size bytes
+		if err != nil || len(raw) != 1+2*size {
+			panic("fakeidp: cannot encode an ECDSA public key: " + fmt.Sprint(err))
+		}
+		m["x"] = b64(raw[1 : 1+size])
+		m["y"] = b64(raw[1+size:])
 	}
 	if k.use != "" {
 		m["use"] = k.use
