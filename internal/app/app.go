@@ -31,7 +31,6 @@ import (
 	"github.com/stsd/stsd/internal/server"
 	"github.com/stsd/stsd/internal/sigv4"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/boltstore"
 	"github.com/stsd/stsd/internal/sts"
 )
 
@@ -93,7 +92,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	if a.store = o.Store; a.store == nil {
-		if a.store, err = boltstore.Open(filepath.Join(cfg.DataDir, StoreFile)); err != nil {
+		if a.store, err = OpenStore(ctx, cfg); err != nil {
 			return nil, err
 		}
 	}
