@@ -27,6 +27,7 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/iamapi"
 	"github.com/stsd/stsd/internal/oidc"
 	"github.com/stsd/stsd/internal/server"
 	"github.com/stsd/stsd/internal/sigv4"
@@ -137,22 +138,39 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if a.audit, a.auditOut, err = openAudit(cfg, o.Logger); err != nil {
 		return nil, err
 	}
+	secrets, err := creds.NewSecretWrapper(master)
+	if err != nil {
+		return nil, err
+	}
+	authnFor := func(service string) *authn.Authenticator {
+		return &authn.Authenticator{
+			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions, Services: []string{service}},
+			Keyring:  a.Keyring, Root: root, Now: o.Now, Snapshot: a.Cache.Current, Secrets: secrets,
+		}
+	}
 	stsAPI := sts.New(sts.Deps{
 		Snapshot: a.Cache.Current,
 		Verifier: a.verifier,
 		Keyring:  a.Keyring,
-		Authn: &authn.Authenticator{
-			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions, Services: []string{"sts"}},
-			Keyring:  a.Keyring, Root: root, Now: o.Now,
-		},
-		Audit:  a.audit,
-		Now:    o.Now,
-		Logger: o.Logger,
+		Authn:    authnFor("sts"),
+		Audit:    a.audit,
+		Now:      o.Now,
+		Logger:   o.Logger,
+	})
+	iamAPI := iamapi.New(iamapi.Deps{
+		Repo:    a.Repo,
+		Cache:   a.Cache,
+		Authn:   authnFor("iam"),
+		Secrets: secrets,
+		Audit:   a.audit,
+		URL:     iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers},
+		Now:     o.Now,
+		Logger:  o.Logger,
 	})
 	handler := server.NewHandler(server.Config{
-		APIs:           []awsquery.API{stsAPI},
+		APIs:           []awsquery.API{stsAPI, iamAPI},
 		Logger:         o.Logger,
-		Metrics:        server.NewMetrics(reg, stsAPI.Actions()),
+		Metrics:        server.NewMetrics(reg, append(stsAPI.Actions(), iamAPI.Actions()...)),
 		Now:            o.Now,
 		Registry:       reg,
 		DefaultVersion: sts.Version,

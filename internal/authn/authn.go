@@ -1,6 +1,7 @@
 // Package authn authenticates SigV4-signed API calls: it parses the
 // signature, finds the secret for the access key — the account's root key,
-// or a session whose token the keyring opens — verifies the signature, and
+// an IAM user's long-term key from the IAM snapshot, or a session whose
+// token the keyring opens — verifies the signature, and
 // returns the caller. Each failure is the AWS error a client expects
 // (InvalidClientTokenId, ExpiredToken, SignatureDoesNotMatch, …).
 package authn
@@ -14,6 +15,7 @@ import (
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/sigv4"
 )
@@ -36,6 +38,7 @@ type Caller struct {
 	UserID      string // <acct>, <RoleId>:<session>, AIDA…
 	AccessKeyID string
 	Session     *creds.Session // set for KindAssumedRole
+	User        *iam.UserView  // set for KindUser
 }
 
 // RootCredentials are the account's root access key.
@@ -52,6 +55,10 @@ type Authenticator struct {
 	Keyring  *creds.Keyring
 	Root     RootCredentials
 	Now      func() time.Time
+	// Snapshot and Secrets find IAM users' access keys and open their
+	// wrapped secrets; without them only root and sessions authenticate.
+	Snapshot func() *iam.Snapshot
+	Secrets  *creds.SecretWrapper
 }
 
 // Errors with AWS's exact texts.
@@ -114,8 +121,36 @@ func (a *Authenticator) identify(ctx context.Context, req *sigv4.Request) (*Call
 			return &Caller{Kind: KindRoot, Account: acct, ARN: "arn:aws:iam::" + acct + ":root",
 				UserID: acct, AccessKeyID: req.AccessKeyID}, a.Root.Secret, nil
 		}
+		return a.identifyUser(req)
+	}
+}
+
+// identifyUser finds an IAM user's active long-term key. An unknown,
+// inactive or orphaned key, or one sent with a session token, is
+// InvalidClientTokenId, as AWS answers.
+func (a *Authenticator) identifyUser(req *sigv4.Request) (*Caller, secret.String, error) {
+	if a.Snapshot == nil || a.Secrets == nil || req.SessionToken != "" ||
+		creds.ClassifyAccessKeyID(req.AccessKeyID) != creds.AccessKeyLongTerm {
 		return nil, secret.String{}, errInvalidToken.WithReason("access_key_unknown", nil)
 	}
+	snap := a.Snapshot()
+	key, ok := snap.AccessKey(req.AccessKeyID)
+	if !ok {
+		return nil, secret.String{}, errInvalidToken.WithReason("access_key_unknown", nil)
+	}
+	if key.Status != iam.AccessKeyActive {
+		return nil, secret.String{}, errInvalidToken.WithReason("access_key_inactive", nil)
+	}
+	user, ok := snap.UserByName(key.Account, key.UserName)
+	if !ok {
+		return nil, secret.String{}, errInvalidToken.WithReason("access_key_user_missing", nil)
+	}
+	sec, err := a.Secrets.Unwrap(key.AccessKeyID, key.WrappedSecret)
+	if err != nil {
+		return nil, secret.String{}, awserr.InternalFailure(err)
+	}
+	return &Caller{Kind: KindUser, Account: key.Account, ARN: user.ARN, UserID: user.User.UserID,
+		AccessKeyID: key.AccessKeyID, User: user}, sec, nil
 }
 
 // fromSigV4 converts the verifier's error into the API error.

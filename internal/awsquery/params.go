@@ -100,6 +100,16 @@ func (p Params) Has(name string) bool {
 	return ok
 }
 
+// Names returns every parameter name, sorted.
+func (p Params) Names() []string {
+	names := make([]string, 0, len(p.values))
+	for n := range p.values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Len is the number of parameters.
 func (p Params) Len() int { return len(p.values) }
 

@@ -1,0 +1,212 @@
+package iamapi
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/policy"
+)
+
+// authorize decides whether the caller may perform the action on resource.
+// Root may do anything. IAM users are bound by their inline and attached
+// policies and their permissions boundary; role sessions by the role's
+// policies and boundary intersected with the session policies.
+func (s *Service) authorize(x *exchange, resource string) error {
+	action := "iam:" + x.call.Action
+	if x.caller.Kind == authn.KindRoot {
+		x.decision = audit.Decision{Effect: policy.Allowed.String(), Detail: "root"}
+		return nil
+	}
+	set := policySet(x.snap, x.caller)
+	req := policy.Request{Action: action, Resource: resource, Context: s.requestContext(x)}
+	d := policy.Evaluate(req, set)
+	x.decision = explain(action, &d)
+	if d.Effect == policy.Allowed {
+		return nil
+	}
+	msg := "User: " + x.caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource
+	if d.Effect == policy.ExplicitDeny {
+		msg += " with an explicit deny in an identity-based policy"
+	}
+	x.decision.Reason = "not_authorized_" + d.Effect.String()
+	return awserr.AccessDenied(msg).WithReason(x.decision.Reason, nil)
+}
+
+// explain turns a policy decision into the audit record's decision.
+func explain(action string, d *policy.Decision) audit.Decision {
+	out := audit.Decision{Effect: d.Effect.String(), Detail: action, MissingKeys: append([]string(nil), d.MissingKeys...)}
+	if len(d.Matched) > 0 {
+		out.MatchedStatement = d.Matched[0].String()
+	}
+	if len(d.Failed) > 0 {
+		out.FailedCondition = d.Failed[0].String()
+	}
+	return out
+}
+
+// policySet gathers the caller's policies from the snapshot. A policy that
+// does not parse or no longer exists grants nothing (fail closed).
+func policySet(snap *iam.Snapshot, c *authn.Caller) policy.Set {
+	var set policy.Set
+	switch c.Kind {
+	case authn.KindUser:
+		u := c.User
+		if cur, ok := snap.UserByName(c.Account, u.User.Name); ok {
+			u = cur // the user's policies as of now, not as of authentication
+		}
+		set.Identity = append(set.Identity, u.Inline...)
+		set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
+		set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
+	case authn.KindAssumedRole:
+		sess := c.Session
+		role, ok := snap.RoleByName(c.Account, sess.RoleName)
+		if !ok || role.Role.RoleID != sess.RoleID {
+			return set // the role is gone (or recreated): nothing is allowed
+		}
+		set.Identity = append(set.Identity, role.Inline...)
+		set.Identity = append(set.Identity, managed(snap, role.Role.ManagedPolicyARNs)...)
+		set.Boundary = boundary(snap, role.Role.PermissionsBoundaryARN)
+		set.Session = sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
+	}
+	return set
+}
+
+// managed resolves attached managed policies to their parsed default
+// versions.
+func managed(snap *iam.Snapshot, arns []string) []policy.Named {
+	var out []policy.Named
+	for _, arn := range arns {
+		if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
+			out = append(out, policy.Named{Name: arn, Policy: v.Document})
+		}
+	}
+	return out
+}
+
+// boundary is the permissions boundary layer. A boundary that is set but
+// cannot be resolved allows nothing.
+func boundary(snap *iam.Snapshot, arn string) []policy.Named {
+	if arn == "" {
+		return nil
+	}
+	if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
+		return []policy.Named{{Name: arn, Policy: v.Document}}
+	}
+	return []policy.Named{{Name: arn, Policy: denyAll}}
+}
+
+// denyAll stands in for a policy that cannot be resolved.
+var denyAll = func() *policy.Policy {
+	p, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
+// sessionPolicies is the session layer: the inline session policy and the
+// managed session policies, if any were passed when the session was made.
+func sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.Named {
+	if inline == "" && len(arns) == 0 {
+		return nil
+	}
+	var out []policy.Named
+	if inline != "" {
+		p, err := policy.ParseAs([]byte(inline), policy.KindIdentity)
+		if err != nil {
+			p = denyAll
+		}
+		out = append(out, policy.Named{Name: "session-policy", Policy: p})
+	}
+	for _, arn := range arns {
+		if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
+			out = append(out, policy.Named{Name: arn, Policy: v.Document})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, policy.Named{Name: "session-policy", Policy: denyAll})
+	}
+	return out
+}
+
+// requestContext holds the global condition keys of the call, the
+// caller's principal keys, and the request's tag and policy-ARN keys.
+func (s *Service) requestContext(x *exchange) *policy.Context {
+	ctx := policy.NewContext()
+	now := x.call.Received
+	if s.deps.Now != nil {
+		now = s.deps.Now()
+	}
+	now = now.UTC()
+	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
+	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	ctx.Set("aws:SecureTransport", strconv.FormatBool(x.call.SecureTransport))
+	if x.call.SourceIP != "" {
+		ctx.Set("aws:SourceIp", x.call.SourceIP)
+	}
+	if x.call.UserAgent != "" {
+		ctx.Set("aws:UserAgent", x.call.UserAgent)
+	}
+	principalContext(ctx, x.caller)
+	requestTagContext(ctx, x)
+	if v := x.params.Value("PolicyArn"); v != "" {
+		ctx.Set("iam:PolicyARN", v)
+	}
+	if v := x.params.Value("PermissionsBoundary"); v != "" {
+		ctx.Set("iam:PermissionsBoundary", v)
+	}
+	return ctx
+}
+
+func principalContext(ctx *policy.Context, c *authn.Caller) {
+	ctx.Set("aws:PrincipalArn", c.ARN)
+	ctx.Set("aws:PrincipalAccount", c.Account)
+	ctx.Set("aws:userid", c.UserID)
+	switch c.Kind {
+	case authn.KindUser:
+		ctx.Set("aws:PrincipalType", "User")
+		ctx.Set("aws:username", c.User.User.Name)
+		for _, t := range c.User.User.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+	case authn.KindAssumedRole:
+		sess := c.Session
+		ctx.Set("aws:PrincipalType", "AssumedRole")
+		ctx.Set("aws:PrincipalArn", sess.RoleARN())
+		ctx.Set("aws:TokenIssueTime", sess.IssuedAt.UTC().Format(time.RFC3339))
+		if sess.SourceIdentity != "" {
+			ctx.Set("aws:SourceIdentity", sess.SourceIdentity)
+		}
+		if sess.FederatedProvider != "" {
+			ctx.Set("aws:FederatedProvider", sess.FederatedProvider)
+		}
+		for _, t := range sess.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+		for k, vs := range sess.WebIdentity {
+			ctx.SetList(k, vs...)
+		}
+	}
+}
+
+// requestTagContext sets aws:RequestTag/<key> and aws:TagKeys for actions
+// that carry tags (Create*, Tag*) and aws:TagKeys for Untag*.
+func requestTagContext(ctx *policy.Context, x *exchange) {
+	tags, _ := x.params.StructList("Tags", "Key", "Value")
+	var keys []string
+	for _, t := range tags {
+		ctx.Set("aws:RequestTag/"+t["Key"], t["Value"])
+		keys = append(keys, t["Key"])
+	}
+	if strings.HasPrefix(x.call.Action, "Untag") {
+		keys, _ = x.params.List("TagKeys")
+	}
+	if len(keys) > 0 {
+		ctx.SetList("aws:TagKeys", keys...)
+	}
+}

@@ -1,0 +1,73 @@
+package iamapi
+
+import (
+	"encoding/base64"
+	"sort"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// Pagination limits of IAM's list actions.
+const (
+	defaultMaxItems = 100
+	maxMaxItems     = 1000
+	maxMarkerLength = 320
+)
+
+// pageRequest is the Marker and MaxItems of a list call.
+type pageRequest struct {
+	after    string // sort key the page starts at (inclusive); "" from the start
+	maxItems int
+}
+
+// pageParams reads and validates Marker and MaxItems.
+func (x *exchange) pageParams() (pageRequest, error) {
+	pr := pageRequest{maxItems: defaultMaxItems}
+	n, ok, err := x.integer("MaxItems", "maxItems", 1, maxMaxItems)
+	if ok {
+		pr.maxItems = n
+	}
+	var markerErr error
+	if m, sent := x.optional("Marker"); sent {
+		switch {
+		case m == "":
+			markerErr = iam.NewValidationError(iam.Violation{Member: "marker", Value: m, Constraint: "Member must have length greater than or equal to 1"})
+		case len(m) > maxMarkerLength:
+			markerErr = iam.NewValidationError(iam.Violation{Member: "marker", Value: m, Constraint: "Member must have length less than or equal to 320"})
+		default:
+			key, derr := base64.RawURLEncoding.DecodeString(m)
+			if derr != nil || len(key) == 0 {
+				markerErr = invalidInput("Invalid Marker.")
+			}
+			pr.after = string(key)
+		}
+	}
+	return pr, errorsJoin(err, markerErr)
+}
+
+// paginate sorts items by key and returns the page the request asks for
+// and the marker of the next page ("" when this is the last).
+func paginate[T any](items []T, key func(T) string, pr pageRequest) (page []T, next string) {
+	sort.SliceStable(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
+	start := sort.Search(len(items), func(i int) bool { return key(items[i]) >= pr.after })
+	items = items[start:]
+	if len(items) <= pr.maxItems {
+		return items, ""
+	}
+	return items[:pr.maxItems], base64.RawURLEncoding.EncodeToString([]byte(key(items[pr.maxItems])))
+}
+
+// pageNodes are the IsTruncated and Marker members of a list result.
+func pageNodes(next string) []awsquery.Node {
+	return []awsquery.Node{awsquery.Bool("IsTruncated", next != ""), awsquery.OptStr("Marker", next)}
+}
+
+// tagNodes renders a tag list as IAM's Tags member.
+func tagNodes(name string, tags []iam.Tag) awsquery.Node {
+	items := make([]awsquery.Node, len(tags))
+	for i, t := range tags {
+		items[i] = awsquery.Struct("member", awsquery.Str("Key", t.Key), awsquery.Str("Value", t.Value))
+	}
+	return awsquery.List(name, items...)
+}

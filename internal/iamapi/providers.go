@@ -1,0 +1,4 @@
+package iamapi
+
+// providerActions: not yet written.
+func (s *Service) providerActions() map[string]action { return nil }

@@ -1,0 +1,235 @@
+// Package iamapi implements the IAM Query API (version 2010-05-08) that
+// operators use to manage stsd: OIDC providers, roles, managed policies,
+// users and their access keys, and the policy simulator. One file per group
+// of actions; the dispatcher in this file owns the steps every action
+// shares — authenticate the SigV4 signature (service "iam"), find the
+// resource, authorize the caller with the policy engine (root may do
+// anything), run the action, wait until the node's snapshot shows the
+// write, and record exactly one audit event. Actions return a response tree
+// or an error; errors are rendered to IAM's codes in one place (errors.go).
+package iamapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// Version and Namespace of the IAM API.
+const (
+	Version   = "2010-05-08"
+	Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+)
+
+// visibleWait bounds how long a write waits for the node's own snapshot to
+// show it, so a role created here is assumable here as soon as the call
+// returns. Other nodes follow through their watches.
+const visibleWait = 2 * time.Second
+
+// Deps are the services the IAM actions use, passed explicitly.
+type Deps struct {
+	// Repo reads and writes the store: admin reads are consistent with
+	// admin writes.
+	Repo *iam.Repo
+	// Cache is the node's snapshot: callers' policies for authorization, and
+	// the revision a write waits for.
+	Cache   *iam.Cache
+	Authn   *authn.Authenticator
+	Secrets *creds.SecretWrapper
+	Audit   *audit.Logger
+	// URL says which provider URLs CreateOpenIDConnectProvider accepts.
+	URL    iam.URLOptions
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Service is the IAM API.
+type Service struct {
+	deps    Deps
+	actions map[string]action
+}
+
+// action is one IAM action: how to find the resource it is authorized
+// against, and what it does.
+type action struct {
+	readOnly bool
+	// resource returns the ARN the caller must be allowed the action on.
+	resource func(x *exchange) string
+	run      func(ctx context.Context, x *exchange) (*awsquery.Response, error)
+}
+
+// exchange is one call in flight.
+type exchange struct {
+	call     *awsquery.Call
+	params   awsquery.Params
+	caller   *authn.Caller
+	account  string // the caller's account: every entity lives in it
+	snap     *iam.Snapshot
+	event    *audit.Event
+	decision audit.Decision
+	// wrote is the store revision of the action's last write (0: none),
+	// which the dispatcher waits for in the node's snapshot.
+	wrote int64
+}
+
+// New builds the IAM service.
+func New(deps Deps) *Service {
+	s := &Service{deps: deps, actions: map[string]action{}}
+	for _, group := range []map[string]action{
+		s.providerActions(), s.roleActions(), s.entityPolicyActions(), s.policyActions(),
+		s.userActions(), s.accessKeyActions(), s.simulateActions(),
+	} {
+		for name, a := range group {
+			if _, dup := s.actions[name]; dup {
+				panic("iamapi: action registered twice: " + name)
+			}
+			s.actions[name] = a
+		}
+	}
+	return s
+}
+
+// Actions lists the actions served (for metric labels).
+func (s *Service) Actions() []string {
+	names := make([]string, 0, len(s.actions))
+	for n := range s.actions {
+		names = append(names, n)
+	}
+	return names
+}
+
+// Version implements awsquery.API.
+func (s *Service) Version() string { return Version }
+
+// Namespace implements awsquery.API.
+func (s *Service) Namespace() string { return Namespace }
+
+// Handle is the dispatcher: every action goes through these steps.
+func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Response, error) {
+	a, ok := s.actions[call.Action]
+	if !ok {
+		return nil, awserr.InvalidAction(call.Action, call.Version)
+	}
+	x := &exchange{call: call, params: call.Params, event: s.newEvent(call, a)}
+	resp, err := s.run(ctx, a, x)
+	if err != nil {
+		err = toAWS(err)
+	}
+	s.record(ctx, x, err)
+	return resp, err
+}
+
+func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Response, error) {
+	caller, err := s.deps.Authn.Authenticate(ctx, x.call)
+	if err != nil {
+		return nil, err
+	}
+	x.caller, x.account, x.snap = caller, caller.Account, s.deps.Cache.Current()
+	x.event.UserIdentity = callerIdentity(caller)
+	resource := "*"
+	if a.resource != nil {
+		resource = a.resource(x)
+	}
+	if err := s.authorize(x, resource); err != nil {
+		return nil, err
+	}
+	resp, err := a.run(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	if x.wrote > 0 {
+		s.waitVisible(ctx, x.wrote)
+	}
+	if resp != nil {
+		resp.Action, resp.Namespace = x.call.Action, Namespace
+	}
+	return resp, nil
+}
+
+// waitVisible waits (bounded) until the node's snapshot reflects rev. A
+// timeout is not an error: the write is durable, only not yet visible.
+func (s *Service) waitVisible(ctx context.Context, rev int64) {
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	if err := s.deps.Cache.WaitRevision(ctx, rev); err != nil && s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "write not yet visible in the snapshot", "revision", rev, "error", err)
+	}
+}
+
+// saw records the revision of a write the action made.
+func (x *exchange) saw(rev int64) {
+	if rev > x.wrote {
+		x.wrote = rev
+	}
+}
+
+func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
+	return &audit.Event{
+		EventVersion:      "1.08",
+		EventTime:         call.Received.UTC(),
+		EventSource:       "iam.amazonaws.com",
+		EventName:         call.Action,
+		EventType:         "AwsApiCall",
+		SourceIPAddress:   call.SourceIP,
+		UserAgent:         call.UserAgent,
+		RequestID:         call.RequestID,
+		EventID:           awsquery.NewUUID(),
+		ReadOnly:          a.readOnly,
+		RequestParameters: requestParameters(call.Params),
+	}
+}
+
+// requestParameters is what the audit event records of the request: every
+// parameter but Action and Version. IAM requests carry no secrets.
+func requestParameters(p awsquery.Params) map[string]string {
+	out := map[string]string{}
+	for _, name := range p.Names() {
+		if name != "Action" && name != "Version" {
+			out[name] = p.Value(name)
+		}
+	}
+	return out
+}
+
+// record completes and writes the call's audit event.
+func (s *Service) record(ctx context.Context, x *exchange, err error) {
+	ev := x.event
+	d := x.decision
+	if err != nil {
+		e := awserr.As(err)
+		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
+		if d.Reason == "" {
+			d.Reason = e.Reason
+		}
+		if e.Cause != nil && d.Detail == "" {
+			d.Detail = e.Cause.Error()
+		}
+	} else if d.Reason == "" {
+		d.Reason = "ok"
+	}
+	ev.Decision = &d
+	if s.deps.Audit == nil {
+		return
+	}
+	if rerr := s.deps.Audit.Record(ev); rerr != nil && s.deps.Logger != nil {
+		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", ev.RequestID, "error", rerr)
+	}
+}
+
+func callerIdentity(c *authn.Caller) *audit.UserIdentity {
+	id := &audit.UserIdentity{
+		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
+		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
+	}
+	if c.User != nil {
+		id.UserName = c.User.User.Name
+	}
+	return id
+}
