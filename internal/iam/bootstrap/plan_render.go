@@ -17,16 +17,17 @@ func (p *Plan) String() string {
 }
 
 // Write renders the plan for review, one line per created or deleted
-// entity and per changed field, in the order Apply works:
+// entity and per changed field, in the order Apply works, then a summary;
+// for example:
 //
-//	+ role app-deployer (arn:aws:iam::000000000000:role/app-deployer)
-//	~ role ci: max_session_duration: 3600 → 7200
 //	~ policy ArtifactsRead: document: changed (152 → 128 bytes)
 //	      "Action": [
 //	        "s3:GetObject",
 //	    -   "s3:ListBucket"
 //	      ],
 //	    the document becomes version v2, the default
+//	+ role app-deployer (arn:aws:iam::000000000000:role/app-deployer)
+//	~ role ci: max_session_duration: 3600 → 7200
 //	- policy old-policy (arn:aws:iam::000000000000:policy/old-policy)
 //
 //	Plan: 1 to create, 2 to update, 1 to delete.
