@@ -158,7 +158,8 @@ func errTooManyVersions() *Error {
 	return newError(CodeLimitExceeded, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
 }
 
-// Validate checks a user: name, path, tags, inline policies, attachments.
+// Validate checks a user: name, path, tags, inline policies (grammar and
+// the 2,048-character total), attachments.
 func (u *User) Validate() error {
 	if err := Join(ValidateUserName(u.Name), ValidatePath("path", u.Path), ValidateTags(u.Tags)); err != nil {
 		return err
@@ -167,6 +168,9 @@ func (u *User) Validate() error {
 		return err
 	}
 	if err := validateInlinePolicies(u.InlinePolicies); err != nil {
+		return err
+	}
+	if err := ValidateUserInlinePoliciesSize(u.Name, u.InlinePolicies); err != nil {
 		return err
 	}
 	return validateAttachments(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, "PoliciesPerUser")

@@ -1,0 +1,33 @@
+package iam
+
+import "strconv"
+
+// Limits of the user actions.
+const (
+	// MaxExistingUserNameLength bounds the model's existingUserNameType
+	// (GetUser, DeleteUser, the user inline-policy actions), longer than a
+	// user name may be when created.
+	MaxExistingUserNameLength = 128
+	// MaxUserInlinePolicySize is IAM's quota on the sum of a user's inline
+	// policies (white space not counted).
+	MaxUserInlinePolicySize = 2048
+)
+
+// ValidateExistingUserName checks a user name naming an existing user
+// (existingUserNameType): 1..128 characters of [\w+=,.@-].
+func ValidateExistingUserName(name string) error {
+	return validateName("userName", name, MaxExistingUserNameLength)
+}
+
+// ValidateUserInlinePoliciesSize enforces the 2,048-character quota on the
+// sum of a user's inline policies, with IAM's message.
+func ValidateUserInlinePoliciesSize(userName string, docs map[string]string) error {
+	total := 0
+	for _, d := range docs {
+		total += PolicySize(d)
+	}
+	if total > MaxUserInlinePolicySize {
+		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(MaxUserInlinePolicySize)+" bytes exceeded for user "+userName)
+	}
+	return nil
+}
