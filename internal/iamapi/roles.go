@@ -1,4 +1,255 @@
 package iamapi
 
-// roleActions: not yet written.
-func (s *Service) roleActions() map[string]action { return nil }
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// roleActions are the actions on the role entity itself: create, read,
+// list, update (description, session duration, trust policy), delete and
+// tags. The role's permission policies are in entity_policies.go.
+func (s *Service) roleActions() map[string]action {
+	return map[string]action{
+		"CreateRole":             {resource: roleResource, run: s.createRole},
+		"GetRole":                {readOnly: true, resource: roleResource, run: s.getRole},
+		"ListRoles":              {readOnly: true, resource: anyResource, run: s.listRoles},
+		"UpdateRole":             {resource: roleResource, run: s.updateRole},
+		"UpdateRoleDescription":  {resource: roleResource, run: s.updateRoleDescription},
+		"UpdateAssumeRolePolicy": {resource: roleResource, run: s.updateAssumeRolePolicy},
+		"DeleteRole":             {resource: roleResource, run: s.deleteRole},
+		"TagRole":                {resource: roleResource, run: s.tagRole},
+		"UntagRole":              {resource: roleResource, run: s.untagRole},
+		"ListRoleTags":           {readOnly: true, resource: roleResource, run: s.listRoleTags},
+	}
+}
+
+// roleNameParam reads and validates the required RoleName.
+func (x *exchange) roleNameParam() (string, error) {
+	name, err := x.required("RoleName", "roleName")
+	if err != nil {
+		return "", err
+	}
+	return name, iam.ValidateRoleName(name)
+}
+
+// trustPolicyParam reads a required trust policy document (param as sent,
+// member as IAM names it) and checks it the way IAM does: model
+// constraints first (ValidationError, joined by the caller), then, in
+// check, the 2,048-character quota and the grammar — a trust policy must
+// parse and name a principal (MalformedPolicyDocument).
+func (x *exchange) trustPolicyParam(param, member string) (string, error) {
+	doc, err := x.required(param, member)
+	if err != nil {
+		return "", err
+	}
+	return doc, iam.ValidatePolicyDocument(member, doc)
+}
+
+func checkTrustPolicy(doc string) error {
+	if err := iam.ValidateTrustPolicySize(doc); err != nil {
+		return err
+	}
+	return iam.CheckTrustPolicy(doc)
+}
+
+// createRole is CreateRole.
+func (s *Service) createRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	role := iam.Role{Account: x.account, Path: "/"}
+	var pathErr, descErr, boundaryErr error
+	if p, ok := x.optional("Path"); ok {
+		role.Path, pathErr = p, iam.ValidatePath("path", p)
+	}
+	name, nameErr := x.roleNameParam()
+	doc, docErr := x.trustPolicyParam("AssumeRolePolicyDocument", "assumeRolePolicyDocument")
+	if d, ok := x.optional("Description"); ok {
+		role.Description, descErr = d, iam.ValidateRoleDescription(d)
+	}
+	msd, _, msdErr := x.integer("MaxSessionDuration", "maxSessionDuration", iam.MinMaxSessionDuration, iam.MaxMaxSessionDuration)
+	boundary, hasBoundary := x.optional("PermissionsBoundary")
+	if hasBoundary {
+		boundaryErr = iam.ValidatePolicyARN("permissionsBoundary", boundary)
+	}
+	tags, _ := x.tags("Tags")
+	if err := errorsJoin(pathErr, nameErr, docErr, descErr, msdErr, boundaryErr, iam.ValidateTags(tags)); err != nil {
+		return nil, err
+	}
+	if err := checkTrustPolicy(doc); err != nil {
+		return nil, err
+	}
+	if hasBoundary {
+		if err := s.boundaryExists(ctx, x.account, boundary); err != nil {
+			return nil, err
+		}
+	}
+	role.Name, role.AssumeRolePolicyDocument, role.MaxSessionDuration = name, doc, msd
+	role.PermissionsBoundaryARN, role.Tags = boundary, tags
+	created, err := s.deps.Repo.CreateRole(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(created.Revision)
+	return &awsquery.Response{Result: []awsquery.Node{roleNode(created, roleAsWritten)}}, nil
+}
+
+// boundaryExists checks that a permissions boundary names a customer
+// managed policy of the account (AWS managed policies are not served):
+// NoSuchEntity with IAM's message otherwise.
+func (s *Service) boundaryExists(ctx context.Context, account, arn string) error {
+	p, err := s.deps.Repo.GetPolicy(ctx, arn)
+	if err == nil && p.Account == account {
+		return nil
+	}
+	if err != nil && iam.CodeOf(err) == iam.CodeServiceFailure {
+		return err
+	}
+	return noSuchEntity("Scope ARN: " + arn + " does not exist or is not attachable.")
+}
+
+// getRole is GetRole.
+func (s *Service) getRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, err := x.roleNameParam()
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.deps.Repo.GetRole(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	return &awsquery.Response{Result: []awsquery.Node{roleNode(r, roleAsGot)}}, nil
+}
+
+// listRoles is ListRoles: the roles whose path starts with PathPrefix,
+// sorted by name, a page at a time.
+func (s *Service) listRoles(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	prefix, prefixErr := "/", error(nil)
+	if p, ok := x.optional("PathPrefix"); ok {
+		prefix, prefixErr = p, iam.ValidatePathPrefix("pathPrefix", p)
+	}
+	pr, pageErr := x.pageParams()
+	if err := errorsJoin(prefixErr, pageErr); err != nil {
+		return nil, err
+	}
+	all, err := s.deps.Repo.ListRoles(ctx, x.account)
+	if err != nil {
+		return nil, err
+	}
+	matched := make([]*iam.Role, 0, len(all))
+	for _, r := range all {
+		if strings.HasPrefix(r.Path, prefix) {
+			matched = append(matched, r)
+		}
+	}
+	page, next := paginate(matched, func(r *iam.Role) string { return strings.ToLower(r.Name) }, pr)
+	items := make([]awsquery.Node, len(page))
+	for i, r := range page {
+		items[i] = roleFields("member", r, roleAsListed)
+	}
+	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("Roles", items...)}, pageNodes(next)...)}, nil
+}
+
+// updateRole is UpdateRole: a member that is not sent is left as it is;
+// an empty Description clears the description.
+func (s *Service) updateRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.roleNameParam()
+	desc, hasDesc := x.optional("Description")
+	var descErr error
+	if hasDesc {
+		descErr = iam.ValidateRoleDescription(desc)
+	}
+	msd, hasMSD, msdErr := x.integer("MaxSessionDuration", "maxSessionDuration", iam.MinMaxSessionDuration, iam.MaxMaxSessionDuration)
+	if err := errorsJoin(nameErr, descErr, msdErr); err != nil {
+		return nil, err
+	}
+	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+		if hasDesc {
+			r.Description = desc
+		}
+		if hasMSD {
+			r.MaxSessionDuration = msd
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(r.Revision)
+	return &awsquery.Response{}, nil
+}
+
+// updateRoleDescription is UpdateRoleDescription (UpdateRole's older
+// form); it returns the role.
+func (s *Service) updateRoleDescription(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.roleNameParam()
+	desc, descErr := x.required("Description", "description")
+	if descErr == nil {
+		descErr = iam.ValidateRoleDescription(desc)
+	}
+	if err := errorsJoin(nameErr, descErr); err != nil {
+		return nil, err
+	}
+	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+		r.Description = desc
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(r.Revision)
+	return &awsquery.Response{Result: []awsquery.Node{roleNode(r, roleAsWritten)}}, nil
+}
+
+// updateAssumeRolePolicy is UpdateAssumeRolePolicy: the new trust policy
+// takes effect for the next AssumeRole* call on this node as soon as the
+// call returns.
+func (s *Service) updateAssumeRolePolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.roleNameParam()
+	doc, docErr := x.trustPolicyParam("PolicyDocument", "policyDocument")
+	if err := errorsJoin(nameErr, docErr); err != nil {
+		return nil, err
+	}
+	if err := checkTrustPolicy(doc); err != nil {
+		return nil, err
+	}
+	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+		r.AssumeRolePolicyDocument = doc
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(r.Revision)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// deleteRole is DeleteRole. Like IAM it refuses while inline or attached
+// managed policies remain (a permissions boundary does not block it). It
+// returns once the node's snapshot no longer holds the role, so the role
+// can no longer be assumed here.
+func (s *Service) deleteRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, err := x.roleNameParam()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.deps.Repo.DeleteRole(ctx, x.account, name); err != nil {
+		return nil, err
+	}
+	s.waitRoleGone(ctx, x.account, name)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// waitRoleGone waits (bounded, as for any write) until the node's
+// snapshot no longer shows the role. A timeout is not an error.
+func (s *Service) waitRoleGone(ctx context.Context, account, name string) {
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
+		_, ok := snap.RoleByName(account, name)
+		return !ok
+	})
+	if err != nil && s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "role deletion not yet visible in the snapshot", "role", name, "error", err)
+	}
+}
