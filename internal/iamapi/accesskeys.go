@@ -1,4 +1,227 @@
 package iamapi
 
-// accessKeyActions: not yet written.
-func (s *Service) accessKeyActions() map[string]action { return nil }
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// accessKeyActions are the long-term access key actions of IAM users,
+// authorized on the user's ARN (the calling user's own when UserName is
+// omitted). The secret access key is generated here, returned once by
+// CreateAccessKey, and stored only wrapped under the master key; it never
+// reaches the store in clear, a log line or an audit event.
+func (s *Service) accessKeyActions() map[string]action {
+	return map[string]action{
+		"CreateAccessKey": {resource: userResource, run: s.createAccessKey},
+		"ListAccessKeys":  {readOnly: true, resource: userResource, run: s.listAccessKeys},
+		"UpdateAccessKey": {resource: userResource, run: s.updateAccessKey},
+		"DeleteAccessKey": {resource: userResource, run: s.deleteAccessKey},
+	}
+}
+
+// createAccessKey makes a new Active key for the user: at most two per
+// user (LimitExceeded beyond).
+func (s *Service) createAccessKey(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, err := x.accessKeyUserParam()
+	if err != nil {
+		return nil, err
+	}
+	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	id := creds.NewLongTermAccessKeyID()
+	secret := creds.NewSecretAccessKey()
+	k, err := s.deps.Repo.CreateAccessKey(ctx, iam.AccessKey{
+		Account: x.account, UserName: user.Name, AccessKeyID: id,
+		Status: iam.AccessKeyActive, WrappedSecret: s.deps.Secrets.Wrap(id, secret),
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(k.Revision)
+	return &awsquery.Response{Result: []awsquery.Node{awsquery.Struct("AccessKey",
+		awsquery.Str("UserName", k.UserName),
+		awsquery.Str("AccessKeyId", k.AccessKeyID),
+		awsquery.Str("Status", k.Status),
+		awsquery.Str("SecretAccessKey", secret.Reveal()),
+		awsquery.Time("CreateDate", k.CreateDate),
+	)}}, nil
+}
+
+// listAccessKeys lists the user's keys (metadata only), sorted by ID and
+// paginated.
+func (s *Service) listAccessKeys(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.accessKeyUserParam()
+	pr, pageErr := x.pageParams()
+	if err := errorsJoin(nameErr, pageErr); err != nil {
+		return nil, err
+	}
+	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.deps.Repo.ListAccessKeys(ctx, x.account, user.Name)
+	if err != nil {
+		return nil, err
+	}
+	page, next := paginate(keys, func(k *iam.AccessKey) string { return k.AccessKeyID }, pr)
+	items := make([]awsquery.Node, len(page))
+	for i, k := range page {
+		items[i] = awsquery.Struct("member",
+			awsquery.Str("UserName", user.Name),
+			awsquery.Str("AccessKeyId", k.AccessKeyID),
+			awsquery.Str("Status", k.Status),
+			awsquery.Time("CreateDate", k.CreateDate),
+		)
+	}
+	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("AccessKeyMetadata", items...)}, pageNodes(next)...)}, nil
+}
+
+// updateAccessKey sets a key Active or Inactive. An inactive key no longer
+// authenticates, on this node as soon as the call returns.
+func (s *Service) updateAccessKey(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	id, idErr := x.accessKeyIDParam()
+	status, statusErr := x.accessKeyStatusParam()
+	name, nameErr := x.accessKeyUserParam()
+	if err := errorsJoin(idErr, statusErr, nameErr); err != nil {
+		return nil, err
+	}
+	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.deps.Repo.UpdateAccessKey(ctx, x.account, id, func(k *iam.AccessKey) error {
+		if !strings.EqualFold(k.UserName, user.Name) {
+			return errNoSuchAccessKey(id)
+		}
+		k.Status = status
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(k.Revision)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// deleteAccessKey deletes a key. The call returns once the node's snapshot
+// no longer has it, so it stops authenticating here from then on.
+func (s *Service) deleteAccessKey(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	id, idErr := x.accessKeyIDParam()
+	name, nameErr := x.accessKeyUserParam()
+	if err := errorsJoin(idErr, nameErr); err != nil {
+		return nil, err
+	}
+	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	// The key's user never changes, so checking it before the delete is
+	// as good as checking it in the delete.
+	k, err := s.deps.Repo.GetAccessKey(ctx, x.account, id)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(k.UserName, user.Name) {
+		return nil, errNoSuchAccessKey(id)
+	}
+	if err := s.deps.Repo.DeleteAccessKey(ctx, x.account, id); err != nil {
+		return nil, err
+	}
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
+		_, found := snap.AccessKey(id)
+		return !found
+	})
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// errNoSuchAccessKey is IAM's NoSuchEntity for a key the user does not
+// have.
+func errNoSuchAccessKey(id string) error {
+	return noSuchEntity("The Access Key with id " + id + " cannot be found.")
+}
+
+// Model limits of the access key members (botocore's IAM model:
+// existingUserNameType, accessKeyIdType, statusType).
+const (
+	maxExistingUserNameLength = 128
+	minAccessKeyIDLength      = 16
+	maxAccessKeyIDLength      = 128
+)
+
+// errNonUserCredentials is IAM's answer when UserName is omitted by a
+// caller that is not an IAM user (root or a role session).
+func errNonUserCredentials() error {
+	return &iam.Error{Code: iam.CodeValidationError, Message: "Must specify userName when calling with non-User credentials"}
+}
+
+// accessKeyUserParam is the UserName the action applies to: the parameter
+// when sent (1..128 characters of [\w+=,.@-]), else the calling IAM user.
+func (x *exchange) accessKeyUserParam() (string, error) {
+	name, sent := x.optional("UserName")
+	if !sent {
+		if x.caller.Kind != authn.KindUser || x.caller.User == nil {
+			return "", errNonUserCredentials()
+		}
+		return x.caller.User.User.Name, nil
+	}
+	vs := providerLengthViolations("userName", name, 1, maxExistingUserNameLength)
+	if name != "" && !isWordText(name, "+=,.@-") {
+		vs = append(vs, iam.Violation{Member: "userName", Value: name,
+			Constraint: `Member must satisfy regular expression pattern: [\w+=,.@-]+`})
+	}
+	if len(vs) > 0 {
+		return name, iam.NewValidationError(vs...)
+	}
+	return name, nil
+}
+
+// accessKeyIDParam is the required AccessKeyId: 16..128 characters of \w.
+func (x *exchange) accessKeyIDParam() (string, error) {
+	id, err := x.required("AccessKeyId", "accessKeyId")
+	if err != nil {
+		return "", err
+	}
+	vs := providerLengthViolations("accessKeyId", id, minAccessKeyIDLength, maxAccessKeyIDLength)
+	if id != "" && !isWordText(id, "") {
+		vs = append(vs, iam.Violation{Member: "accessKeyId", Value: id,
+			Constraint: `Member must satisfy regular expression pattern: [\w]+`})
+	}
+	if len(vs) > 0 {
+		return id, iam.NewValidationError(vs...)
+	}
+	return id, nil
+}
+
+// accessKeyStatusParam is the required Status: Active or Inactive.
+func (x *exchange) accessKeyStatusParam() (string, error) {
+	status, err := x.required("Status", "status")
+	if err != nil {
+		return "", err
+	}
+	if status != iam.AccessKeyActive && status != iam.AccessKeyInactive {
+		return status, iam.NewValidationError(iam.Violation{Member: "status", Value: status,
+			Constraint: "Member must satisfy enum value set: [Active, Inactive]"})
+	}
+	return status, nil
+}
+
+// isWordText reports whether every character of s is an ASCII word
+// character ([A-Za-z0-9_], Java's \w) or one of extra.
+func isWordText(s, extra string) bool {
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
+		case strings.ContainsRune(extra, r):
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,4 +1,124 @@
 package iamapi
 
-// providerActions: not yet written.
-func (s *Service) providerActions() map[string]action { return nil }
+import (
+	"context"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// providerActions are the OpenID Connect provider actions. Providers are
+// authorized on their ARN, the list on "*". The stsd extensions of a
+// provider (JWKS URL, static JWKS; set only by bootstrap files) are kept
+// by every update: updates rewrite only the members they own.
+func (s *Service) providerActions() map[string]action {
+	return map[string]action{
+		"CreateOpenIDConnectProvider":             {resource: providerResource, run: s.createProvider},
+		"GetOpenIDConnectProvider":                {readOnly: true, resource: providerResource, run: s.getProvider},
+		"ListOpenIDConnectProviders":              {readOnly: true, resource: anyResource, run: s.listProviders},
+		"DeleteOpenIDConnectProvider":             {resource: providerResource, run: s.deleteProvider},
+		"AddClientIDToOpenIDConnectProvider":      {resource: providerResource, run: s.addProviderClientID},
+		"RemoveClientIDFromOpenIDConnectProvider": {resource: providerResource, run: s.removeProviderClientID},
+		"UpdateOpenIDConnectProviderThumbprint":   {resource: providerResource, run: s.updateProviderThumbprint},
+		"TagOpenIDConnectProvider":                {resource: providerResource, run: s.tagProvider},
+		"UntagOpenIDConnectProvider":              {resource: providerResource, run: s.untagProvider},
+		"ListOpenIDConnectProviderTags":           {readOnly: true, resource: providerResource, run: s.listProviderTags},
+	}
+}
+
+// createProvider registers a provider. Member violations are reported
+// together first (in IAM's order: clientIDList, thumbprintList, url, tags),
+// then the URL rule, the thumbprint and client-ID quotas and the tag rules.
+// ThumbprintList is optional, as in current IAM.
+func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	url, urlErr := x.required("Url", "url")
+	if urlErr == nil {
+		urlErr = iam.ValidateProviderURL(url, s.deps.URL)
+	}
+	clientIDs, _ := x.list("ClientIDList")
+	thumbprints, _ := x.list("ThumbprintList")
+	tags, _ := x.tags("Tags")
+	clientErr := iam.ValidateClientIDs(clientIDs)
+	thumbErr := iam.ValidateThumbprints(thumbprints)
+	tagErr := iam.ValidateTags(tags)
+	if err := errorsJoin(clientErr, thumbErr, urlErr, tagErr); hasViolations(err) {
+		return nil, err
+	}
+	if err := errorsJoin(urlErr, thumbErr, clientErr, tagErr); err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.CreateProvider(ctx, iam.OIDCProvider{
+		Account: x.account, URL: url, ClientIDs: clientIDs, Thumbprints: thumbprints, Tags: tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(p.Revision)
+	result := []awsquery.Node{awsquery.Str("OpenIDConnectProviderArn", p.ARN())}
+	if len(p.Tags) > 0 {
+		result = append(result, tagNodes("Tags", sortedTags(p.Tags)))
+	}
+	return &awsquery.Response{Result: result}, nil
+}
+
+// providerParam reads, checks and resolves the provider ARN of an action
+// that has no other members.
+func (x *exchange) providerParam(missing func(string) error) (string, error) {
+	arn, err := x.providerARNParam()
+	if err != nil {
+		return "", err
+	}
+	return arn, x.checkProviderARN(arn, missing)
+}
+
+// getProvider returns a provider: Url without its scheme, as IAM does.
+func (s *Service) getProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, err := x.providerParam(providerNotFound)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.GetProvider(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	return &awsquery.Response{Result: []awsquery.Node{
+		awsquery.Str("Url", p.HostPath()),
+		stringMembers("ClientIDList", p.ClientIDs),
+		stringMembers("ThumbprintList", p.Thumbprints),
+		awsquery.Time("CreateDate", p.CreateDate),
+		tagNodes("Tags", sortedTags(p.Tags)),
+	}}, nil
+}
+
+// listProviders lists the account's provider ARNs (IAM does not paginate
+// this list).
+func (s *Service) listProviders(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	ps, err := s.deps.Repo.ListProviders(ctx, x.account)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]awsquery.Node, 0, len(ps))
+	for _, p := range ps { // sorted by URL without scheme, hence by ARN
+		items = append(items, awsquery.Struct("member", awsquery.Str("Arn", p.ARN())))
+	}
+	return &awsquery.Response{Result: []awsquery.Node{awsquery.List("OpenIDConnectProviderList", items...)}}, nil
+}
+
+// deleteProvider deletes a provider; a second delete is NoSuchEntity, as
+// IAM answers (despite its documentation calling the action idempotent).
+// The call returns once the node's snapshot no longer has the provider, so
+// tokens from it are refused here from then on.
+func (s *Service) deleteProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, err := x.providerParam(providerNotFoundOnDelete)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.deps.Repo.DeleteProvider(ctx, arn); err != nil {
+		return nil, err
+	}
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
+		_, found := snap.ProviderByARN(arn)
+		return !found
+	})
+	return &awsquery.Response{NoResult: true}, nil
+}

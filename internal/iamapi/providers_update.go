@@ -1,0 +1,162 @@
+package iamapi
+
+import (
+	"context"
+	"slices"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// maxClientIDLength is the model's clientIDType limit.
+const maxClientIDLength = 255
+
+// clientIDParam reads the required ClientID of Add/RemoveClientID…, with
+// the provider ARN: model violations of both together, then the ARN checks.
+func (x *exchange) clientIDParam() (arn, clientID string, err error) {
+	arn, arnErr := x.providerARNParam()
+	clientID, idErr := x.required("ClientID", "clientID")
+	if idErr == nil {
+		if vs := providerLengthViolations("clientID", clientID, 1, maxClientIDLength); len(vs) > 0 {
+			idErr = iam.NewValidationError(vs...)
+		}
+	}
+	if err := errorsJoin(arnErr, idErr); err != nil {
+		return "", "", err
+	}
+	return arn, clientID, x.checkProviderARN(arn, providerNotFound)
+}
+
+// updateProvider applies mutate to the stored provider (compare-and-swap;
+// the URL, the creation date and the stsd extensions are left as they
+// are) and records the write's revision.
+func (s *Service) updateProvider(ctx context.Context, x *exchange, arn string, mutate func(*iam.OIDCProvider) error) (*awsquery.Response, error) {
+	p, err := s.deps.Repo.UpdateProvider(ctx, arn, mutate)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(p.Revision)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// addProviderClientID adds an audience; adding one already registered
+// changes nothing. More than 100 is LimitExceeded.
+func (s *Service) addProviderClientID(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, clientID, err := x.clientIDParam()
+	if err != nil {
+		return nil, err
+	}
+	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
+		if !slices.Contains(p.ClientIDs, clientID) {
+			p.ClientIDs = append(p.ClientIDs, clientID)
+		}
+		return nil
+	})
+}
+
+// removeProviderClientID removes an audience; removing one that is not
+// registered changes nothing.
+func (s *Service) removeProviderClientID(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, clientID, err := x.clientIDParam()
+	if err != nil {
+		return nil, err
+	}
+	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
+		p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(id string) bool { return id == clientID })
+		if len(p.ClientIDs) == 0 {
+			p.ClientIDs = nil
+		}
+		return nil
+	})
+}
+
+// updateProviderThumbprint replaces the thumbprint list (the lists are not
+// merged). The list is required but may be empty.
+func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, arnErr := x.providerARNParam()
+	thumbprints, sent := x.list("ThumbprintList")
+	var tpErr error
+	if !sent {
+		tpErr = iam.NewValidationError(iam.Violation{Member: "thumbprintList", Form: iam.ValueNull, Constraint: mustNotBeNull})
+	} else {
+		tpErr = iam.ValidateThumbprints(thumbprints)
+	}
+	if err := errorsJoin(arnErr, tpErr); hasViolations(err) {
+		return nil, err
+	}
+	if err := errorsJoin(x.checkProviderARN(arn, providerNotFound), tpErr); err != nil {
+		return nil, err
+	}
+	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
+		p.Thumbprints = nil
+		if len(thumbprints) > 0 {
+			p.Thumbprints = thumbprints
+		}
+		return nil
+	})
+}
+
+// tagProvider adds or replaces tags (keys compare ignoring case); more than
+// 50 in all is LimitExceeded.
+func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, arnErr := x.providerARNParam()
+	tags, sent := x.tags("Tags")
+	var tagErr error
+	if !sent {
+		tagErr = iam.NewValidationError(iam.Violation{Member: "tags", Form: iam.ValueNull, Constraint: mustNotBeNull})
+	} else {
+		tagErr = iam.ValidateTags(tags)
+	}
+	if err := errorsJoin(arnErr, tagErr); hasViolations(err) {
+		return nil, err
+	}
+	if err := errorsJoin(x.checkProviderARN(arn, providerNotFound), tagErr); err != nil {
+		return nil, err
+	}
+	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
+		merged, err := iam.MergeTags(p.Tags, tags)
+		if err != nil {
+			return err
+		}
+		p.Tags = merged
+		return nil
+	})
+}
+
+// untagProvider removes the tags with the keys (ignoring case); keys the
+// provider does not have are ignored.
+func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, arnErr := x.providerARNParam()
+	keys, keyErr := x.providerTagKeysParam()
+	if err := errorsJoin(arnErr, keyErr); err != nil {
+		return nil, err
+	}
+	if err := x.checkProviderARN(arn, providerNotFound); err != nil {
+		return nil, err
+	}
+	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
+		p.Tags = iam.RemoveTags(p.Tags, keys)
+		if len(p.Tags) == 0 {
+			p.Tags = nil
+		}
+		return nil
+	})
+}
+
+// listProviderTags lists a provider's tags sorted by key, paginated.
+func (s *Service) listProviderTags(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, arnErr := x.providerARNParam()
+	pr, pageErr := x.pageParams()
+	if err := errorsJoin(arnErr, pageErr); err != nil {
+		return nil, err
+	}
+	if err := x.checkProviderARN(arn, providerNotFound); err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.GetProvider(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	page, next := paginate(append([]iam.Tag(nil), p.Tags...), func(t iam.Tag) string { return t.Key }, pr)
+	return &awsquery.Response{Result: append([]awsquery.Node{tagNodes("Tags", page)}, pageNodes(next)...)}, nil
+}
