@@ -24,6 +24,7 @@ import (
 func main() {
 	root := &cobra.Command{Use: "stsd", Short: "A self-hosted AWS STS/IAM-compatible security token service", SilenceUsage: true, SilenceErrors: true}
 	root.AddCommand(serveCommand(), devCommand(), policycli.NewCommand(os.Stdout, os.Stderr))
+	root.AddCommand(gitopsCommands()...)
 	if err := root.Execute(); err != nil {
 		var exit *policycli.ExitError
 		if errors.As(err, &exit) { // the command has printed its own message
