@@ -37,9 +37,6 @@ func isUnreserved(c byte) bool {
 	return c == '-' || c == '.' || c == '_' || c == '~'
 }
 
-// permissionsBoundaryType is the only PermissionsBoundaryAttachmentType.
-const permissionsBoundaryType = "PermissionsBoundaryPolicy"
-
 // boundaryNode is the PermissionsBoundary member of a role or user
 // (AttachedPermissionsBoundary), absent when none is set.
 func boundaryNode(arn string) awsquery.Node {
@@ -47,6 +44,6 @@ func boundaryNode(arn string) awsquery.Node {
 		return awsquery.Absent("PermissionsBoundary")
 	}
 	return awsquery.Struct("PermissionsBoundary",
-		awsquery.Str("PermissionsBoundaryType", permissionsBoundaryType),
+		awsquery.Str("PermissionsBoundaryType", "PermissionsBoundaryPolicy"),
 		awsquery.Str("PermissionsBoundaryArn", arn))
 }

@@ -1,4 +1,187 @@
 package iamapi
 
-// userActions: not yet written.
-func (s *Service) userActions() map[string]action { return nil }
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// IAM users: CreateUser, GetUser, ListUsers, DeleteUser. A user's policies
+// are the shared entity-policy actions (entity_policies.go); its access
+// keys are accesskeys.go's.
+
+func (s *Service) userActions() map[string]action {
+	return map[string]action{
+		"CreateUser": {resource: userResource, run: s.createUser},
+		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
+		"ListUsers":  {readOnly: true, resource: anyResource, run: s.listUsers},
+		"DeleteUser": {resource: userResource, run: s.deleteUser},
+	}
+}
+
+// userView says which members of IAM's User shape an action returns.
+type userView int
+
+const (
+	// userInFull is CreateUser's and GetUser's User: the permissions
+	// boundary and tags when set.
+	userInFull userView = iota
+	// userAsListed is a ListUsers item: IAM leaves out PermissionsBoundary
+	// and Tags.
+	userAsListed
+)
+
+// userNode renders a user as IAM's User shape under name, members in the
+// model's order. stsd users have no password: PasswordLastUsed is absent.
+func userNode(name string, u *iam.User, v userView) awsquery.Node {
+	n := []awsquery.Node{
+		awsquery.Str("Path", u.Path),
+		awsquery.Str("UserName", u.Name),
+		awsquery.Str("UserId", u.UserID),
+		awsquery.Str("Arn", u.ARN()),
+		awsquery.Time("CreateDate", u.CreateDate),
+	}
+	if v == userInFull {
+		n = append(n, boundaryNode(u.PermissionsBoundaryARN))
+		if len(u.Tags) > 0 {
+			n = append(n, tagNodes("Tags", u.Tags))
+		}
+	}
+	return awsquery.Struct(name, n...)
+}
+
+// createUser creates a user (AIDA… id). A permissions boundary must be a
+// managed policy of the account.
+func (s *Service) createUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	u := iam.User{Account: x.account, Path: "/"}
+	var errs []error
+	var err error
+	if p, ok := x.optional("Path"); ok {
+		u.Path = p
+		errs = append(errs, iam.ValidatePath("path", p))
+	}
+	u.Name, err = x.validParam("UserName", "userName", iam.ValidateUserName)
+	errs = append(errs, err)
+	boundary, hasBoundary := x.optional("PermissionsBoundary")
+	if hasBoundary {
+		errs = append(errs, iam.ValidatePolicyARN("permissionsBoundary", boundary))
+	}
+	u.Tags, _ = x.tags("Tags")
+	errs = append(errs, iam.ValidateTags(u.Tags))
+	if err := errorsJoin(errs...); err != nil {
+		return nil, err
+	}
+	if hasBoundary {
+		canonical, ok, err := s.attachable(ctx, x, boundary)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, boundaryNotAttachable(boundary)
+		}
+		u.PermissionsBoundaryARN = canonical
+	}
+	created, err := s.deps.Repo.CreateUser(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(created.Revision)
+	return &awsquery.Response{Result: []awsquery.Node{userNode("User", created, userInFull)}}, nil
+}
+
+// errUserNameNeeded is IAM's answer to GetUser without a UserName from a
+// caller that is not an IAM user (a role session).
+func errUserNameNeeded() error {
+	return &iam.Error{Code: iam.CodeValidationError, Message: "Must specify userName when calling with non-User credentials"}
+}
+
+// getUser returns the named user, or without UserName the calling user.
+// Root gets the account's root user as IAM describes it: the account ID as
+// UserId and the root ARN, without UserName, Path or CreateDate (stsd does
+// not know when the account was made).
+func (s *Service) getUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, sent := x.optional("UserName")
+	if sent {
+		if err := iam.ValidateExistingUserName(name); err != nil {
+			return nil, err
+		}
+	} else {
+		switch x.caller.Kind {
+		case authn.KindRoot:
+			return &awsquery.Response{Result: []awsquery.Node{awsquery.Struct("User",
+				awsquery.Str("UserId", x.account), awsquery.Str("Arn", x.caller.ARN))}}, nil
+		case authn.KindUser:
+			name = x.caller.User.User.Name
+		default:
+			return nil, errUserNameNeeded()
+		}
+	}
+	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	return &awsquery.Response{Result: []awsquery.Node{userNode("User", u, userInFull)}}, nil
+}
+
+// listUsers lists the account's users whose path starts with PathPrefix,
+// in name order (ignoring case), a page at a time.
+func (s *Service) listUsers(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	prefix, sent := x.optional("PathPrefix")
+	var e1 error
+	if sent {
+		e1 = iam.ValidatePathPrefix("pathPrefix", prefix)
+	}
+	pr, e2 := x.pageParams()
+	if err := errorsJoin(e1, e2); err != nil {
+		return nil, err
+	}
+	all, err := s.deps.Repo.ListUsers(ctx, x.account)
+	if err != nil {
+		return nil, err
+	}
+	matching := all[:0]
+	for _, u := range all {
+		if strings.HasPrefix(u.Path, prefix) {
+			matching = append(matching, u)
+		}
+	}
+	page, next := paginate(matching, func(u *iam.User) string { return strings.ToLower(u.Name) }, pr)
+	items := make([]awsquery.Node, len(page))
+	for i, u := range page {
+		items[i] = userNode("member", u, userAsListed)
+	}
+	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("Users", items...)}, pageNodes(next)...)}, nil
+}
+
+// deleteUser deletes a user that has no access keys and no policies
+// (DeleteConflict otherwise, with IAM's messages), then waits (bounded)
+// until the node's snapshot no longer holds it, so its keys stop working
+// here as soon as the call returns.
+func (s *Service) deleteUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, err := x.validParam("UserName", "userName", iam.ValidateExistingUserName)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.deps.Repo.DeleteUser(ctx, x.account, name); err != nil {
+		return nil, err
+	}
+	s.waitUserGone(ctx, x.account, name)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// waitUserGone waits, at most visibleWait, until the snapshot no longer
+// shows the user. A timeout is not an error: the delete is durable.
+func (s *Service) waitUserGone(ctx context.Context, account, name string) {
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
+		_, ok := snap.UserByName(account, name)
+		return !ok
+	})
+	if err != nil && s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "user delete not yet visible in the snapshot", "user", name, "error", err)
+	}
+}

@@ -1,0 +1,199 @@
+package iamapi
+
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// Managed policies attached to roles and users, and their permissions
+// boundaries.
+
+// attachable returns the ARN, as stored, of the customer managed policy of
+// the caller's account that arn names; ok is false when there is none (an
+// AWS managed policy, another account's, or a policy that does not exist).
+func (s *Service) attachable(ctx context.Context, x *exchange, arn string) (canonical string, ok bool, err error) {
+	account, _, _, parsed := iam.ParseEntityARN(arn, "policy")
+	if !parsed || account != x.account {
+		return "", false, nil
+	}
+	p, err := s.deps.Repo.GetPolicy(ctx, arn)
+	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return p.ARN(), true, nil
+}
+
+// notAttachable is IAM's NoSuchEntity for a policy that cannot be attached.
+func notAttachable(arn string) error {
+	return noSuchEntity("Policy " + arn + " does not exist or is not attachable.")
+}
+
+// boundaryNotAttachable is IAM's NoSuchEntity for a permissions boundary
+// that names no attachable policy.
+func boundaryNotAttachable(arn string) error {
+	return noSuchEntity("Scope ARN: " + arn + " does not exist or is not attachable.")
+}
+
+// policyArnParam reads and checks a policy ARN parameter (PolicyArn,
+// PermissionsBoundary): the model's length, then its shape (InvalidInput).
+func (x *exchange) policyArnParam(param, member string) (string, error) {
+	return x.validParam(param, member, func(v string) error { return iam.ValidatePolicyARN(member, v) })
+}
+
+// attachPolicy attaches a managed policy of the account; attaching one
+// already attached changes nothing. LimitExceeded beyond 10 per entity.
+func (s *Service) attachPolicy(h holder) holderRun {
+	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+		entity, e1 := x.entityName(h, h.checkName)
+		arn, e2 := x.policyArnParam("PolicyArn", "policyArn")
+		if err := errorsJoin(e1, e2); err != nil {
+			return nil, err
+		}
+		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+			canonical, ok, err := s.attachable(ctx, x, arn)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return notAttachable(arn)
+			}
+			if indexFold(*p.managed, canonical) < 0 {
+				*p.managed = append(*p.managed, canonical)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		x.saw(rev)
+		return &awsquery.Response{NoResult: true}, nil
+	}
+}
+
+// detachPolicy detaches a managed policy; NoSuchEntity when it is not
+// attached.
+func (s *Service) detachPolicy(h holder) holderRun {
+	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+		entity, e1 := x.entityName(h, h.checkName)
+		arn, e2 := x.policyArnParam("PolicyArn", "policyArn")
+		if err := errorsJoin(e1, e2); err != nil {
+			return nil, err
+		}
+		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+			i := indexFold(*p.managed, arn)
+			if i < 0 {
+				return noSuchEntity("Policy " + arn + " was not found.")
+			}
+			*p.managed = append((*p.managed)[:i:i], (*p.managed)[i+1:]...)
+			if len(*p.managed) == 0 {
+				*p.managed = nil
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		x.saw(rev)
+		return &awsquery.Response{NoResult: true}, nil
+	}
+}
+
+// indexFold is the index of arn in arns, ignoring case (policy names are
+// case-insensitive), or -1.
+func indexFold(arns []string, arn string) int {
+	for i, a := range arns {
+		if strings.EqualFold(a, arn) {
+			return i
+		}
+	}
+	return -1
+}
+
+// listAttachedPolicies lists the entity's managed policies (name and ARN)
+// whose path starts with PathPrefix, in ARN order, a page at a time.
+func (s *Service) listAttachedPolicies(h holder) holderRun {
+	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+		entity, e1 := x.entityName(h, h.checkName)
+		prefix, sent := x.optional("PathPrefix")
+		var e2 error
+		if sent {
+			e2 = iam.ValidatePolicyPathPrefix("pathPrefix", prefix)
+		}
+		pr, e3 := x.pageParams()
+		if err := errorsJoin(e1, e2, e3); err != nil {
+			return nil, err
+		}
+		p, err := h.load(ctx, s.deps.Repo, x.account, entity)
+		if err != nil {
+			return nil, err
+		}
+		type attached struct{ arn, name string }
+		var all []attached
+		for _, arn := range *p.managed {
+			_, path, name, ok := iam.ParseEntityARN(arn, "policy")
+			if ok && strings.HasPrefix(path, prefix) {
+				all = append(all, attached{arn, name})
+			}
+		}
+		page, next := paginate(all, func(a attached) string { return a.arn }, pr)
+		items := make([]awsquery.Node, len(page))
+		for i, a := range page {
+			items[i] = awsquery.Struct("member", awsquery.Str("PolicyName", a.name), awsquery.Str("PolicyArn", a.arn))
+		}
+		return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("AttachedPolicies", items...)}, pageNodes(next)...)}, nil
+	}
+}
+
+// putBoundary sets or replaces the entity's permissions boundary, a
+// managed policy of the account.
+func (s *Service) putBoundary(h holder) holderRun {
+	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+		entity, e1 := x.entityName(h, h.checkName)
+		arn, e2 := x.policyArnParam("PermissionsBoundary", "permissionsBoundary")
+		if err := errorsJoin(e1, e2); err != nil {
+			return nil, err
+		}
+		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+			canonical, ok, err := s.attachable(ctx, x, arn)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return boundaryNotAttachable(arn)
+			}
+			*p.boundary = canonical
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		x.saw(rev)
+		return &awsquery.Response{NoResult: true}, nil
+	}
+}
+
+// deleteBoundary removes the entity's permissions boundary; an entity
+// without one is left as it is (no error).
+func (s *Service) deleteBoundary(h holder) holderRun {
+	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+		entity, err := x.entityName(h, h.checkName)
+		if err != nil {
+			return nil, err
+		}
+		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+			*p.boundary = ""
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		x.saw(rev)
+		return &awsquery.Response{NoResult: true}, nil
+	}
+}
