@@ -79,6 +79,9 @@ func exportCommand() *cobra.Command {
 		if err := bootstrap.Encode(&out, f, bootstrap.ExportHeader(cfg.AccountID)); err != nil {
 			return err
 		}
+		if len(f.OIDCProviders)+len(f.ManagedPolicies)+len(f.Roles) == 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "stsd: account %s has no OIDC providers, managed policies or roles in this store (are --data-dir and --account-id right?)\n", cfg.AccountID)
+		}
 		_, err = cmd.OutOrStdout().Write(out.Bytes())
 		return err
 	}

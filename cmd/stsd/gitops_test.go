@@ -62,6 +62,14 @@ func TestExportApply(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data")
 	file := exampleFile(t)
 
+	t.Run("export of an empty store", func(t *testing.T) {
+		out, errOut, code := run(t, bin, "export", "--data-dir", filepath.Join(t.TempDir(), "empty"))
+		if code != 0 || !strings.HasSuffix(out, "\nversion: 1\n") ||
+			errOut != "stsd: account 000000000000 has no OIDC providers, managed policies or roles in this store (are --data-dir and --account-id right?)\n" {
+			t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
+		}
+	})
+
 	t.Run("apply then export round trip", func(t *testing.T) {
 		out, errOut, code := run(t, bin, "apply", file, "--data-dir", dataDir)
 		if code != 0 || !strings.Contains(out, "+ role gha-deploy (arn:aws:iam::000000000000:role/ci/gha-deploy)\n") ||
