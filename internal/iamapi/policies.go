@@ -1,4 +1,187 @@
 package iamapi
 
-// policyActions: not yet written.
-func (s *Service) policyActions() map[string]action { return nil }
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// Customer managed policies: CreatePolicy, GetPolicy, DeletePolicy and
+// ListPolicies here; the version actions in policies_versions.go;
+// ListEntitiesForPolicy in policies_entities.go. stsd has no AWS managed
+// policies: an arn:aws:iam::aws:policy/… ARN names nothing.
+
+// policyActions registers the managed-policy actions.
+func (s *Service) policyActions() map[string]action {
+	return map[string]action{
+		"CreatePolicy":            {resource: policyResource, run: s.createPolicy},
+		"GetPolicy":               {readOnly: true, resource: policyResource, run: s.getPolicy},
+		"DeletePolicy":            {resource: policyResource, run: s.deletePolicy},
+		"ListPolicies":            {readOnly: true, resource: anyResource, run: s.listPolicies},
+		"CreatePolicyVersion":     {resource: policyResource, run: s.createPolicyVersion},
+		"GetPolicyVersion":        {readOnly: true, resource: policyResource, run: s.getPolicyVersion},
+		"ListPolicyVersions":      {readOnly: true, resource: policyResource, run: s.listPolicyVersions},
+		"DeletePolicyVersion":     {resource: policyResource, run: s.deletePolicyVersion},
+		"SetDefaultPolicyVersion": {resource: policyResource, run: s.setDefaultPolicyVersion},
+		"ListEntitiesForPolicy":   {readOnly: true, resource: policyResource, run: s.listEntitiesForPolicy},
+	}
+}
+
+// createPolicy is CreatePolicy: member constraints first (all reported
+// together), then the 6,144-character quota, then the grammar; the name is
+// unique in the account ignoring case.
+func (s *Service) createPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.required("PolicyName", "policyName")
+	path, pathSent := x.optional("Path")
+	doc, docErr := x.required("PolicyDocument", "policyDocument")
+	desc, _ := x.optional("Description")
+	tags, _ := x.tags("Tags")
+	errs := []error{nameErr}
+	if nameErr == nil {
+		errs = append(errs, iam.ValidatePolicyName(name))
+	}
+	if pathSent {
+		errs = append(errs, iam.ValidatePolicyPath(path))
+	}
+	errs = append(errs, docErr)
+	if docErr == nil {
+		errs = append(errs, iam.ValidatePolicyDocument("policyDocument", doc))
+	}
+	errs = append(errs, iam.ValidatePolicyDescription(desc), iam.ValidateTags(tags))
+	if err := errorsJoin(errs...); err != nil {
+		return nil, err
+	}
+	if err := checkManagedPolicyDocument(doc); err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.CreatePolicy(ctx, iam.ManagedPolicy{
+		Account: x.account, Name: name, Path: path, Description: desc, Tags: tags,
+	}, doc)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(p.Revision)
+	uses, err := s.policyUses(ctx, x.account)
+	if err != nil {
+		return nil, err
+	}
+	return &awsquery.Response{Result: []awsquery.Node{policyNode("Policy", p, policyUseOf(uses, p.ARN()), policyShapeCreate)}}, nil
+}
+
+// checkManagedPolicyDocument applies the managed-policy quota, then the
+// grammar, to a document that passed the member constraints.
+func checkManagedPolicyDocument(doc string) error {
+	if err := iam.ValidateManagedPolicySize(doc); err != nil {
+		return err
+	}
+	return iam.CheckPolicy(doc)
+}
+
+// getPolicy is GetPolicy: the counts come from the account's roles and
+// users as stored now.
+func (s *Service) getPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, err := x.policyARNParam()
+	if err != nil {
+		return nil, err
+	}
+	notFound := func() error { return errPolicyNotFound(arn) }
+	p, err := s.getOwnPolicy(ctx, x, arn, notFound)
+	if err != nil {
+		return nil, err
+	}
+	uses, err := s.policyUses(ctx, x.account)
+	if err != nil {
+		return nil, err
+	}
+	return &awsquery.Response{Result: []awsquery.Node{policyNode("Policy", p, policyUseOf(uses, p.ARN()), policyShapeGet)}}, nil
+}
+
+// deletePolicy is DeletePolicy: DeleteConflict while the policy has
+// versions besides the default, or is attached to (or the permissions
+// boundary of) a role or user.
+func (s *Service) deletePolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	arn, err := x.policyARNParam()
+	if err != nil {
+		return nil, err
+	}
+	notFound := func() error { return errPolicyNotFound(arn) }
+	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
+		return nil, err
+	}
+	if err := s.deps.Repo.DeletePolicy(ctx, arn); err != nil {
+		return nil, policyOrNotFound(err, notFound)
+	}
+	s.waitPolicyGone(ctx, arn)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// waitPolicyGone waits (bounded) until the node's snapshot no longer holds
+// the deleted policy, so a later call on this node cannot still use it.
+func (s *Service) waitPolicyGone(ctx context.Context, arn string) {
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
+		_, ok := snap.ManagedPolicy(arn)
+		return !ok
+	})
+	if err != nil && s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "policy deletion not yet visible in the snapshot", "policy", arn, "error", err)
+	}
+}
+
+// Policy usage filters (PolicyUsageType).
+const (
+	usagePermissionsPolicy   = "PermissionsPolicy"
+	usagePermissionsBoundary = "PermissionsBoundary"
+)
+
+// listPolicies is ListPolicies. Scope AWS lists nothing (stsd has no AWS
+// managed policies); All and Local list the account's policies, sorted by
+// name. OnlyAttached keeps the policies attached to a role or user;
+// PolicyUsageFilter keeps those in use as a permissions policy (attached)
+// or as a permissions boundary.
+func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	scope, scopeErr := x.policyEnumParam("Scope", "scope", "All", "AWS", "Local")
+	onlyAttached, _, attachedErr := x.boolean("OnlyAttached", "onlyAttached")
+	prefix, prefixSent := x.optional("PathPrefix")
+	var prefixErr error
+	if prefixSent {
+		prefixErr = policyRenameMember(iam.ValidatePolicyPath(prefix), "pathPrefix")
+	}
+	usage, usageErr := x.policyEnumParam("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
+	pr, pageErr := x.pageParams()
+	if err := errorsJoin(scopeErr, attachedErr, prefixErr, usageErr, pageErr); err != nil {
+		return nil, err
+	}
+	var policies []*iam.ManagedPolicy
+	uses := map[string]*policyUse{}
+	if scope != "AWS" {
+		var err error
+		if policies, err = s.deps.Repo.ListPolicies(ctx, x.account); err != nil {
+			return nil, err
+		}
+		if uses, err = s.policyUses(ctx, x.account); err != nil {
+			return nil, err
+		}
+	}
+	kept := policies[:0]
+	for _, p := range policies {
+		use := policyUseOf(uses, p.ARN())
+		switch {
+		case !strings.HasPrefix(p.Path, prefix),
+			onlyAttached && use.attached == 0,
+			usage == usagePermissionsPolicy && use.attached == 0,
+			usage == usagePermissionsBoundary && use.boundary == 0:
+			continue
+		}
+		kept = append(kept, p)
+	}
+	page, next := paginate(kept, func(p *iam.ManagedPolicy) string { return strings.ToLower(p.Name) }, pr)
+	items := make([]awsquery.Node, len(page))
+	for i, p := range page {
+		items[i] = policyNode("member", p, policyUseOf(uses, p.ARN()), policyShapeList)
+	}
+	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("Policies", items...)}, pageNodes(next)...)}, nil
+}

@@ -1,0 +1,309 @@
+package iamapi
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// Helpers shared by the managed-policy actions (policies*.go): the
+// PolicyArn parameter, the Policy and PolicyVersion response shapes, the
+// usage counts computed from the account's roles and users, and enum and
+// renamed-member validation.
+
+// errInvalidPolicyARN is IAM's answer to a PolicyArn that is not an ARN.
+func errInvalidPolicyARN() error {
+	return &iam.Error{Code: iam.CodeValidationError, Message: "Invalid ARN:  Could not be parsed!"}
+}
+
+// errPolicyNotFound is GetPolicy's and DeletePolicy's NoSuchEntity.
+func errPolicyNotFound(arn string) error {
+	return noSuchEntity("Policy " + arn + " was not found.")
+}
+
+// errPolicyNotAttachable is ListEntitiesForPolicy's NoSuchEntity.
+func errPolicyNotAttachable(arn string) error {
+	return noSuchEntity("Policy " + arn + " does not exist or is not attachable.")
+}
+
+// errPolicyVersionNotFound is the NoSuchEntity of the version actions, for
+// an unknown policy as for an unknown version.
+func errPolicyVersionNotFound(arn, versionID string) error {
+	return noSuchEntity("Policy " + arn + " version " + versionID + " does not exist or is not attachable.")
+}
+
+// policyARNParam reads the required PolicyArn (arnType: 20..2048
+// characters). Its violations join the action's other member violations.
+func (x *exchange) policyARNParam() (string, error) {
+	arn, err := x.required("PolicyArn", "policyArn")
+	if err != nil {
+		return "", err
+	}
+	return arn, policyARNTypeViolations("policyArn", arn)
+}
+
+// policyARNTypeViolations checks the model's arnType: 20..2048 characters.
+func policyARNTypeViolations(member, arn string) error {
+	n := len([]rune(arn))
+	switch {
+	case n < 20:
+		return iam.NewValidationError(iam.Violation{Member: member, Value: arn, Constraint: "Member must have length greater than or equal to 20"})
+	case n > 2048:
+		return iam.NewValidationError(iam.Violation{Member: member, Value: arn, Constraint: "Member must have length less than or equal to 2048"})
+	}
+	return nil
+}
+
+// checkOwnPolicyARN accepts the ARN of a customer managed policy of the
+// caller's account. A string that is not an ARN is a ValidationError; any
+// other ARN (another account, an AWS managed policy, another kind of
+// entity) names no policy stsd has: notFound.
+func (x *exchange) checkOwnPolicyARN(arn string, notFound func() error) error {
+	if account, _, _, ok := iam.ParseEntityARN(arn, "policy"); ok && account == x.account {
+		return nil
+	}
+	if parts := strings.SplitN(arn, ":", 6); len(parts) < 6 || parts[0] != "arn" {
+		return errInvalidPolicyARN()
+	}
+	return notFound()
+}
+
+// getOwnPolicy reads the caller's managed policy with the ARN, answering
+// notFound for an ARN that names none.
+func (s *Service) getOwnPolicy(ctx context.Context, x *exchange, arn string, notFound func() error) (*iam.ManagedPolicy, error) {
+	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.GetPolicy(ctx, arn)
+	return p, policyOrNotFound(err, notFound)
+}
+
+// policyOrNotFound replaces a NoSuchEntity from the Repo by the action's own.
+func policyOrNotFound(err error, notFound func() error) error {
+	if err != nil && iam.CodeOf(err) == iam.CodeNoSuchEntity {
+		return notFound()
+	}
+	return err
+}
+
+// policyUse counts how a policy is used: attached as a permissions policy,
+// and set as a permissions boundary, by the account's roles and users.
+type policyUse struct {
+	attached, boundary int
+}
+
+// policyUses returns the use of every policy ARN (lower-cased: ARNs are
+// compared ignoring case, as the Repo does) the account's roles and users
+// refer to. It lists the Repo, so it is consistent with admin writes.
+func (s *Service) policyUses(ctx context.Context, account string) (map[string]*policyUse, error) {
+	roles, err := s.deps.Repo.ListRoles(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.deps.Repo.ListUsers(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	uses := map[string]*policyUse{}
+	use := func(arn string) *policyUse {
+		k := strings.ToLower(arn)
+		u := uses[k]
+		if u == nil {
+			u = &policyUse{}
+			uses[k] = u
+		}
+		return u
+	}
+	count := func(attached []string, boundary string) {
+		for _, a := range policyARNsDedup(attached) {
+			use(a).attached++
+		}
+		if boundary != "" {
+			use(boundary).boundary++
+		}
+	}
+	for _, r := range roles {
+		count(r.ManagedPolicyARNs, r.PermissionsBoundaryARN)
+	}
+	for _, u := range users {
+		count(u.ManagedPolicyARNs, u.PermissionsBoundaryARN)
+	}
+	return uses, nil
+}
+
+// policyUseOf returns the use of one policy (zero when unused).
+func policyUseOf(uses map[string]*policyUse, arn string) policyUse {
+	if u := uses[strings.ToLower(arn)]; u != nil {
+		return *u
+	}
+	return policyUse{}
+}
+
+// policyARNsDedup drops ARNs equal ignoring case to an earlier one, so an entity
+// counts once per policy.
+func policyARNsDedup(arns []string) []string {
+	out := arns[:0:0]
+	for _, a := range arns {
+		dup := false
+		for _, b := range out {
+			if strings.EqualFold(a, b) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// policyShape selects the optional members of a Policy element: GetPolicy
+// returns Description and Tags (even empty), CreatePolicy returns Tags only
+// when some were given, ListPolicies neither (as IAM does).
+type policyShape int
+
+const (
+	policyShapeList policyShape = iota
+	policyShapeCreate
+	policyShapeGet
+)
+
+// policyNode renders IAM's Policy structure.
+func policyNode(name string, p *iam.ManagedPolicy, use policyUse, shape policyShape) awsquery.Node {
+	nodes := []awsquery.Node{
+		awsquery.Str("PolicyName", p.Name),
+		awsquery.Str("PolicyId", p.PolicyID),
+		awsquery.Str("Arn", p.ARN()),
+		awsquery.Str("Path", p.Path),
+		awsquery.Str("DefaultVersionId", p.DefaultVersionID),
+		awsquery.Int("AttachmentCount", int64(use.attached)),
+		awsquery.Int("PermissionsBoundaryUsageCount", int64(use.boundary)),
+		awsquery.Bool("IsAttachable", true),
+	}
+	if shape == policyShapeGet {
+		nodes = append(nodes, awsquery.OptStr("Description", p.Description))
+	}
+	nodes = append(nodes, awsquery.Time("CreateDate", p.CreateDate), awsquery.Time("UpdateDate", p.UpdateDate))
+	if shape == policyShapeGet || (shape == policyShapeCreate && len(p.Tags) > 0) {
+		nodes = append(nodes, tagNodes("Tags", p.Tags))
+	}
+	return awsquery.Struct(name, nodes...)
+}
+
+// policyVersionNode renders IAM's PolicyVersion structure; the document
+// (URL-encoded, as IAM returns it) only for GetPolicyVersion.
+func policyVersionNode(p *iam.ManagedPolicy, v *iam.PolicyVersion, withDocument bool) awsquery.Node {
+	var nodes []awsquery.Node
+	if withDocument {
+		nodes = append(nodes, awsquery.Str("Document", policyDocumentEscape(v.Document)))
+	}
+	nodes = append(nodes,
+		awsquery.Str("VersionId", v.VersionID),
+		awsquery.Bool("IsDefaultVersion", v.VersionID == p.DefaultVersionID),
+		awsquery.Time("CreateDate", v.CreateDate))
+	return awsquery.Struct("PolicyVersion", nodes...)
+}
+
+// policyDocumentEscape percent-encodes every byte but the RFC 3986 unreserved
+// characters (A-Z a-z 0-9 - . _ ~), as IAM encodes policy documents in its
+// responses (a space is %20, never +). Clients decode it with any URL
+// decoder (the AWS CLI shows the JSON).
+func policyDocumentEscape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) * 2)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+// policyEnumParam reads an optional enum member; a value outside the set is a
+// violation "Member must satisfy enum value set: [A, B]".
+func (x *exchange) policyEnumParam(param, member string, values ...string) (string, error) {
+	v, ok := x.optional(param)
+	if !ok {
+		return "", nil
+	}
+	for _, allowed := range values {
+		if v == allowed {
+			return v, nil
+		}
+	}
+	return v, iam.NewValidationError(iam.Violation{Member: member, Value: v,
+		Constraint: "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"})
+}
+
+// policyRenameMember reports err's member violations under another member name
+// (the iam validators name the member of the create actions, e.g. "path";
+// the list actions call the same shape "pathPrefix").
+func policyRenameMember(err error, to string) error {
+	var e *iam.Error
+	if !errors.As(err, &e) || len(e.Violations) == 0 {
+		return err
+	}
+	vs := make([]iam.Violation, len(e.Violations))
+	for i, v := range e.Violations {
+		v.Member = to
+		vs[i] = v
+	}
+	return iam.NewValidationError(vs...)
+}
+
+// versionIDParam reads the required VersionId: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?
+// (IAM omits the value from this message).
+func (x *exchange) policyVersionIDParam() (string, error) {
+	v, err := x.required("VersionId", "versionId")
+	if err != nil {
+		return "", err
+	}
+	if !isPolicyVersionID(v) {
+		return v, iam.NewValidationError(iam.Violation{Member: "versionId", Form: iam.ValueOmitted,
+			Constraint: `Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`})
+	}
+	return v, nil
+}
+
+func isPolicyVersionID(v string) bool {
+	rest, ok := strings.CutPrefix(v, "v")
+	if !ok || rest == "" || rest[0] < '1' || rest[0] > '9' {
+		return false
+	}
+	digits, suffix, dotted := strings.Cut(rest, ".")
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	if !dotted {
+		return true
+	}
+	for i := 0; i < len(suffix); i++ {
+		c := suffix[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// policyVersionNumber is N of "vN" (0 when it is not that shape).
+func policyVersionNumber(id string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "v"))
+	if err != nil {
+		return 0
+	}
+	return n
+}
