@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
@@ -86,6 +88,29 @@ func (n *node) userClient(t *testing.T, userName string) *iamsdk.Client {
 	}
 	n.epWait(t, k.Revision)
 	return n.client(credentials.NewStaticCredentialsProvider(id, secret.Reveal(), ""))
+}
+
+// epSession makes a role with one inline policy and returns credentials of
+// a session of it, sealed with the node's keyring: a role-session caller.
+func (n *node) epSession(t *testing.T, roleName, inline string) aws.CredentialsProvider {
+	t.Helper()
+	role, err := n.app.Repo.CreateRole(context.Background(), iam.Role{Account: account, Name: roleName,
+		AssumeRolePolicyDocument: epTrust, InlinePolicies: map[string]string{"p": inline}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.epWait(t, role.Revision)
+	now := time.Now().UTC().Truncate(time.Second)
+	sess := &creds.Session{
+		AccountID: account, RoleID: role.RoleID, RoleName: role.Name, RolePath: role.Path, SessionName: "s1",
+		AccessKeyID: creds.NewTemporaryAccessKeyID(), SecretAccessKey: creds.NewSecretAccessKey(),
+		IssuedAt: now, Expiry: now.Add(time.Hour),
+	}
+	token, err := n.app.Keyring.Seal(sess, creds.SealOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return credentials.NewStaticCredentialsProvider(sess.AccessKeyID, sess.SecretAccessKey.Reveal(), token.Reveal())
 }
 
 // epDecode URL-decodes a policy document as the AWS CLI does (RFC 3986:

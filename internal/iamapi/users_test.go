@@ -152,7 +152,8 @@ func TestUsersCreateErrors(t *testing.T) {
 }
 
 // GetUser without UserName describes the caller: an IAM user itself, root
-// as IAM describes the root user (account ID, root ARN, no name).
+// as IAM describes the root user (account ID, root ARN, no name); a role
+// session must name the user.
 func TestUsersGetUserCaller(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
@@ -175,6 +176,16 @@ func TestUsersGetUserCaller(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantUser(t, self.User, "/", "alice")
+
+	// A role session has no user of its own: it must name one.
+	session := n.client(n.epSession(t, "reader", epAllow("iam:GetUser")))
+	_, err = session.GetUser(ctx, &iamsdk.GetUserInput{})
+	wantAPIError(t, err, "ValidationError", http.StatusBadRequest, "Must specify userName when calling with non-User credentials")
+	named, err := session.GetUser(ctx, &iamsdk.GetUserInput{UserName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUser(t, named.User, "/", "alice")
 
 	_, err = n.root().GetUser(ctx, &iamsdk.GetUserInput{UserName: aws.String("nobody")})
 	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The user with name nobody cannot be found.")
