@@ -91,8 +91,8 @@ const simAllowNothing = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 
 // principalPolicies are a principal's policies for the simulator.
 type principalPolicies struct {
-	identity []policy.SimPolicy
-	boundary []policy.SimPolicy
+	identity  []policy.SimPolicy
+	boundary  []policy.SimPolicy
 	callerARN string // the user's ARN; "" for a role
 }
 
