@@ -124,7 +124,7 @@ func TestPolicyGetErrors(t *testing.T) {
 	}
 	for _, arn := range []string{
 		polARN("/", "Missing"),
-		polARN("/", "Mine"),      // wrong path
+		polARN("/", "Mine"),       // wrong path
 		polARN("/other/", "Mine"), // wrong path
 		"arn:aws:iam::444455556666:policy/p/Mine",
 		"arn:aws:iam::aws:policy/ReadOnlyAccess",
