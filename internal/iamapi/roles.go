@@ -15,7 +15,7 @@ func (s *Service) roleActions() map[string]action {
 	return map[string]action{
 		"CreateRole":             {resource: roleResource, run: s.createRole},
 		"GetRole":                {readOnly: true, resource: roleResource, run: s.getRole},
-		"ListRoles":              {readOnly: true, resource: anyResource, run: s.listRoles},
+		"ListRoles":              {readOnly: true, resource: roleListResource, run: s.listRoles},
 		"UpdateRole":             {resource: roleResource, run: s.updateRole},
 		"UpdateRoleDescription":  {resource: roleResource, run: s.updateRoleDescription},
 		"UpdateAssumeRolePolicy": {resource: roleResource, run: s.updateAssumeRolePolicy},
@@ -24,6 +24,14 @@ func (s *Service) roleActions() map[string]action {
 		"UntagRole":              {resource: roleResource, run: s.untagRole},
 		"ListRoleTags":           {readOnly: true, resource: roleResource, run: s.listRoleTags},
 	}
+}
+
+// roleListResource is what IAM authorizes ListRoles on: the ARN of the
+// role path listed, arn:aws:iam::<acct>:role<PathPrefix> ("role/" without
+// a prefix), as its AccessDenied messages show. A policy allowing
+// iam:ListRoles on "*" or "arn:aws:iam::<acct>:role/*" allows it.
+func roleListResource(x *exchange) string {
+	return iam.RoleARN(x.account, pathOr(x.params.Value("PathPrefix")), "")
 }
 
 // roleNameParam reads and validates the required RoleName.
