@@ -17,9 +17,17 @@ func (s *Service) userActions() map[string]action {
 	return map[string]action{
 		"CreateUser": {resource: userResource, run: s.createUser},
 		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
-		"ListUsers":  {readOnly: true, resource: anyResource, run: s.listUsers},
+		"ListUsers":  {readOnly: true, resource: userListResource, run: s.listUsers},
 		"DeleteUser": {resource: userResource, run: s.deleteUser},
 	}
+}
+
+// userListResource is what IAM authorizes ListUsers on, as its
+// AccessDenied messages show: arn:aws:iam::<acct>:user<PathPrefix>
+// ("user/" without a prefix). A policy allowing iam:ListUsers on "*" or on
+// "arn:aws:iam::<acct>:user/*" allows it.
+func userListResource(x *exchange) string {
+	return iam.UserARN(x.account, pathOr(x.params.Value("PathPrefix")), "")
 }
 
 // userView says which members of IAM's User shape an action returns.

@@ -47,7 +47,7 @@ func TestUsersAuthzGetOnlyUser(t *testing.T) {
 		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:PutUserPolicy on resource: arn:aws:iam::"+account+":user/reader")
 	_, err = reader.ListUsers(ctx, &iamsdk.ListUsersInput{})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
-		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:ListUsers on resource: *")
+		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::"+account+":user/")
 	n.epRole(t, "app")
 	_, err = reader.AttachRolePolicy(ctx, &iamsdk.AttachRolePolicyInput{RoleName: aws.String("app"),
 		PolicyArn: aws.String("arn:aws:iam::" + account + ":policy/Any")})
@@ -68,7 +68,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 		return "User: arn:aws:iam::" + account + ":user/ops is not authorized to perform: iam:" + action + " on resource: " + resource
 	}
 	_, err := ops.ListUsers(ctx, &iamsdk.ListUsersInput{})
-	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "*"))
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "arn:aws:iam::"+account+":user/"))
 
 	admin := n.epPolicy(t, "/", "IAMAdmin", epAllow("iam:*"))
 	if _, err := root.AttachUserPolicy(ctx, &iamsdk.AttachUserPolicyInput{UserName: user, PolicyArn: &admin}); err != nil {
@@ -83,7 +83,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ops.ListUsers(ctx, &iamsdk.ListUsersInput{})
-	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "*"))
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "arn:aws:iam::"+account+":user/"))
 	_, err = ops.CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String("new")})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("CreateUser", "arn:aws:iam::"+account+":user/new"))
 	if _, err := ops.GetUser(ctx, &iamsdk.GetUserInput{}); err != nil {
@@ -100,7 +100,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ops.ListUsers(ctx, &iamsdk.ListUsersInput{})
-	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "*"))
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "arn:aws:iam::"+account+":user/"))
 }
 
 // Replacing or deleting a user's inline policy applies to the next call,
@@ -118,7 +118,7 @@ func TestUsersAuthzInlineChangeApplies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	prefix := "User: arn:aws:iam::" + account + ":user/dev is not authorized to perform: iam:ListUsers on resource: *"
+	prefix := "User: arn:aws:iam::" + account + ":user/dev is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::" + account + ":user/"
 
 	put(epAllow("iam:ListUsers"))
 	if _, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{}); err != nil {
@@ -131,6 +131,13 @@ func TestUsersAuthzInlineChangeApplies(t *testing.T) {
 	if _, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{}); err != nil {
 		t.Fatal(err)
 	}
+	// ListUsers is authorized on the path listed, as in IAM.
+	put(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"arn:aws:iam::` + account + `:user/ops/*"}]}`)
+	if _, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{PathPrefix: aws.String("/ops/")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dev.ListUsers(ctx, &iamsdk.ListUsersInput{})
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, prefix)
 	if _, err := root.DeleteUserPolicy(ctx, &iamsdk.DeleteUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("p")}); err != nil {
 		t.Fatal(err)
 	}
