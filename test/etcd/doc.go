@@ -1,0 +1,8 @@
+// Package etcd holds the tests that run stsd against real etcd servers
+// (embedded, package etcdtest): the store conformance suite on the etcd
+// store, outages and restarts, lost watches and the IAM cache's resync,
+// leader failure in a three-member cluster, and the store benchmarks. It
+// is its own Go module so that the etcd server stays out of the main
+// module's dependencies and `go test ./...` at the root stays fast; run it
+// with `make etcd`.
+package etcd
