@@ -153,6 +153,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 func tlsConfig(cfg Config) (*tls.Config, error) {
+	if (cfg.CertFile == "") != (cfg.KeyFile == "") {
+		return nil, errors.New("etcdstore: client certificate and key: set both or neither")
+	}
 	if cfg.CAFile == "" && cfg.CertFile == "" {
 		return nil, nil
 	}
@@ -172,7 +175,7 @@ func tlsConfig(cfg Config) (*tls.Config, error) {
 			return nil, fmt.Errorf("etcdstore: CA file %s holds no PEM certificate", cfg.CAFile)
 		}
 	}
-	if cfg.CertFile != "" || cfg.KeyFile != "" {
+	if cfg.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
 		if err != nil {
 			return nil, fmt.Errorf("etcdstore: client certificate: %w", err)
