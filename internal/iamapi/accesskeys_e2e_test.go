@@ -3,25 +3,18 @@ package iamapi_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
-	"github.com/stsd/stsd/internal/store/memstore"
 )
 
 // akLog is a log sink safe for the node's goroutines.
@@ -47,32 +40,7 @@ func (l *akLog) String() string {
 func akNewLoggedNode(t *testing.T) (*node, *akLog) {
 	t.Helper()
 	logs := &akLog{}
-	n := &node{t: t, dataDir: t.TempDir()}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	env := map[string]string{"STSD_ROOT_ACCESS_KEY_ID": rootKeyID, "STSD_ROOT_SECRET_ACCESS_KEY": rootSecret}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config:   cfg,
-		Getenv:   func(k string) string { return env[k] },
-		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice:   logs,
-		Listener: ln,
-		Store:    memstore.New(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return n, logs
+	return newNodeLogging(t, logs), logs
 }
 
 const akInvalidToken = "The security token included in the request is invalid"

@@ -41,12 +41,19 @@ type node struct {
 	t       testing.TB
 	app     *app.App
 	dataDir string
+	// http is this node's own client: no pooled connection outlives the
+	// node and is reused by a later node on the same port.
+	http *http.Client
 }
 
 // newNode starts a node; it stops when the test ends.
-func newNode(t testing.TB) *node {
+func newNode(t testing.TB) *node { return newNodeLogging(t, io.Discard) }
+
+// newNodeLogging is newNode with the node's logs (debug level) and
+// operator notices written to logs.
+func newNodeLogging(t testing.TB, logs io.Writer) *node {
 	t.Helper()
-	n := &node{t: t, dataDir: t.TempDir()}
+	n := &node{t: t, dataDir: t.TempDir(), http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
 	cfg.AccountID = account
@@ -59,8 +66,8 @@ func newNode(t testing.TB) *node {
 	n.app, err = app.Start(context.Background(), app.Options{
 		Config:   cfg,
 		Getenv:   func(k string) string { return env[k] },
-		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Notice:   io.Discard,
+		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Notice:   logs,
 		Listener: ln,
 		Store:    memstore.New(),
 	})
@@ -71,6 +78,7 @@ func newNode(t testing.TB) *node {
 		if err := n.app.Close(5 * time.Second); err != nil {
 			t.Errorf("close: %v", err)
 		}
+		n.http.CloseIdleConnections()
 	})
 	return n
 }
@@ -90,7 +98,7 @@ func (n *node) client(p aws.CredentialsProvider) *iamsdk.Client {
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(n.app.URL),
 		Credentials:      p,
-		HTTPClient:       http.DefaultClient,
+		HTTPClient:       n.http,
 		RetryMaxAttempts: 1,
 	})
 }
@@ -150,7 +158,7 @@ func (n *node) post(params url.Values, p aws.CredentialsProvider) rawResponse {
 	if err := v4.NewSigner().SignHTTP(context.Background(), c, req, sum, "iam", "us-east-1", time.Now()); err != nil {
 		n.t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := n.http.Do(req)
 	if err != nil {
 		n.t.Fatal(err)
 	}
@@ -178,7 +186,7 @@ type auditEvent struct {
 	EventSource  string            `json:"eventSource"`
 	EventName    string            `json:"eventName"`
 	ErrorCode    string            `json:"errorCode"`
-	RequestParam map[string]string `json:"requestParameters"`
+	RequestParam map[string]any `json:"requestParameters"`
 	UserIdentity struct {
 		Type string `json:"type"`
 		ARN  string `json:"arn"`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +55,7 @@ func roleTrustFor(idp *fakeidp.IdP, sub string) string {
 func (n *node) roleAssume(idp *fakeidp.IdP, roleName, session, sub string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	client := sts.New(sts.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: aws.AnonymousCredentials{},
-		HTTPClient: http.DefaultClient, RetryMaxAttempts: 1,
+		HTTPClient: n.http, RetryMaxAttempts: 1,
 	})
 	return client.AssumeRoleWithWebIdentity(context.Background(), &sts.AssumeRoleWithWebIdentityInput{
 		RoleArn:          aws.String(iam.RoleARN(account, "/", roleName)),
