@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
@@ -31,6 +33,34 @@ type Config struct {
 	CAFile           string   `yaml:"ca_file"`
 	TLSCertFile      string   `yaml:"tls_cert_file"`
 	TLSKeyFile       string   `yaml:"tls_key_file"`
+	// Store selects the backend: StoreBolt (the file in DataDir) or
+	// StoreEtcd (shared by every node using the same etcd and prefix).
+	Store string `yaml:"store"`
+	Etcd  Etcd   `yaml:"etcd"`
+}
+
+// The store backends.
+const (
+	StoreBolt = "bolt"
+	StoreEtcd = "etcd"
+)
+
+// EtcdPasswordEnv holds the etcd password when etcd.password_file is unset.
+const EtcdPasswordEnv = "STSD_ETCD_PASSWORD"
+
+// Etcd is how a node reaches etcd when Store is StoreEtcd. The password is
+// never part of the configuration: it is read from PasswordFile or the
+// EtcdPasswordEnv variable.
+type Etcd struct {
+	Endpoints      []string      `yaml:"endpoints"`
+	Prefix         string        `yaml:"prefix"`
+	CAFile         string        `yaml:"ca_file"`
+	CertFile       string        `yaml:"cert_file"`
+	KeyFile        string        `yaml:"key_file"`
+	Username       string        `yaml:"username"`
+	PasswordFile   string        `yaml:"password_file"`
+	DialTimeout    time.Duration `yaml:"dial_timeout"`
+	RequestTimeout time.Duration `yaml:"request_timeout"`
 }
 
 // Default returns the defaults every flag documents.
@@ -41,6 +71,12 @@ func Default() Config {
 		AccountID: "000000000000",
 		LogLevel:  "info",
 		LogFormat: "json",
+		Store:     StoreBolt,
+		Etcd: Etcd{
+			Prefix:         "/stsd/",
+			DialTimeout:    5 * time.Second,
+			RequestTimeout: 5 * time.Second,
+		},
 	}
 }
 
@@ -58,9 +94,22 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.CAFile, "ca-file", c.CAFile, "extra CA certificates (PEM) trusted when fetching OIDC discovery and JWKS")
 	fs.StringVar(&c.TLSCertFile, "tls-cert-file", c.TLSCertFile, "serve HTTPS with this certificate (PEM)")
 	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
+	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
+	e := &c.Etcd
+	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
+	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
+	fs.StringVar(&e.CAFile, "etcd-ca-file", e.CAFile, "CA certificates (PEM) that verify the etcd servers; turns TLS on")
+	fs.StringVar(&e.CertFile, "etcd-cert-file", e.CertFile, "client certificate (PEM) for etcd; turns TLS on")
+	fs.StringVar(&e.KeyFile, "etcd-key-file", e.KeyFile, "private key for --etcd-cert-file (PEM)")
+	fs.StringVar(&e.Username, "etcd-username", e.Username, "etcd user (password from --etcd-password-file or "+EtcdPasswordEnv+")")
+	fs.StringVar(&e.PasswordFile, "etcd-password-file", e.PasswordFile, "file holding the etcd user's password")
+	fs.DurationVar(&e.DialTimeout, "etcd-dial-timeout", e.DialTimeout, "how long the first contact with etcd may take at start")
+	fs.DurationVar(&e.RequestTimeout, "etcd-request-timeout", e.RequestTimeout, "how long one etcd request may take before it fails as unavailable")
 }
 
-// flagKeys maps each flag to its YAML key (they differ only in - vs _).
+// flagKey maps each flag to its YAML key: they differ only in - vs _, and
+// a section's keys are prefixed with the section ("etcd-ca-file" is
+// etcd.ca_file).
 func flagKey(flag string) string { return strings.ReplaceAll(flag, "-", "_") }
 
 // Resolve builds the effective configuration: defaults, then the YAML file
@@ -104,6 +153,26 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.TLSCertFile = flags.TLSCertFile
 		case "tls_key_file":
 			c.TLSKeyFile = flags.TLSKeyFile
+		case "store":
+			c.Store = flags.Store
+		case "etcd_endpoints":
+			c.Etcd.Endpoints = flags.Etcd.Endpoints
+		case "etcd_prefix":
+			c.Etcd.Prefix = flags.Etcd.Prefix
+		case "etcd_ca_file":
+			c.Etcd.CAFile = flags.Etcd.CAFile
+		case "etcd_cert_file":
+			c.Etcd.CertFile = flags.Etcd.CertFile
+		case "etcd_key_file":
+			c.Etcd.KeyFile = flags.Etcd.KeyFile
+		case "etcd_username":
+			c.Etcd.Username = flags.Etcd.Username
+		case "etcd_password_file":
+			c.Etcd.PasswordFile = flags.Etcd.PasswordFile
+		case "etcd_dial_timeout":
+			c.Etcd.DialTimeout = flags.Etcd.DialTimeout
+		case "etcd_request_timeout":
+			c.Etcd.RequestTimeout = flags.Etcd.RequestTimeout
 		}
 	})
 	return c, c.Validate()
@@ -142,8 +211,75 @@ func (c Config) Validate() error {
 			add("regions: %q is not a region name", r)
 		}
 	}
+	switch c.Store {
+	case StoreBolt:
+		if len(c.Etcd.Endpoints) > 0 {
+			add("etcd.endpoints: set, but store is %q: set store: etcd to use etcd, or remove the endpoints", c.Store)
+		}
+	case StoreEtcd:
+		c.Etcd.validate(add)
+	default:
+		add("store %q: must be bolt or etcd", c.Store)
+	}
 	if len(problems) == 0 {
 		return nil
 	}
 	return fmt.Errorf("invalid configuration:\n  - %s", strings.Join(problems, "\n  - "))
+}
+
+// validate checks the etcd section for store: etcd.
+func (e Etcd) validate(add func(string, ...any)) {
+	tls := e.CAFile != "" || e.CertFile != ""
+	if len(e.Endpoints) == 0 {
+		add("etcd.endpoints: store etcd needs at least one endpoint")
+	}
+	for _, ep := range e.Endpoints {
+		if scheme, ok := endpointScheme(ep); !ok {
+			add("etcd.endpoints: %q is not http(s)://host:port or host:port", ep)
+		} else if tls && scheme == "http" {
+			add("etcd.endpoints: %q is plain http but TLS is configured (etcd.ca_file or etcd.cert_file): use https://", ep)
+		}
+	}
+	if e.Prefix == "" || !strings.HasSuffix(e.Prefix, "/") {
+		add("etcd.prefix %q: must end with / (e.g. /stsd/), so that no prefix holds another's keys", e.Prefix)
+	}
+	if (e.CertFile == "") != (e.KeyFile == "") {
+		add("etcd.cert_file and etcd.key_file: set both or neither")
+	}
+	for _, f := range []struct{ key, path string }{
+		{"etcd.ca_file", e.CAFile}, {"etcd.cert_file", e.CertFile}, {"etcd.key_file", e.KeyFile}, {"etcd.password_file", e.PasswordFile},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if fi, err := os.Stat(f.path); err != nil {
+			add("%s: %v", f.key, err)
+		} else if fi.IsDir() {
+			add("%s: %s is a directory", f.key, f.path)
+		}
+	}
+	if e.PasswordFile != "" && e.Username == "" {
+		add("etcd.password_file: set, but etcd.username is empty")
+	}
+	if e.DialTimeout <= 0 {
+		add("etcd.dial_timeout %v: must be positive", e.DialTimeout)
+	}
+	if e.RequestTimeout <= 0 {
+		add("etcd.request_timeout %v: must be positive", e.RequestTimeout)
+	}
+}
+
+// endpointScheme parses an etcd endpoint: a URL with scheme http or https
+// and a host:port, or a bare host:port (the scheme is then "").
+func endpointScheme(ep string) (string, bool) {
+	if !strings.Contains(ep, "://") {
+		_, port, err := net.SplitHostPort(ep)
+		return "", err == nil && port != ""
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Port() == "" || u.Hostname() == "" ||
+		(u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" {
+		return "", false
+	}
+	return u.Scheme, true
 }
