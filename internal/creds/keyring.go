@@ -101,6 +101,9 @@ func OpenKeyring(ctx context.Context, st store.Store, master secret.Bytes, opts 
 		lookups: newLimiter(opts.LookupsPerSecond, opts.Now),
 	}
 	rev, err := k.load(ctx)
+	if errors.Is(err, ErrMasterKeyMismatch) {
+		return nil, fmt.Errorf("%w: every node sharing a store needs the same master key (%s or the same master.key file)", err, MasterKeyEnv)
+	}
 	if err != nil {
 		return nil, err
 	}
