@@ -121,7 +121,7 @@ func simDocuments(list string, docs []string) error {
 	return errorsJoin(errs...)
 }
 
-// contextEntries reads ContextEntries.member.N.{ContextKeyName,
+// simContextEntries reads ContextEntries.member.N.{ContextKeyName,
 // ContextKeyType, ContextKeyValues.member.M} in order of N.
 func (x *exchange) simContextEntries() ([]policy.ContextEntry, []error) {
 	const head = "ContextEntries.member."
