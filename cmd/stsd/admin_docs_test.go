@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -57,17 +58,21 @@ func TestAdminDocCommandsRun(t *testing.T) {
 		"AWS_PAGER=",
 		"PATH="+filepath.Dir(awsCLI)+string(os.PathListSeparator)+os.Getenv("PATH"),
 	)
+	// One shell runs every block, so variables set in one block are seen
+	// by the next, as when a reader pastes them into one terminal.
+	var script strings.Builder
 	for i, block := range blocks {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		run := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", block)
-		run.Dir, run.Env = work, env
-		out, err := run.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("docs/admin.md block %d failed: %v\n--- block\n%s\n--- output\n%s", i+1, err, block, out)
-		}
-		t.Logf("block %d:\n%s\n%s", i+1, block, out)
+		fmt.Fprintf(&script, "echo '=== docs/admin.md block %d'\n%s", i+1, block)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script.String())
+	run.Dir, run.Env = work, env
+	out, err := run.CombinedOutput()
+	if err != nil {
+		t.Fatalf("docs/admin.md: %v (the last block announced is the one that failed)\n%s", err, out)
+	}
+	t.Logf("%s", out)
 }
 
 // shellBlocks returns the contents of the ```sh fenced blocks of a
