@@ -38,10 +38,13 @@ import (
 	"sync"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/store"
@@ -144,12 +147,28 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	defer cancel()
 	if _, err := cli.Get(probe, cfg.Prefix, clientv3.WithCountOnly()); err != nil {
 		err = s.fail(ctx, "connecting to "+strings.Join(cfg.Endpoints, ","), err)
+		if why := connectionError(cli); why != nil {
+			err = fmt.Errorf("%w (%v)", err, why)
+		}
 		stop()
 		_ = cli.Close()
 		return nil, err
 	}
 	s.health = watchHealth(stopCtx, cli.ActiveConnection(), cfg.RequestTimeout)
 	return s, nil
+}
+
+// connectionError asks once without waiting for a connection, which
+// returns gRPC's last connection error (refused, TLS handshake failure)
+// when the client has none: the probe's own error is only its timeout.
+func connectionError(cli *clientv3.Client) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := pb.NewMaintenanceClient(cli.ActiveConnection()).Status(ctx, &pb.StatusRequest{}, grpc.WaitForReady(false))
+	if status.Code(err) != codes.Unavailable {
+		return nil
+	}
+	return errors.New(status.Convert(err).Message())
 }
 
 func tlsConfig(cfg Config) (*tls.Config, error) {

@@ -52,6 +52,12 @@ func TestOpenUnreachableIsUnavailable(t *testing.T) {
 	if strings.Contains(err.Error(), password) {
 		t.Errorf("error shows the password: %v", err)
 	}
+
+	// Without authentication the probe fails, and says why.
+	_, err = Open(t.Context(), Config{Endpoints: []string{closedPort(t)}, DialTimeout: 300 * time.Millisecond})
+	if !errors.Is(err, store.ErrUnavailable) || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("Open on a closed port: %v, want store.ErrUnavailable saying why", err)
+	}
 }
 
 func TestOpenRejectsBadConfig(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/client/pkg/v3/transport"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
 	"go.uber.org/zap"
@@ -34,6 +35,19 @@ const StartTimeout = 30 * time.Second
 type Cluster struct {
 	t       testing.TB
 	members []*member
+	certs   *certs // with WithTLS
+}
+
+// Option adjusts a cluster.
+type Option func(*Cluster)
+
+// WithTLS serves clients over TLS with a certificate from a test CA and
+// requires a client certificate from the same CA: see ClientTLS.
+func WithTLS() Option {
+	return func(c *Cluster) {
+		cs := newCerts(c.t, c.t.TempDir())
+		c.certs = &cs
+	}
 }
 
 type member struct {
@@ -43,6 +57,7 @@ type member struct {
 	listenURL      url.URL // etcd's own client port, behind the proxy
 	peerURL        url.URL
 	initialCluster string
+	certs          *certs
 	started        bool          // once started, it restarts into the existing cluster
 	etcd           *embed.Etcd   // nil while stopped
 	closing        chan struct{} // closed when a killed member has finished closing
@@ -51,9 +66,16 @@ type member struct {
 // Start starts a cluster of size members (1 or 3 in practice) and waits
 // until it has a leader. It is stopped when the test ends; if the test
 // failed, each member's log is printed.
-func Start(t testing.TB, size int) *Cluster {
+func Start(t testing.TB, size int, opts ...Option) *Cluster {
 	t.Helper()
 	c := &Cluster{t: t}
+	for _, o := range opts {
+		o(c)
+	}
+	scheme := "http"
+	if c.certs != nil {
+		scheme = "https"
+	}
 	ports := freePorts(t, 2*size)
 	base := t.TempDir()
 	var initial []string
@@ -67,8 +89,9 @@ func Start(t testing.TB, size int) *Cluster {
 			name:      name,
 			dir:       filepath.Join(base, name),
 			log:       filepath.Join(base, name+".log"),
-			clientURL: url.URL{Scheme: "http", Host: ln.Addr().String()},
-			listenURL: url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", ports[2*i])},
+			clientURL: url.URL{Scheme: scheme, Host: ln.Addr().String()},
+			listenURL: url.URL{Scheme: scheme, Host: fmt.Sprintf("127.0.0.1:%d", ports[2*i])},
+			certs:     c.certs,
 			peerURL:   url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", ports[2*i+1])},
 		}
 		m.proxy = newProxy(ln, m.listenURL.Host)
@@ -103,6 +126,12 @@ func (m *member) start() error {
 	cfg.InitialClusterToken = "etcdtest"
 	if m.started {
 		cfg.ClusterState = embed.ClusterStateFlagExisting
+	}
+	if m.certs != nil {
+		cfg.ClientTLSInfo = transport.TLSInfo{
+			CertFile: m.certs.server.CertFile, KeyFile: m.certs.server.KeyFile,
+			TrustedCAFile: m.certs.server.CAFile, ClientCertAuth: true,
+		}
 	}
 	cfg.LogLevel = "warn"
 	cfg.LogOutputs = []string{m.log}
@@ -225,11 +254,28 @@ func (c *Cluster) KillLeader() int {
 	return i
 }
 
+// ClientTLS returns the files a client presents to a WithTLS cluster: the
+// CA that signed the servers' certificates, and a client certificate.
+func (c *Cluster) ClientTLS() TLSFiles {
+	if c.certs == nil {
+		return TLSFiles{}
+	}
+	return c.certs.client
+}
+
 // Client returns an etcd client for the running members, closed when the
 // test ends: for checks that look at etcd behind the code under test.
 func (c *Cluster) Client() *clientv3.Client {
 	c.t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: c.Endpoints(), DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	cfg := clientv3.Config{Endpoints: c.Endpoints(), DialTimeout: 5 * time.Second, Logger: zap.NewNop()}
+	if f := c.ClientTLS(); f.CAFile != "" {
+		var err error
+		info := transport.TLSInfo{CertFile: f.CertFile, KeyFile: f.KeyFile, TrustedCAFile: f.CAFile}
+		if cfg.TLS, err = info.ClientConfig(); err != nil {
+			c.t.Fatalf("etcdtest: client TLS: %v", err)
+		}
+	}
+	cli, err := clientv3.New(cfg)
 	if err != nil {
 		c.t.Fatalf("etcdtest: client: %v", err)
 	}
