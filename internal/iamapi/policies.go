@@ -19,7 +19,7 @@ func (s *Service) policyActions() map[string]action {
 		"CreatePolicy":            {resource: policyResource, run: s.createPolicy},
 		"GetPolicy":               {readOnly: true, resource: policyResource, run: s.getPolicy},
 		"DeletePolicy":            {resource: policyResource, run: s.deletePolicy},
-		"ListPolicies":            {readOnly: true, resource: anyResource, run: s.listPolicies},
+		"ListPolicies":            {readOnly: true, resource: listPoliciesResource, run: s.listPolicies},
 		"CreatePolicyVersion":     {resource: policyResource, run: s.createPolicyVersion},
 		"GetPolicyVersion":        {readOnly: true, resource: policyResource, run: s.getPolicyVersion},
 		"ListPolicyVersions":      {readOnly: true, resource: policyResource, run: s.listPolicyVersions},
@@ -129,6 +129,14 @@ func (s *Service) waitPolicyGone(ctx context.Context, arn string) {
 	if err != nil && s.deps.Logger != nil {
 		s.deps.Logger.WarnContext(ctx, "policy deletion not yet visible in the snapshot", "policy", arn, "error", err)
 	}
+}
+
+// listPoliciesResource is what IAM authorizes ListPolicies on and names in
+// its AccessDenied message: "policy path <PathPrefix>" ("/" by default).
+// It is no ARN, so only a statement with Resource "*" grants it, as IAM's
+// authorization reference (no resource type) says.
+func listPoliciesResource(x *exchange) string {
+	return "policy path " + pathOr(x.params.Value("PathPrefix"))
 }
 
 // Policy usage filters (PolicyUsageType).

@@ -283,7 +283,8 @@ func TestPolicyList(t *testing.T) {
 }
 
 // A caller bound by its policies is authorized on the policy ARN
-// (ListPolicies on "*"), and denied with IAM's message otherwise.
+// (ListPolicies on "policy path <prefix>", which only "*" matches), and
+// denied with IAM's message otherwise.
 func TestPolicyAuthorization(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
@@ -304,7 +305,13 @@ func TestPolicyAuthorization(t *testing.T) {
 	_, err = sess.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("outside"), PolicyDocument: aws.String(polDocGet)})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:CreatePolicy on resource: "+polARN("/", "outside"))
 	_, err = sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{})
-	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:ListPolicies on resource: *")
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:ListPolicies on resource: policy path /")
+	_, err = sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/team/")})
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:ListPolicies on resource: policy path /team/")
+	lister := n.client(n.polSession(t, "lister", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*"}]}`))
+	if _, err := lister.ListPolicies(ctx, &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/team/")}); err != nil {
+		t.Fatalf("ListPolicies allowed on *: %v", err)
+	}
 	_, err = sess.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: mine.Arn, PolicyDocument: aws.String(polDocList)})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:CreatePolicyVersion on resource: "+aws.ToString(mine.Arn))
 }

@@ -190,7 +190,7 @@ func TestPolicyVersionDefaultGovernsAuthorization(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{})
-	wantAPIError(t, err, "AccessDenied", 403, "User: "+polSessionARN("worker")+" is not authorized to perform: iam:ListPolicies on resource: * with an explicit deny in an identity-based policy")
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+polSessionARN("worker")+" is not authorized to perform: iam:ListPolicies on resource: policy path / with an explicit deny in an identity-based policy")
 	if _, err := n.root().SetDefaultPolicyVersion(ctx, &iamsdk.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v1")}); err != nil {
 		t.Fatal(err)
 	}
