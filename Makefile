@@ -1,9 +1,9 @@
 # The README's test command is `make test`; .ci/run runs it on a clean checkout.
 GO ?= go
 
-.PHONY: test vet unit fuzz build bench
+.PHONY: test vet unit fuzz etcd build bench
 
-test: vet unit fuzz
+test: vet unit fuzz etcd
 
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
@@ -14,6 +14,14 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The etcd store against real embedded etcd servers: its own module
+# (test/etcd), so the etcd server stays out of the main module's dependencies.
+etcd:
+	cd test/etcd && $(GO) vet ./...
+	cd test/etcd && $(GO) run $(STATICCHECK) ./...
+	cd test/etcd && $(GO) mod tidy -diff
+	cd test/etcd && $(GO) test -race -count=1 -timeout 15m ./...
 
 # Every Go fuzz target runs briefly (FUZZTIME each) so CI catches panics.
 fuzz:
