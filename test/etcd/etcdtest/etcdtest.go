@@ -168,6 +168,16 @@ func (c *Cluster) Endpoints() []string {
 	return eps
 }
 
+// DirectEndpoints returns the members' own client URLs, bypassing the
+// proxies that Stop and Kill use to cut clients off: for benchmarks.
+func (c *Cluster) DirectEndpoints() []string {
+	var eps []string
+	for _, m := range c.members {
+		eps = append(eps, m.listenURL.String())
+	}
+	return eps
+}
+
 // Endpoint returns member i's client URL.
 func (c *Cluster) Endpoint(i int) string { return c.members[i].clientURL.String() }
 
