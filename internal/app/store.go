@@ -25,12 +25,21 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		return etcdstore.Open(ctx, ec)
+		return open(etcdstore.Open(ctx, ec))
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	return boltstore.Open(filepath.Join(cfg.DataDir, StoreFile))
+	return open(boltstore.Open(filepath.Join(cfg.DataDir, StoreFile)))
+}
+
+// open returns a nil interface on error, never a nil *T inside a non-nil
+// store.Store (which a caller's cleanup would then Close).
+func open[T store.Store](st T, err error) (store.Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // etcdConfig turns the etcd section into the store's configuration, with

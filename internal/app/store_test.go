@@ -27,14 +27,29 @@ func TestOpenStoreBoltByDefault(t *testing.T) {
 	}
 }
 
+func TestOpenStoreBoltFailureReturnsNil(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	if err := os.Mkdir(filepath.Join(cfg.DataDir, StoreFile), 0o700); err != nil { // not a file
+		t.Fatal(err)
+	}
+	st, err := OpenStore(t.Context(), cfg)
+	if err == nil || st != nil {
+		t.Fatalf("OpenStore on a directory = %#v, %v; want nil and an error", st, err)
+	}
+}
+
 func TestOpenStoreEtcdUnreachable(t *testing.T) {
 	cfg := config.Default()
 	cfg.Store = config.StoreEtcd
 	cfg.Etcd.Endpoints = []string{"127.0.0.1:1"}
 	cfg.Etcd.DialTimeout = 200 * time.Millisecond
-	_, err := OpenStore(t.Context(), cfg)
+	st, err := OpenStore(t.Context(), cfg)
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("OpenStore(etcd on a closed port) = %v, want store.ErrUnavailable", err)
+	}
+	if st != nil {
+		t.Fatalf("OpenStore failed but returned a store %#v (a cleanup would Close it)", st)
 	}
 }
 
