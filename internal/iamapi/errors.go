@@ -24,7 +24,7 @@ var statusOf = map[iam.Code]int{
 
 // storeUnavailableMessage is what a write gets while the store (etcd) is
 // unreachable. It is a 503, which the AWS SDKs retry.
-const storeUnavailableMessage = "The request was not applied: stsd cannot reach its store right now. Retry when the store is back."
+const storeUnavailableMessage = "stsd cannot reach its store right now, so the change may not have been applied. Retry when the store is back."
 
 // toAWS renders any error an action returns as the API error the client
 // sees. This is the only place IAM error codes become HTTP statuses.

@@ -44,8 +44,10 @@ var (
 	// ErrCompacted: a watch asked to start at a revision the backend no longer
 	// remembers; the caller must List again and watch from the new revision.
 	ErrCompacted = errors.New("store: revision compacted")
-	// ErrUnavailable: the backend cannot be reached (etcd down); the write was
-	// not applied.
+	// ErrUnavailable: the backend cannot be reached (etcd down) or did not
+	// answer in time. A write that fails so may still have been applied (a
+	// request that reached etcd before the timeout can commit); a write that
+	// succeeded is durable.
 	ErrUnavailable = errors.New("store: unavailable")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store: closed")
