@@ -112,7 +112,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if created {
 		fmt.Fprintf(o.Notice, "stsd: generated root credentials in %s (use AWS_SHARED_CREDENTIALS_FILE=%s)\n", rootPath, rootPath)
 	}
-	if a.Keyring, err = creds.OpenKeyring(ctx, a.store, master, creds.KeyringOptions{Now: o.Now, Logger: o.Logger}); err != nil {
+	rotate := cfg.KeyringRotationInterval // zero: the keyring's defaults
+	keyring := creds.KeyringOptions{Now: o.Now, Logger: o.Logger, RotateEvery: rotate, CheckEvery: min(time.Minute, rotate/4)}
+	if a.Keyring, err = creds.OpenKeyring(ctx, a.store, master, keyring); err != nil {
 		return nil, err
 	}
 	a.Repo = iam.NewRepo(a.store, iam.RepoOptions{Now: o.Now, URL: iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers}})

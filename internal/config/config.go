@@ -37,6 +37,9 @@ type Config struct {
 	// StoreEtcd (shared by every node using the same etcd and prefix).
 	Store string `yaml:"store"`
 	Etcd  Etcd   `yaml:"etcd"`
+	// KeyringRotationInterval is how long a session-token key stays
+	// primary before this node rotates it (creds.KeyringOptions.RotateEvery).
+	KeyringRotationInterval time.Duration `yaml:"keyring_rotation_interval"`
 }
 
 // The store backends.
@@ -72,6 +75,8 @@ func Default() Config {
 		LogLevel:  "info",
 		LogFormat: "json",
 		Store:     StoreBolt,
+		// The keyring's own default (creds.KeyringOptions).
+		KeyringRotationInterval: 24 * time.Hour,
 		Etcd: Etcd{
 			Prefix:         "/stsd/",
 			DialTimeout:    5 * time.Second,
@@ -95,6 +100,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.TLSCertFile, "tls-cert-file", c.TLSCertFile, "serve HTTPS with this certificate (PEM)")
 	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
 	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
+	fs.DurationVar(&c.KeyringRotationInterval, "keyring-rotation-interval", c.KeyringRotationInterval, "how long a session-token key stays primary before this node rotates it (at least 1s)")
 	e := &c.Etcd
 	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
 	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
@@ -155,6 +161,8 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.TLSKeyFile = flags.TLSKeyFile
 		case "store":
 			c.Store = flags.Store
+		case "keyring_rotation_interval":
+			c.KeyringRotationInterval = flags.KeyringRotationInterval
 		case "etcd_endpoints":
 			c.Etcd.Endpoints = flags.Etcd.Endpoints
 		case "etcd_prefix":
@@ -210,6 +218,10 @@ func (c Config) Validate() error {
 		if r == "" || strings.ContainsAny(r, " /") {
 			add("regions: %q is not a region name", r)
 		}
+	}
+	if c.KeyringRotationInterval < time.Second {
+		// The keyring records when a key became primary in whole seconds.
+		add("keyring_rotation_interval %v: must be at least 1s", c.KeyringRotationInterval)
 	}
 	switch c.Store {
 	case StoreBolt:
