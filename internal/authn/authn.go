@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
@@ -160,4 +161,16 @@ func fromSigV4(err error) *awserr.Error {
 		return awserr.New(se.Code, se.Status, se.Message).WithReason("sigv4_"+se.Code, nil)
 	}
 	return awserr.InternalFailure(err)
+}
+
+// AuditIdentity is the caller as an audit event's userIdentity.
+func (c *Caller) AuditIdentity() *audit.UserIdentity {
+	id := &audit.UserIdentity{
+		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
+		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
+	}
+	if c.User != nil {
+		id.UserName = c.User.User.Name
+	}
+	return id
 }

@@ -132,7 +132,7 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 		return nil, err
 	}
 	x.caller, x.account, x.snap = caller, caller.Account, s.deps.Cache.Current()
-	x.event.UserIdentity = callerIdentity(caller)
+	x.event.UserIdentity = caller.AuditIdentity()
 	resource := "*"
 	if a.resource != nil {
 		resource = a.resource(x)
@@ -200,36 +200,11 @@ func requestParameters(p awsquery.Params) map[string]string {
 
 // record completes and writes the call's audit event.
 func (s *Service) record(ctx context.Context, x *exchange, err error) {
-	ev := x.event
-	d := x.decision
-	if err != nil {
-		e := awserr.As(err)
-		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
-		if d.Reason == "" {
-			d.Reason = e.Reason
-		}
-		if e.Cause != nil && d.Detail == "" {
-			d.Detail = e.Cause.Error()
-		}
-	} else if d.Reason == "" {
-		d.Reason = "ok"
-	}
-	ev.Decision = &d
+	audit.Complete(x.event, x.decision, err)
 	if s.deps.Audit == nil {
 		return
 	}
-	if rerr := s.deps.Audit.Record(ev); rerr != nil && s.deps.Logger != nil {
-		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", ev.RequestID, "error", rerr)
+	if rerr := s.deps.Audit.Record(x.event); rerr != nil && s.deps.Logger != nil {
+		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", x.event.RequestID, "error", rerr)
 	}
-}
-
-func callerIdentity(c *authn.Caller) *audit.UserIdentity {
-	id := &audit.UserIdentity{
-		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
-		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
-	}
-	if c.User != nil {
-		id.UserName = c.User.User.Name
-	}
-	return id
 }

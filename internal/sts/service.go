@@ -104,7 +104,7 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 			return nil, err
 		}
 		x.caller = caller
-		x.event.UserIdentity = callerIdentity(caller)
+		x.event.UserIdentity = caller.AuditIdentity()
 	}
 	return a.run(ctx, x)
 }
@@ -126,33 +126,11 @@ func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
 
 // record completes and writes the call's audit event.
 func (s *Service) record(ctx context.Context, x *exchange, err error) {
-	ev := x.event
-	d := x.decision
-	if err != nil {
-		e := awserr.As(err)
-		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
-		ev.ResponseElements = nil
-		if d.Reason == "" {
-			d.Reason = e.Reason
-		}
-		if e.Cause != nil && d.Detail == "" {
-			d.Detail = e.Cause.Error()
-		}
-	} else if d.Reason == "" {
-		d.Reason = "ok"
-	}
-	ev.Decision = &d
+	audit.Complete(x.event, x.decision, err)
 	if s.deps.Audit == nil {
 		return
 	}
-	if rerr := s.deps.Audit.Record(ev); rerr != nil && s.deps.Logger != nil {
-		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", ev.RequestID, "error", rerr)
-	}
-}
-
-func callerIdentity(c *authn.Caller) *audit.UserIdentity {
-	return &audit.UserIdentity{
-		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
-		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
+	if rerr := s.deps.Audit.Record(x.event); rerr != nil && s.deps.Logger != nil {
+		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", x.event.RequestID, "error", rerr)
 	}
 }
