@@ -20,8 +20,8 @@ func errInvalidARN() error {
 // EntityAlreadyExists.
 func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvider, error) {
 	p.CreateDate = r.timestamp()
-	p.ClientIDs = dedupe(p.ClientIDs)
-	p.Thumbprints = dedupe(p.Thumbprints)
+	p.ClientIDs = Dedupe(p.ClientIDs)
+	p.Thumbprints = Dedupe(p.Thumbprints)
 	if err := p.Validate(r.urlOpts); err != nil {
 		return nil, err
 	}
@@ -62,8 +62,8 @@ func (r *Repo) UpdateProvider(ctx context.Context, arn string, mutate func(*OIDC
 			if before.Account != after.Account || before.URL != after.URL || !before.CreateDate.Equal(after.CreateDate) {
 				return errImmutable("provider's URL and creation date")
 			}
-			after.ClientIDs = dedupe(after.ClientIDs)
-			after.Thumbprints = dedupe(after.Thumbprints)
+			after.ClientIDs = Dedupe(after.ClientIDs)
+			after.Thumbprints = Dedupe(after.Thumbprints)
 			return after.Validate(r.urlOpts)
 		})
 }

@@ -23,7 +23,7 @@ func (r *Repo) CreateRole(ctx context.Context, role Role) (*Role, error) {
 	}
 	role.RoleID = NewRoleID()
 	role.CreateDate = r.timestamp()
-	role.ManagedPolicyARNs = dedupe(role.ManagedPolicyARNs)
+	role.ManagedPolicyARNs = Dedupe(role.ManagedPolicyARNs)
 	if err := role.Validate(); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (r *Repo) UpdateRole(ctx context.Context, account, name string, mutate func
 				before.RoleID != after.RoleID || !before.CreateDate.Equal(after.CreateDate) {
 				return errImmutable("role's name, path, ID and creation date")
 			}
-			after.ManagedPolicyARNs = dedupe(after.ManagedPolicyARNs)
+			after.ManagedPolicyARNs = Dedupe(after.ManagedPolicyARNs)
 			return after.Validate()
 		})
 }

@@ -24,7 +24,7 @@ func (r *Repo) CreateUser(ctx context.Context, u User) (*User, error) {
 	}
 	u.UserID = NewUserID()
 	u.CreateDate = r.timestamp()
-	u.ManagedPolicyARNs = dedupe(u.ManagedPolicyARNs)
+	u.ManagedPolicyARNs = Dedupe(u.ManagedPolicyARNs)
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (r *Repo) UpdateUser(ctx context.Context, account, name string, mutate func
 				!before.CreateDate.Equal(after.CreateDate) {
 				return errImmutable("user's name, ID and creation date")
 			}
-			after.ManagedPolicyARNs = dedupe(after.ManagedPolicyARNs)
+			after.ManagedPolicyARNs = Dedupe(after.ManagedPolicyARNs)
 			return after.Validate()
 		})
 }

@@ -3,8 +3,6 @@ package bootstrap
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/stsd/stsd/internal/iam"
@@ -77,16 +75,11 @@ func outcome(kind, arn string, beforeRev, afterRev int64) Change {
 
 func applyProvider(ctx context.Context, repo *iam.Repo, account string, p *Provider) (Change, error) {
 	const kind = "oidc-provider"
-	arn := iam.ProviderARN(account, p.URL)
-	if p.staticJWKS == "" && p.StaticJWKS != nil {
-		p.staticJWKS = p.StaticJWKS.JSON
-	}
+	want := desiredProvider(account, p)
+	arn := want.ARN()
 	existing, err := repo.GetProvider(ctx, arn)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
-		created, err := repo.CreateProvider(ctx, iam.OIDCProvider{
-			Account: account, URL: p.URL, ClientIDs: p.ClientIDs, Thumbprints: p.Thumbprints,
-			JWKSURL: p.JWKSURL, StaticJWKS: p.staticJWKS, Tags: p.Tags,
-		})
+		created, err := repo.CreateProvider(ctx, *want)
 		if err != nil {
 			return Change{}, err
 		}
@@ -99,8 +92,7 @@ func applyProvider(ctx context.Context, repo *iam.Repo, account string, p *Provi
 		return Change{}, fmt.Errorf("the store holds %s for the same host and path; a provider's URL cannot change", existing.URL)
 	}
 	updated, err := repo.UpdateProvider(ctx, arn, func(x *iam.OIDCProvider) error {
-		x.ClientIDs, x.Thumbprints = p.ClientIDs, p.Thumbprints
-		x.JWKSURL, x.StaticJWKS, x.Tags = p.JWKSURL, p.staticJWKS, p.Tags
+		setProvider(x, want)
 		return nil
 	})
 	if err != nil {
@@ -111,12 +103,11 @@ func applyProvider(ctx context.Context, repo *iam.Repo, account string, p *Provi
 
 func applyPolicy(ctx context.Context, repo *iam.Repo, account string, p *Policy) (Change, error) {
 	const kind = "policy"
-	arn := iam.PolicyARN(account, p.Path, p.Name)
+	want := desiredPolicy(account, p)
+	arn := want.ARN()
 	existing, err := repo.GetPolicy(ctx, arn)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
-		created, err := repo.CreatePolicy(ctx, iam.ManagedPolicy{
-			Account: account, Name: p.Name, Path: p.Path, Description: p.Description, Tags: p.Tags,
-		}, p.Document.JSON)
+		created, err := repo.CreatePolicy(ctx, *want, p.Document.JSON)
 		if err != nil {
 			return Change{}, err
 		}
@@ -126,22 +117,7 @@ func applyPolicy(ctx context.Context, repo *iam.Repo, account string, p *Policy)
 		return Change{}, err
 	}
 	updated, err := repo.UpdatePolicy(ctx, arn, func(x *iam.ManagedPolicy) error {
-		x.Description, x.Tags = p.Description, p.Tags
-		if d := x.DefaultVersion(); d != nil && d.Document == p.Document.JSON {
-			return nil
-		}
-		if len(x.Versions) >= iam.MaxPolicyVersions {
-			for _, v := range x.Versions {
-				if v.VersionID != x.DefaultVersionID {
-					if err := x.DeleteVersion(v.VersionID); err != nil {
-						return err
-					}
-					break
-				}
-			}
-		}
-		_, err := x.AddVersion(p.Document.JSON, true, repo.Now())
-		return err
+		return setPolicy(x, want, p.Document.JSON, repo.Now())
 	})
 	if err != nil {
 		return Change{}, err
@@ -151,26 +127,10 @@ func applyPolicy(ctx context.Context, repo *iam.Repo, account string, p *Policy)
 
 func applyRole(ctx context.Context, repo *iam.Repo, account string, f *File, r *Role) (Change, error) {
 	const kind = "role"
-	desired := iam.Role{
-		Account: account, Name: r.Name, Path: r.Path, Description: r.Description,
-		AssumeRolePolicyDocument: r.TrustPolicy.JSON, MaxSessionDuration: r.MaxSessionDuration,
-		Tags: r.Tags, ManagedPolicyARNs: resolveRefs(account, f, r.ManagedPolicies),
-	}
-	if desired.MaxSessionDuration == 0 {
-		desired.MaxSessionDuration = iam.DefaultSessionDuration
-	}
-	if len(r.InlinePolicies) > 0 {
-		desired.InlinePolicies = make(map[string]string, len(r.InlinePolicies))
-		for n, d := range r.InlinePolicies {
-			desired.InlinePolicies[n] = d.JSON
-		}
-	}
-	if r.PermissionsBoundary != "" {
-		desired.PermissionsBoundaryARN = resolveRefs(account, f, []string{r.PermissionsBoundary})[0]
-	}
-	existing, err := repo.GetRole(ctx, account, r.Name)
+	desired := desiredRole(account, f, r)
+	existing, err := repo.GetRole(ctx, account, desired.Name)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
-		created, err := repo.CreateRole(ctx, desired)
+		created, err := repo.CreateRole(ctx, *desired)
 		if err != nil {
 			return Change{}, err
 		}
@@ -179,15 +139,11 @@ func applyRole(ctx context.Context, repo *iam.Repo, account string, f *File, r *
 	if err != nil {
 		return Change{}, err
 	}
-	if existing.Path != r.Path || existing.Name != r.Name {
+	if existing.Path != desired.Path || existing.Name != desired.Name {
 		return Change{}, fmt.Errorf("the store holds it as %s; a role's name and path cannot change", existing.ARN())
 	}
-	updated, err := repo.UpdateRole(ctx, account, r.Name, func(x *iam.Role) error {
-		x.Description, x.AssumeRolePolicyDocument = desired.Description, desired.AssumeRolePolicyDocument
-		x.MaxSessionDuration, x.Tags = desired.MaxSessionDuration, desired.Tags
-		x.InlinePolicies = maps.Clone(desired.InlinePolicies)
-		x.ManagedPolicyARNs = slices.Clone(desired.ManagedPolicyARNs)
-		x.PermissionsBoundaryARN = desired.PermissionsBoundaryARN
+	updated, err := repo.UpdateRole(ctx, account, desired.Name, func(x *iam.Role) error {
+		setRole(x, desired)
 		return nil
 	})
 	if err != nil {

@@ -209,15 +209,20 @@ func (p *Plan) add(s *Step) {
 	}
 }
 
-func planProvider(cur *state, account string, p *Provider) (*Step, error) {
+// desiredProvider is the provider p of a file as the store would hold it.
+func desiredProvider(account string, p *Provider) *iam.OIDCProvider {
 	jwks := p.staticJWKS
 	if jwks == "" && p.StaticJWKS != nil {
 		jwks = p.StaticJWKS.JSON
 	}
-	want := &iam.OIDCProvider{
-		Account: account, URL: p.URL, ClientIDs: dedupe(p.ClientIDs), Thumbprints: dedupe(p.Thumbprints),
+	return &iam.OIDCProvider{
+		Account: account, URL: p.URL, ClientIDs: iam.Dedupe(p.ClientIDs), Thumbprints: iam.Dedupe(p.Thumbprints),
 		JWKSURL: p.JWKSURL, StaticJWKS: jwks, Tags: p.Tags,
 	}
+}
+
+func planProvider(cur *state, account string, p *Provider) (*Step, error) {
+	want := desiredProvider(account, p)
 	old, ok := cur.providers[iam.TrimScheme(p.URL)]
 	if !ok {
 		return &Step{Op: OpCreate, Kind: KindProvider, Name: p.URL, ARN: want.ARN(), provider: want}, nil
@@ -237,17 +242,23 @@ func planProvider(cur *state, account string, p *Provider) (*Step, error) {
 	return &Step{Op: OpUpdate, Kind: KindProvider, Name: p.URL, ARN: old.ARN(), Fields: fc, Revision: old.Revision, provider: want}, nil
 }
 
-func planPolicy(cur *state, account string, p *Policy) (*Step, error) {
+// desiredPolicy is the managed policy p of a file as the store would hold
+// it (Name, Path, Description, Tags; the document is p.Document).
+func desiredPolicy(account string, p *Policy) *iam.ManagedPolicy {
 	path := p.Path
 	if path == "" {
 		path = "/"
 	}
-	want := &iam.ManagedPolicy{Account: account, Name: p.Name, Path: path, Description: p.Description, Tags: p.Tags}
+	return &iam.ManagedPolicy{Account: account, Name: p.Name, Path: path, Description: p.Description, Tags: p.Tags}
+}
+
+func planPolicy(cur *state, account string, p *Policy) (*Step, error) {
+	want := desiredPolicy(account, p)
 	old, ok := cur.policies[strings.ToLower(p.Name)]
 	if !ok {
 		return &Step{Op: OpCreate, Kind: KindPolicy, Name: p.Name, ARN: want.ARN(), policy: want, document: p.Document.JSON}, nil
 	}
-	if old.Name != p.Name || old.Path != path {
+	if old.Name != p.Name || old.Path != want.Path {
 		return nil, fmt.Errorf("the store holds it as %s; a managed policy's name and path cannot change", old.ARN())
 	}
 	var fc fields
@@ -264,8 +275,8 @@ func planPolicy(cur *state, account string, p *Policy) (*Step, error) {
 			next = len(old.Versions) + 1
 		}
 		note := fmt.Sprintf("the document becomes version v%d, the default", next)
-		if v := oldestNonDefault(old); len(old.Versions) >= iam.MaxPolicyVersions && v != "" {
-			note += "; version " + v + " is deleted (a policy keeps at most 5 versions)"
+		if v := nonDefaultVersions(old); len(old.Versions) >= iam.MaxPolicyVersions && len(v) > 0 {
+			note += "; version " + v[0] + " is deleted (a policy keeps at most 5 versions)"
 		}
 		notes = append(notes, note)
 	}
@@ -277,13 +288,16 @@ func planPolicy(cur *state, account string, p *Policy) (*Step, error) {
 		Revision: old.Revision, policy: want, document: p.Document.JSON}, nil
 }
 
-func oldestNonDefault(p *iam.ManagedPolicy) string {
+// nonDefaultVersions lists the IDs of the policy's versions other than
+// the default, oldest first.
+func nonDefaultVersions(p *iam.ManagedPolicy) []string {
+	var ids []string
 	for _, v := range p.Versions {
 		if v.VersionID != p.DefaultVersionID {
-			return v.VersionID
+			ids = append(ids, v.VersionID)
 		}
 	}
-	return ""
+	return ids
 }
 
 // desiredRole is the role r of f as the store would hold it.
@@ -291,7 +305,7 @@ func desiredRole(account string, f *File, r *Role) *iam.Role {
 	want := &iam.Role{
 		Account: account, Name: r.Name, Path: r.Path, Description: r.Description,
 		AssumeRolePolicyDocument: r.TrustPolicy.JSON, MaxSessionDuration: r.MaxSessionDuration,
-		Tags: r.Tags, ManagedPolicyARNs: dedupe(resolveRefs(account, f, r.ManagedPolicies)),
+		Tags: r.Tags, ManagedPolicyARNs: iam.Dedupe(resolveRefs(account, f, r.ManagedPolicies)),
 	}
 	if want.Path == "" {
 		want.Path = "/"
@@ -357,13 +371,7 @@ func roleDeletion(r *iam.Role) Step {
 
 func policyDeletion(p *iam.ManagedPolicy) Step {
 	s := Step{Op: OpDelete, Kind: KindPolicy, Name: p.Name, ARN: p.ARN(), Revision: p.Revision, stored: p}
-	var others []string
-	for _, v := range p.Versions {
-		if v.VersionID != p.DefaultVersionID {
-			others = append(others, v.VersionID)
-		}
-	}
-	if len(others) > 0 {
+	if others := nonDefaultVersions(p); len(others) > 0 {
 		s.Notes = append(s.Notes, "deletes non-default versions "+strings.Join(others, ", ")+" first")
 	}
 	return s
@@ -373,14 +381,31 @@ func policyDeletion(p *iam.ManagedPolicy) Step {
 // managed policy p (roles deleted by the plan are detached first).
 func deletable(p *iam.ManagedPolicy, roles []*iam.Role, users []*iam.User) error {
 	arn := p.ARN()
+	if r := roleUsing(roles, arn); r != nil {
+		return fmt.Errorf("the file does not list it, so it would be deleted, but role %s of the file uses it; add it to managed_policies or stop using it", r.Name)
+	}
+	if u := userUsing(users, arn); u != nil {
+		return fmt.Errorf("the file does not list it, so it would be deleted, but user %s uses it (users are not managed by the file); add it to managed_policies or detach it from the user", u.Name)
+	}
+	return nil
+}
+
+// roleUsing returns the first role that has the managed policy arn
+// attached or as its permissions boundary, or nil.
+func roleUsing(roles []*iam.Role, arn string) *iam.Role {
 	for _, r := range roles {
 		if refersTo(r.ManagedPolicyARNs, r.PermissionsBoundaryARN, arn) {
-			return fmt.Errorf("the file does not list it, so it would be deleted, but role %s of the file uses it; add it to managed_policies or stop using it", r.Name)
+			return r
 		}
 	}
+	return nil
+}
+
+// userUsing is roleUsing for users.
+func userUsing(users []*iam.User, arn string) *iam.User {
 	for _, u := range users {
 		if refersTo(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, arn) {
-			return fmt.Errorf("the file does not list it, so it would be deleted, but user %s uses it (users are not managed by the file); add it to managed_policies or detach it from the user", u.Name)
+			return u
 		}
 	}
 	return nil
@@ -391,21 +416,4 @@ func refersTo(arns []string, boundary, arn string) bool {
 		return true
 	}
 	return slices.ContainsFunc(arns, func(a string) bool { return strings.EqualFold(a, arn) })
-}
-
-// dedupe drops repeated strings, keeping the first (as the repository
-// does when it stores lists).
-func dedupe(ss []string) []string {
-	if len(ss) < 2 {
-		return ss
-	}
-	seen := make(map[string]bool, len(ss))
-	out := make([]string, 0, len(ss))
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store"
@@ -116,13 +117,11 @@ func (s *Step) create(ctx context.Context, repo *iam.Repo) (int64, error) {
 func (s *Step) update(ctx context.Context, repo *iam.Repo) (int64, error) {
 	switch s.Kind {
 	case KindProvider:
-		want := s.provider
 		p, err := repo.UpdateProvider(ctx, s.ARN, func(x *iam.OIDCProvider) error {
 			if err := s.unchanged(x.Revision); err != nil {
 				return err
 			}
-			x.ClientIDs, x.Thumbprints = slices.Clone(want.ClientIDs), slices.Clone(want.Thumbprints)
-			x.JWKSURL, x.StaticJWKS, x.Tags = want.JWKSURL, want.StaticJWKS, slices.Clone(want.Tags)
+			setProvider(x, s.provider)
 			return nil
 		})
 		if err != nil {
@@ -134,8 +133,7 @@ func (s *Step) update(ctx context.Context, repo *iam.Repo) (int64, error) {
 			if err := s.unchanged(x.Revision); err != nil {
 				return err
 			}
-			x.Description, x.Tags = s.policy.Description, slices.Clone(s.policy.Tags)
-			return setDefaultDocument(x, s.document, repo)
+			return setPolicy(x, s.policy, s.document, repo.Now())
 		})
 		if err != nil {
 			return 0, stale(err)
@@ -147,11 +145,7 @@ func (s *Step) update(ctx context.Context, repo *iam.Repo) (int64, error) {
 			if err := s.unchanged(x.Revision); err != nil {
 				return err
 			}
-			x.Description, x.AssumeRolePolicyDocument = want.Description, want.AssumeRolePolicyDocument
-			x.MaxSessionDuration, x.Tags = want.MaxSessionDuration, slices.Clone(want.Tags)
-			x.InlinePolicies = maps.Clone(want.InlinePolicies)
-			x.ManagedPolicyARNs = slices.Clone(want.ManagedPolicyARNs)
-			x.PermissionsBoundaryARN = want.PermissionsBoundaryARN
+			setRole(x, want)
 			return nil
 		})
 		if err != nil {
@@ -161,21 +155,38 @@ func (s *Step) update(ctx context.Context, repo *iam.Repo) (int64, error) {
 	}
 }
 
-// setDefaultDocument makes doc the policy's default version, adding a
-// version (and deleting the oldest non-default one when the policy has the
-// maximum) unless the default already holds doc.
-func setDefaultDocument(x *iam.ManagedPolicy, doc string, repo *iam.Repo) error {
+// setProvider gives x the members a file manages, as want has them.
+func setProvider(x, want *iam.OIDCProvider) {
+	x.ClientIDs, x.Thumbprints = slices.Clone(want.ClientIDs), slices.Clone(want.Thumbprints)
+	x.JWKSURL, x.StaticJWKS, x.Tags = want.JWKSURL, want.StaticJWKS, slices.Clone(want.Tags)
+}
+
+// setRole gives x the members a file manages, as want has them (the role
+// keeps its ID and creation date).
+func setRole(x, want *iam.Role) {
+	x.Description, x.AssumeRolePolicyDocument = want.Description, want.AssumeRolePolicyDocument
+	x.MaxSessionDuration, x.Tags = want.MaxSessionDuration, slices.Clone(want.Tags)
+	x.InlinePolicies = maps.Clone(want.InlinePolicies)
+	x.ManagedPolicyARNs = slices.Clone(want.ManagedPolicyARNs)
+	x.PermissionsBoundaryARN = want.PermissionsBoundaryARN
+}
+
+// setPolicy gives x want's description and tags and makes doc its default
+// version: a new version (the oldest non-default one deleted when the
+// policy has the maximum) unless the default already holds doc.
+func setPolicy(x, want *iam.ManagedPolicy, doc string, now time.Time) error {
+	x.Description, x.Tags = want.Description, slices.Clone(want.Tags)
 	if d := x.DefaultVersion(); d != nil && d.Document == doc {
 		return nil
 	}
 	if len(x.Versions) >= iam.MaxPolicyVersions {
-		if v := oldestNonDefault(x); v != "" {
-			if err := x.DeleteVersion(v); err != nil {
+		if v := nonDefaultVersions(x); len(v) > 0 {
+			if err := x.DeleteVersion(v[0]); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := x.AddVersion(doc, true, repo.Now())
+	_, err := x.AddVersion(doc, true, now)
 	return err
 }
 
@@ -211,13 +222,7 @@ func (s *Step) delete(ctx context.Context, repo *iam.Repo) error {
 			if err := s.unchanged(x.Revision); err != nil {
 				return err
 			}
-			var others []string
-			for _, ver := range x.Versions {
-				if ver.VersionID != x.DefaultVersionID {
-					others = append(others, ver.VersionID)
-				}
-			}
-			for _, id := range others {
+			for _, id := range nonDefaultVersions(x) {
 				if err := x.DeleteVersion(id); err != nil {
 					return err
 				}
@@ -241,24 +246,19 @@ func (s *Step) delete(ctx context.Context, repo *iam.Repo) error {
 // notAttached checks, just before a managed policy is deleted, that no
 // role or user of its account uses it (as IAM's DeletePolicy does).
 func notAttached(ctx context.Context, repo *iam.Repo, p *iam.ManagedPolicy) error {
-	arn := p.ARN()
 	roles, err := repo.ListRoles(ctx, p.Account)
 	if err != nil {
 		return err
 	}
-	for _, r := range roles {
-		if refersTo(r.ManagedPolicyARNs, r.PermissionsBoundaryARN, arn) {
-			return fmt.Errorf("%w (role %s now uses the policy)", ErrStale, r.Name)
-		}
+	if r := roleUsing(roles, p.ARN()); r != nil {
+		return fmt.Errorf("%w (role %s now uses the policy)", ErrStale, r.Name)
 	}
 	users, err := repo.ListUsers(ctx, p.Account)
 	if err != nil {
 		return err
 	}
-	for _, u := range users {
-		if refersTo(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, arn) {
-			return fmt.Errorf("%w (user %s now uses the policy)", ErrStale, u.Name)
-		}
+	if u := userUsing(users, p.ARN()); u != nil {
+		return fmt.Errorf("%w (user %s now uses the policy)", ErrStale, u.Name)
 	}
 	return nil
 }
