@@ -1,20 +1,19 @@
 package iam
 
-import "strconv"
-
-// ValidateTagKeys checks the TagKeys list of an Untag* call as IAM's model
-// does: at most 50 keys, each 1..128 characters of
-// [\p{L}\p{Z}\p{N}_.:/=+\-@]; every violation is reported.
+// ValidateTagKeys checks the TagKeys list of an Untag* call (tagKeyListType)
+// as IAM reports it: at most 50 keys; a key that is not 1..128 characters
+// of [\p{L}\p{Z}\p{N}_.:/=+\-@] is reported once for the whole list, with
+// the member's constraints, and without echoing the keys.
 func ValidateTagKeys(keys []string) error {
 	var vs []Violation
 	if len(keys) > MaxTags {
 		vs = append(vs, Violation{Member: "tagKeys", Form: ValueOmitted, Constraint: lengthAtMost(MaxTags)})
 	}
-	for i, k := range keys {
-		at := "tagKeys." + strconv.Itoa(i+1) + ".member"
-		vs = lengthViolations(vs, at, k, 1, MaxTagKeyLength)
-		if k != "" && !allRunes(k, isTagChar) {
-			vs = append(vs, Violation{Member: at, Value: k, Constraint: patternConstraint(tagPattern + "+")})
+	for _, k := range keys {
+		if len(lengthViolations(nil, "", k, 1, MaxTagKeyLength)) > 0 || !allRunes(k, isTagChar) {
+			vs = append(vs, Violation{Member: "tagKeys", Form: ValueOmitted, Constraint: "Member must satisfy constraint: [" +
+				lengthAtMost(MaxTagKeyLength) + ", " + lengthAtLeast(1) + ", " + patternConstraint(tagPattern+"+") + "]"})
+			break
 		}
 	}
 	return validationResult(vs)

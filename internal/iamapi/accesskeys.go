@@ -147,14 +147,6 @@ func errNoSuchAccessKey(id string) error {
 	return noSuchEntity("The Access Key with id " + id + " cannot be found.")
 }
 
-// Model limits of the access key members (botocore's IAM model:
-// existingUserNameType, accessKeyIdType, statusType).
-const (
-	maxExistingUserNameLength = 128
-	minAccessKeyIDLength      = 16
-	maxAccessKeyIDLength      = 128
-)
-
 // errNonUserCredentials is IAM's answer when UserName is omitted by a
 // caller that is not an IAM user (root or a role session).
 func errNonUserCredentials() error {
@@ -162,7 +154,7 @@ func errNonUserCredentials() error {
 }
 
 // accessKeyUserParam is the UserName the action applies to: the parameter
-// when sent (1..128 characters of [\w+=,.@-]), else the calling IAM user.
+// when sent (existingUserNameType), else the calling IAM user.
 func (x *exchange) accessKeyUserParam() (string, error) {
 	name, sent := x.optional("UserName")
 	if !sent {
@@ -171,54 +163,34 @@ func (x *exchange) accessKeyUserParam() (string, error) {
 		}
 		return x.caller.User.User.Name, nil
 	}
-	vs := providerLengthViolations("userName", name, 1, maxExistingUserNameLength)
-	if name != "" && !isWordText(name, "+=,.@-") {
-		vs = append(vs, iam.Violation{Member: "userName", Value: name,
-			Constraint: `Member must satisfy regular expression pattern: [\w+=,.@-]+`})
-	}
-	if len(vs) > 0 {
-		return name, iam.NewValidationError(vs...)
-	}
-	return name, nil
+	return name, iam.ValidateExistingUserName(name)
 }
 
 // accessKeyIDParam is the required AccessKeyId: 16..128 characters of \w.
 func (x *exchange) accessKeyIDParam() (string, error) {
-	id, err := x.required("AccessKeyId", "accessKeyId")
-	if err != nil {
-		return "", err
-	}
-	vs := providerLengthViolations("accessKeyId", id, minAccessKeyIDLength, maxAccessKeyIDLength)
-	if id != "" && !isWordText(id, "") {
-		vs = append(vs, iam.Violation{Member: "accessKeyId", Value: id,
-			Constraint: `Member must satisfy regular expression pattern: [\w]+`})
-	}
-	if len(vs) > 0 {
-		return id, iam.NewValidationError(vs...)
-	}
-	return id, nil
+	return x.validParam("AccessKeyId", "accessKeyId", func(id string) error {
+		err := iam.ValidateLength("accessKeyId", id, 16, 128)
+		if id != "" && !isWordText(id) {
+			err = errorsJoin(err, iam.NewValidationError(iam.Violation{Member: "accessKeyId", Value: id,
+				Constraint: `Member must satisfy regular expression pattern: [\w]+`}))
+		}
+		return err
+	})
 }
 
 // accessKeyStatusParam is the required Status: Active or Inactive.
 func (x *exchange) accessKeyStatusParam() (string, error) {
-	status, err := x.required("Status", "status")
-	if err != nil {
-		return "", err
-	}
-	if status != iam.AccessKeyActive && status != iam.AccessKeyInactive {
-		return status, iam.NewValidationError(iam.Violation{Member: "status", Value: status,
-			Constraint: "Member must satisfy enum value set: [Active, Inactive]"})
-	}
-	return status, nil
+	return x.validParam("Status", "status", func(status string) error {
+		return enumViolation("status", status, []string{iam.AccessKeyActive, iam.AccessKeyInactive})
+	})
 }
 
 // isWordText reports whether every character of s is an ASCII word
-// character ([A-Za-z0-9_], Java's \w) or one of extra.
-func isWordText(s, extra string) bool {
+// character ([A-Za-z0-9_], Java's \w).
+func isWordText(s string) bool {
 	for _, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
-		case strings.ContainsRune(extra, r):
 		default:
 			return false
 		}

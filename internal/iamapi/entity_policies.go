@@ -107,16 +107,6 @@ func (s *Service) entityPolicyActions() map[string]action {
 	return out
 }
 
-// validParam is a required parameter checked by check when it was sent
-// (a missing one is only "Value null").
-func (x *exchange) validParam(param, member string, check func(string) error) (string, error) {
-	v, err := x.required(param, member)
-	if err != nil {
-		return "", err
-	}
-	return v, check(v)
-}
-
 // entityName reads and checks the holder's name parameter.
 func (x *exchange) entityName(h holder, check func(string) error) (string, error) {
 	return x.validParam(h.nameParam, h.nameMember, check)

@@ -29,7 +29,8 @@ func (s *Service) attachable(ctx context.Context, x *exchange, arn string) (cano
 	return p.ARN(), true, nil
 }
 
-// notAttachable is IAM's NoSuchEntity for a policy that cannot be attached.
+// notAttachable is IAM's NoSuchEntity for a policy that cannot be attached
+// (AttachRolePolicy, ListEntitiesForPolicy).
 func notAttachable(arn string) error {
 	return noSuchEntity("Policy " + arn + " does not exist or is not attachable.")
 }
@@ -46,34 +47,77 @@ func (x *exchange) policyArnParam(param, member string) (string, error) {
 	return x.validParam(param, member, func(v string) error { return iam.ValidatePolicyARN(member, v) })
 }
 
-// attachPolicy attaches a managed policy of the account; attaching one
-// already attached changes nothing. LimitExceeded beyond 10 per entity.
-func (s *Service) attachPolicy(h holder) holderRun {
+// boundaryParam reads the optional PermissionsBoundary of CreateRole and
+// CreateUser, checked as policyArnParam checks it.
+func (x *exchange) boundaryParam() (arn string, sent bool, err error) {
+	arn, sent = x.optional("PermissionsBoundary")
+	if sent {
+		err = iam.ValidatePolicyARN("permissionsBoundary", arn)
+	}
+	return arn, sent, err
+}
+
+// boundaryPolicy returns the ARN, as stored, of the policy a permissions
+// boundary names, or IAM's NoSuchEntity when it names no attachable policy.
+func (s *Service) boundaryPolicy(ctx context.Context, x *exchange, arn string) (string, error) {
+	canonical, ok, err := s.attachable(ctx, x, arn)
+	if err == nil && !ok {
+		err = boundaryNotAttachable(arn)
+	}
+	return canonical, err
+}
+
+// updateHeld changes the entity's policies (compare-and-swap) and answers
+// with the action's empty result once the write is recorded.
+func (s *Service) updateHeld(ctx context.Context, x *exchange, h holder, entity string, mutate func(*heldPolicies) error) (*awsquery.Response, error) {
+	rev, err := h.update(ctx, s.deps.Repo, x.account, entity, mutate)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(rev)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// setManaged is AttachRolePolicy and PutRolePermissionsBoundary (and their
+// user forms): the policy ARN parameter must name an attachable policy of
+// the account (notFound otherwise), whose ARN as stored set records.
+func (s *Service) setManaged(h holder, param, member string, notFound func(arn string) error, set func(p *heldPolicies, arn string)) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 		entity, e1 := x.entityName(h, h.checkName)
-		arn, e2 := x.policyArnParam("PolicyArn", "policyArn")
+		arn, e2 := x.policyArnParam(param, member)
 		if err := errorsJoin(e1, e2); err != nil {
 			return nil, err
 		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
 			canonical, ok, err := s.attachable(ctx, x, arn)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				return notAttachable(arn)
+				return notFound(arn)
 			}
-			if indexFold(*p.managed, canonical) < 0 {
-				*p.managed = append(*p.managed, canonical)
-			}
+			set(p, canonical)
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
 	}
+}
+
+// attachPolicy attaches a managed policy of the account; attaching one
+// already attached changes nothing. LimitExceeded beyond 10 per entity.
+func (s *Service) attachPolicy(h holder) holderRun {
+	return s.setManaged(h, "PolicyArn", "policyArn", notAttachable, func(p *heldPolicies, arn string) {
+		if indexFold(*p.managed, arn) < 0 {
+			*p.managed = append(*p.managed, arn)
+		}
+	})
+}
+
+// putBoundary sets or replaces the entity's permissions boundary, a
+// managed policy of the account.
+func (s *Service) putBoundary(h holder) holderRun {
+	return s.setManaged(h, "PermissionsBoundary", "permissionsBoundary", boundaryNotAttachable, func(p *heldPolicies, arn string) {
+		*p.boundary = arn
+	})
 }
 
 // detachPolicy detaches a managed policy; NoSuchEntity when it is not
@@ -85,10 +129,10 @@ func (s *Service) detachPolicy(h holder) holderRun {
 		if err := errorsJoin(e1, e2); err != nil {
 			return nil, err
 		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
 			i := indexFold(*p.managed, arn)
 			if i < 0 {
-				return noSuchEntity("Policy " + arn + " was not found.")
+				return errPolicyNotFound(arn)
 			}
 			*p.managed = append((*p.managed)[:i:i], (*p.managed)[i+1:]...)
 			if len(*p.managed) == 0 {
@@ -96,11 +140,6 @@ func (s *Service) detachPolicy(h holder) holderRun {
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
 	}
 }
 
@@ -150,34 +189,6 @@ func (s *Service) listAttachedPolicies(h holder) holderRun {
 	}
 }
 
-// putBoundary sets or replaces the entity's permissions boundary, a
-// managed policy of the account.
-func (s *Service) putBoundary(h holder) holderRun {
-	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-		entity, e1 := x.entityName(h, h.checkName)
-		arn, e2 := x.policyArnParam("PermissionsBoundary", "permissionsBoundary")
-		if err := errorsJoin(e1, e2); err != nil {
-			return nil, err
-		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
-			canonical, ok, err := s.attachable(ctx, x, arn)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return boundaryNotAttachable(arn)
-			}
-			*p.boundary = canonical
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
-	}
-}
-
 // deleteBoundary removes the entity's permissions boundary; an entity
 // without one is left as it is (no error).
 func (s *Service) deleteBoundary(h holder) holderRun {
@@ -186,14 +197,9 @@ func (s *Service) deleteBoundary(h holder) holderRun {
 		if err != nil {
 			return nil, err
 		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
 			*p.boundary = ""
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
 	}
 }

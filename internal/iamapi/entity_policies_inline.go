@@ -30,26 +30,18 @@ func noSuchInlinePolicy(h holder, name string) error {
 // entity's validation on update checks both.
 func (s *Service) putInlinePolicy(h holder) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-		entity, e1 := x.entityName(h, h.checkExisting)
-		name, e2 := x.validParam("PolicyName", "policyName", iam.ValidatePolicyName)
-		doc, e3 := x.validParam("PolicyDocument", "policyDocument", func(d string) error {
-			return iam.ValidatePolicyDocument("policyDocument", d)
-		})
-		if err := errorsJoin(e1, e2, e3); err != nil {
+		entity, name, e1 := x.inlineParams(h)
+		doc, e2 := x.policyDocumentParam("PolicyDocument", "policyDocument")
+		if err := errorsJoin(e1, e2); err != nil {
 			return nil, err
 		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
 			if *p.inline == nil {
 				*p.inline = map[string]string{}
 			}
 			(*p.inline)[name] = doc
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
 	}
 }
 
@@ -84,7 +76,7 @@ func (s *Service) deleteInlinePolicy(h holder) holderRun {
 		if err != nil {
 			return nil, err
 		}
-		rev, err := h.update(ctx, s.deps.Repo, x.account, entity, func(p *heldPolicies) error {
+		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
 			if _, ok := (*p.inline)[name]; !ok {
 				return noSuchInlinePolicy(h, name)
 			}
@@ -94,11 +86,6 @@ func (s *Service) deleteInlinePolicy(h holder) holderRun {
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		x.saw(rev)
-		return &awsquery.Response{NoResult: true}, nil
 	}
 }
 

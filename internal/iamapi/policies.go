@@ -33,24 +33,16 @@ func (s *Service) policyActions() map[string]action {
 // together), then the 6,144-character quota, then the grammar; the name is
 // unique in the account ignoring case.
 func (s *Service) createPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	name, nameErr := x.required("PolicyName", "policyName")
+	name, nameErr := x.validParam("PolicyName", "policyName", iam.ValidatePolicyName)
 	path, pathSent := x.optional("Path")
-	doc, docErr := x.required("PolicyDocument", "policyDocument")
+	var pathErr error
+	if pathSent {
+		pathErr = iam.ValidatePolicyPath(path)
+	}
+	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
 	desc, _ := x.optional("Description")
 	tags, _ := x.tags("Tags")
-	errs := []error{nameErr}
-	if nameErr == nil {
-		errs = append(errs, iam.ValidatePolicyName(name))
-	}
-	if pathSent {
-		errs = append(errs, iam.ValidatePolicyPath(path))
-	}
-	errs = append(errs, docErr)
-	if docErr == nil {
-		errs = append(errs, iam.ValidatePolicyDocument("policyDocument", doc))
-	}
-	errs = append(errs, iam.ValidatePolicyDescription(desc), iam.ValidateTags(tags))
-	if err := errorsJoin(errs...); err != nil {
+	if err := errorsJoin(nameErr, pathErr, docErr, iam.ValidatePolicyDescription(desc), iam.ValidateTags(tags)); err != nil {
 		return nil, err
 	}
 	if err := checkManagedPolicyDocument(doc); err != nil {
@@ -113,22 +105,11 @@ func (s *Service) deletePolicy(ctx context.Context, x *exchange) (*awsquery.Resp
 	if err := s.deps.Repo.DeletePolicy(ctx, arn); err != nil {
 		return nil, policyOrNotFound(err, notFound)
 	}
-	s.waitPolicyGone(ctx, arn)
-	return &awsquery.Response{NoResult: true}, nil
-}
-
-// waitPolicyGone waits (bounded) until the node's snapshot no longer holds
-// the deleted policy, so a later call on this node cannot still use it.
-func (s *Service) waitPolicyGone(ctx context.Context, arn string) {
-	ctx, cancel := context.WithTimeout(ctx, visibleWait)
-	defer cancel()
-	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
 		_, ok := snap.ManagedPolicy(arn)
 		return !ok
 	})
-	if err != nil && s.deps.Logger != nil {
-		s.deps.Logger.WarnContext(ctx, "policy deletion not yet visible in the snapshot", "policy", arn, "error", err)
-	}
+	return &awsquery.Response{NoResult: true}, nil
 }
 
 // listPoliciesResource is what IAM authorizes ListPolicies on and names in
@@ -151,14 +132,14 @@ const (
 // PolicyUsageFilter keeps those in use as a permissions policy (attached)
 // or as a permissions boundary.
 func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	scope, scopeErr := x.policyEnumParam("Scope", "scope", "All", "AWS", "Local")
+	scope, scopeErr := x.enum("Scope", "scope", "All", "AWS", "Local")
 	onlyAttached, _, attachedErr := x.boolean("OnlyAttached", "onlyAttached")
 	prefix, prefixSent := x.optional("PathPrefix")
 	var prefixErr error
 	if prefixSent {
 		prefixErr = policyRenameMember(iam.ValidatePolicyPath(prefix), "pathPrefix")
 	}
-	usage, usageErr := x.policyEnumParam("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
+	usage, usageErr := x.enum("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
 	pr, pageErr := x.pageParams()
 	if err := errorsJoin(scopeErr, attachedErr, prefixErr, usageErr, pageErr); err != nil {
 		return nil, err

@@ -10,9 +10,7 @@ import (
 
 // policyEntity is a role or user that uses a managed policy.
 type policyEntity struct {
-	kind       string // "role" or "user"
-	name, id   string
-	path       string
+	policyHolder
 	attached   bool // as a permissions policy
 	asBoundary bool // as its permissions boundary
 }
@@ -24,18 +22,18 @@ type policyEntity struct {
 // through users and roles together.
 func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.policyARNParam()
-	filter, filterErr := x.policyEnumParam("EntityFilter", "entityFilter", "User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
+	filter, filterErr := x.enum("EntityFilter", "entityFilter", "User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
 	prefix, prefixSent := x.optional("PathPrefix")
 	var prefixErr error
 	if prefixSent {
 		prefixErr = iam.ValidatePath("pathPrefix", prefix)
 	}
-	usage, usageErr := x.policyEnumParam("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
+	usage, usageErr := x.enum("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
 	pr, pageErr := x.pageParams()
 	if err := errorsJoin(arnErr, filterErr, prefixErr, usageErr, pageErr); err != nil {
 		return nil, err
 	}
-	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return errPolicyNotAttachable(arn) })
+	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return notAttachable(arn) })
 	if err != nil {
 		return nil, err
 	}
@@ -74,36 +72,16 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 // entitiesUsing lists the account's roles and users that use the policy
 // (ARNs compared ignoring case, as the Repo does).
 func (s *Service) entitiesUsing(ctx context.Context, account, arn string) ([]policyEntity, error) {
-	roles, err := s.deps.Repo.ListRoles(ctx, account)
-	if err != nil {
-		return nil, err
-	}
-	users, err := s.deps.Repo.ListUsers(ctx, account)
+	holders, err := s.policyHolders(ctx, account)
 	if err != nil {
 		return nil, err
 	}
 	var out []policyEntity
-	add := func(e policyEntity, attached []string, boundary string) {
-		e.attached = policyARNIn(attached, arn)
-		e.asBoundary = strings.EqualFold(boundary, arn)
+	for _, h := range holders {
+		e := policyEntity{policyHolder: h, attached: indexFold(h.managed, arn) >= 0, asBoundary: strings.EqualFold(h.boundary, arn)}
 		if e.attached || e.asBoundary {
 			out = append(out, e)
 		}
 	}
-	for _, r := range roles {
-		add(policyEntity{kind: "role", name: r.Name, id: r.RoleID, path: r.Path}, r.ManagedPolicyARNs, r.PermissionsBoundaryARN)
-	}
-	for _, u := range users {
-		add(policyEntity{kind: "user", name: u.Name, id: u.UserID, path: u.Path}, u.ManagedPolicyARNs, u.PermissionsBoundaryARN)
-	}
 	return out, nil
-}
-
-func policyARNIn(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
 }

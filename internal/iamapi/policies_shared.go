@@ -15,19 +15,9 @@ import (
 // usage counts computed from the account's roles and users, and enum and
 // renamed-member validation.
 
-// errInvalidPolicyARN is IAM's answer to a PolicyArn that is not an ARN.
-func errInvalidPolicyARN() error {
-	return &iam.Error{Code: iam.CodeValidationError, Message: "Invalid ARN:  Could not be parsed!"}
-}
-
 // errPolicyNotFound is GetPolicy's and DeletePolicy's NoSuchEntity.
 func errPolicyNotFound(arn string) error {
 	return noSuchEntity("Policy " + arn + " was not found.")
-}
-
-// errPolicyNotAttachable is ListEntitiesForPolicy's NoSuchEntity.
-func errPolicyNotAttachable(arn string) error {
-	return noSuchEntity("Policy " + arn + " does not exist or is not attachable.")
 }
 
 // errPolicyVersionNotFound is the NoSuchEntity of the version actions, for
@@ -38,25 +28,7 @@ func errPolicyVersionNotFound(arn, versionID string) error {
 
 // policyARNParam reads the required PolicyArn (arnType: 20..2048
 // characters). Its violations join the action's other member violations.
-func (x *exchange) policyARNParam() (string, error) {
-	arn, err := x.required("PolicyArn", "policyArn")
-	if err != nil {
-		return "", err
-	}
-	return arn, policyARNTypeViolations("policyArn", arn)
-}
-
-// policyARNTypeViolations checks the model's arnType: 20..2048 characters.
-func policyARNTypeViolations(member, arn string) error {
-	n := len([]rune(arn))
-	switch {
-	case n < 20:
-		return iam.NewValidationError(iam.Violation{Member: member, Value: arn, Constraint: "Member must have length greater than or equal to 20"})
-	case n > 2048:
-		return iam.NewValidationError(iam.Violation{Member: member, Value: arn, Constraint: "Member must have length less than or equal to 2048"})
-	}
-	return nil
-}
+func (x *exchange) policyARNParam() (string, error) { return x.arnParam("PolicyArn", "policyArn") }
 
 // checkOwnPolicyARN accepts the ARN of a customer managed policy of the
 // caller's account. A string that is not an ARN is a ValidationError; any
@@ -66,8 +38,8 @@ func (x *exchange) checkOwnPolicyARN(arn string, notFound func() error) error {
 	if account, _, _, ok := iam.ParseEntityARN(arn, "policy"); ok && account == x.account {
 		return nil
 	}
-	if parts := strings.SplitN(arn, ":", 6); len(parts) < 6 || parts[0] != "arn" {
-		return errInvalidPolicyARN()
+	if !isARN(arn) {
+		return errInvalidARN()
 	}
 	return notFound()
 }
@@ -100,11 +72,7 @@ type policyUse struct {
 // compared ignoring case, as the Repo does) the account's roles and users
 // refer to. It lists the Repo, so it is consistent with admin writes.
 func (s *Service) policyUses(ctx context.Context, account string) (map[string]*policyUse, error) {
-	roles, err := s.deps.Repo.ListRoles(ctx, account)
-	if err != nil {
-		return nil, err
-	}
-	users, err := s.deps.Repo.ListUsers(ctx, account)
+	holders, err := s.policyHolders(ctx, account)
 	if err != nil {
 		return nil, err
 	}
@@ -118,21 +86,44 @@ func (s *Service) policyUses(ctx context.Context, account string) (map[string]*p
 		}
 		return u
 	}
-	count := func(attached []string, boundary string) {
-		for _, a := range policyARNsDedup(attached) {
+	for _, h := range holders {
+		for _, a := range policyARNsDedup(h.managed) {
 			use(a).attached++
 		}
-		if boundary != "" {
-			use(boundary).boundary++
+		if h.boundary != "" {
+			use(h.boundary).boundary++
 		}
 	}
+	return uses, nil
+}
+
+// policyHolder is a role or user as the managed-policy actions see it.
+type policyHolder struct {
+	kind           string // "role" or "user"
+	name, id, path string
+	managed        []string // attached policy ARNs
+	boundary       string   // permissions boundary ARN, "" for none
+}
+
+// policyHolders lists the account's roles, then its users, from the Repo
+// (consistent with admin writes).
+func (s *Service) policyHolders(ctx context.Context, account string) ([]policyHolder, error) {
+	roles, err := s.deps.Repo.ListRoles(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.deps.Repo.ListUsers(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]policyHolder, 0, len(roles)+len(users))
 	for _, r := range roles {
-		count(r.ManagedPolicyARNs, r.PermissionsBoundaryARN)
+		out = append(out, policyHolder{"role", r.Name, r.RoleID, r.Path, r.ManagedPolicyARNs, r.PermissionsBoundaryARN})
 	}
 	for _, u := range users {
-		count(u.ManagedPolicyARNs, u.PermissionsBoundaryARN)
+		out = append(out, policyHolder{"user", u.Name, u.UserID, u.Path, u.ManagedPolicyARNs, u.PermissionsBoundaryARN})
 	}
-	return uses, nil
+	return out, nil
 }
 
 // policyUseOf returns the use of one policy (zero when unused).
@@ -148,14 +139,7 @@ func policyUseOf(uses map[string]*policyUse, arn string) policyUse {
 func policyARNsDedup(arns []string) []string {
 	out := arns[:0:0]
 	for _, a := range arns {
-		dup := false
-		for _, b := range out {
-			if strings.EqualFold(a, b) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if indexFold(out, a) < 0 {
 			out = append(out, a)
 		}
 	}
@@ -200,50 +184,13 @@ func policyNode(name string, p *iam.ManagedPolicy, use policyUse, shape policySh
 func policyVersionNode(p *iam.ManagedPolicy, v *iam.PolicyVersion, withDocument bool) awsquery.Node {
 	var nodes []awsquery.Node
 	if withDocument {
-		nodes = append(nodes, awsquery.Str("Document", policyDocumentEscape(v.Document)))
+		nodes = append(nodes, awsquery.Str("Document", encodePolicyDocument(v.Document)))
 	}
 	nodes = append(nodes,
 		awsquery.Str("VersionId", v.VersionID),
 		awsquery.Bool("IsDefaultVersion", v.VersionID == p.DefaultVersionID),
 		awsquery.Time("CreateDate", v.CreateDate))
 	return awsquery.Struct("PolicyVersion", nodes...)
-}
-
-// policyDocumentEscape percent-encodes every byte but the RFC 3986 unreserved
-// characters (A-Z a-z 0-9 - . _ ~), as IAM encodes policy documents in its
-// responses (a space is %20, never +). Clients decode it with any URL
-// decoder (the AWS CLI shows the JSON).
-func policyDocumentEscape(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) * 2)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
-}
-
-// policyEnumParam reads an optional enum member; a value outside the set is a
-// violation "Member must satisfy enum value set: [A, B]".
-func (x *exchange) policyEnumParam(param, member string, values ...string) (string, error) {
-	v, ok := x.optional(param)
-	if !ok {
-		return "", nil
-	}
-	for _, allowed := range values {
-		if v == allowed {
-			return v, nil
-		}
-	}
-	return v, iam.NewValidationError(iam.Violation{Member: member, Value: v,
-		Constraint: "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"})
 }
 
 // policyRenameMember reports err's member violations under another member name

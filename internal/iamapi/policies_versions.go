@@ -19,10 +19,7 @@ import (
 // 5-version limit is checked.
 func (s *Service) createPolicyVersion(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.policyARNParam()
-	doc, docErr := x.required("PolicyDocument", "policyDocument")
-	if docErr == nil {
-		docErr = iam.ValidatePolicyDocument("policyDocument", doc)
-	}
+	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
 	setDefault, _, boolErr := x.boolean("SetAsDefault", "setAsDefault")
 	if err := errorsJoin(arnErr, docErr, boolErr); err != nil {
 		return nil, err
@@ -117,30 +114,24 @@ func (s *Service) listPolicyVersions(ctx context.Context, x *exchange) (*awsquer
 // deletePolicyVersion is DeletePolicyVersion: the default version cannot
 // be deleted (DeleteConflict); it goes with DeletePolicy.
 func (s *Service) deletePolicyVersion(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	arn, versionID, err := x.policyVersionParams()
-	if err != nil {
-		return nil, err
-	}
-	notFound := func() error { return errPolicyVersionNotFound(arn, versionID) }
-	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
-		return nil, err
-	}
-	p, err := s.deps.Repo.UpdatePolicy(ctx, arn, func(p *iam.ManagedPolicy) error {
-		if findPolicyVersion(p, versionID) == nil {
-			return notFound()
-		}
+	return s.updatePolicyVersion(ctx, x, func(p *iam.ManagedPolicy, versionID string) error {
 		return p.DeleteVersion(versionID)
 	})
-	if err != nil {
-		return nil, policyOrNotFound(err, notFound)
-	}
-	x.saw(p.Revision)
-	return &awsquery.Response{NoResult: true}, nil
 }
 
 // setDefaultPolicyVersion is SetDefaultPolicyVersion: the version becomes
 // the one every attachment of the policy uses.
 func (s *Service) setDefaultPolicyVersion(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	return s.updatePolicyVersion(ctx, x, func(p *iam.ManagedPolicy, versionID string) error {
+		p.DefaultVersionID = versionID
+		return nil
+	})
+}
+
+// updatePolicyVersion applies change to the version that PolicyArn and
+// VersionId name (compare-and-swap on the policy); either naming nothing
+// is the version actions' NoSuchEntity.
+func (s *Service) updatePolicyVersion(ctx context.Context, x *exchange, change func(p *iam.ManagedPolicy, versionID string) error) (*awsquery.Response, error) {
 	arn, versionID, err := x.policyVersionParams()
 	if err != nil {
 		return nil, err
@@ -153,8 +144,7 @@ func (s *Service) setDefaultPolicyVersion(ctx context.Context, x *exchange) (*aw
 		if findPolicyVersion(p, versionID) == nil {
 			return notFound()
 		}
-		p.DefaultVersionID = versionID
-		return nil
+		return change(p, versionID)
 	})
 	if err != nil {
 		return nil, policyOrNotFound(err, notFound)

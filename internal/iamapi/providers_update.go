@@ -8,19 +8,13 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// maxClientIDLength is the model's clientIDType limit.
-const maxClientIDLength = 255
-
 // clientIDParam reads the required ClientID of Add/RemoveClientID…, with
 // the provider ARN: model violations of both together, then the ARN checks.
 func (x *exchange) clientIDParam() (arn, clientID string, err error) {
 	arn, arnErr := x.providerARNParam()
-	clientID, idErr := x.required("ClientID", "clientID")
-	if idErr == nil {
-		if vs := providerLengthViolations("clientID", clientID, 1, maxClientIDLength); len(vs) > 0 {
-			idErr = iam.NewValidationError(vs...)
-		}
-	}
+	clientID, idErr := x.validParam("ClientID", "clientID", func(id string) error {
+		return iam.ValidateLength("clientID", id, 1, iam.MaxClientIDLength)
+	})
 	if err := errorsJoin(arnErr, idErr); err != nil {
 		return "", "", err
 	}
@@ -75,10 +69,8 @@ func (s *Service) removeProviderClientID(ctx context.Context, x *exchange) (*aws
 func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	thumbprints, sent := x.list("ThumbprintList")
-	var tpErr error
-	if !sent {
-		tpErr = iam.NewValidationError(iam.Violation{Member: "thumbprintList", Form: iam.ValueNull, Constraint: mustNotBeNull})
-	} else {
+	tpErr := nullViolation("thumbprintList")
+	if sent {
 		tpErr = iam.ValidateThumbprints(thumbprints)
 	}
 	if err := errorsJoin(arnErr, tpErr); hasViolations(err) {
@@ -100,13 +92,7 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 // 50 in all is LimitExceeded.
 func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
-	tags, sent := x.tags("Tags")
-	var tagErr error
-	if !sent {
-		tagErr = iam.NewValidationError(iam.Violation{Member: "tags", Form: iam.ValueNull, Constraint: mustNotBeNull})
-	} else {
-		tagErr = iam.ValidateTags(tags)
-	}
+	tags, tagErr := x.tagsParam()
 	if err := errorsJoin(arnErr, tagErr); hasViolations(err) {
 		return nil, err
 	}
@@ -127,7 +113,7 @@ func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 // provider does not have are ignored.
 func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
-	keys, keyErr := x.providerTagKeysParam()
+	keys, keyErr := x.tagKeysParam()
 	if err := errorsJoin(arnErr, keyErr); err != nil {
 		return nil, err
 	}

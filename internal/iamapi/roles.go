@@ -36,26 +36,13 @@ func roleListResource(x *exchange) string {
 
 // roleNameParam reads and validates the required RoleName.
 func (x *exchange) roleNameParam() (string, error) {
-	name, err := x.required("RoleName", "roleName")
-	if err != nil {
-		return "", err
-	}
-	return name, iam.ValidateRoleName(name)
+	return x.validParam("RoleName", "roleName", iam.ValidateRoleName)
 }
 
-// trustPolicyParam reads a required trust policy document (param as sent,
-// member as IAM names it) and checks it the way IAM does: model
-// constraints first (ValidationError, joined by the caller), then, in
-// check, the 2,048-character quota and the grammar — a trust policy must
-// parse and name a principal (MalformedPolicyDocument).
-func (x *exchange) trustPolicyParam(param, member string) (string, error) {
-	doc, err := x.required(param, member)
-	if err != nil {
-		return "", err
-	}
-	return doc, iam.ValidatePolicyDocument(member, doc)
-}
-
+// checkTrustPolicy applies, to a trust policy that passed the member
+// constraints (policyDocumentParam), the 2,048-character quota and the
+// grammar: a trust policy must parse and name a principal
+// (MalformedPolicyDocument).
 func checkTrustPolicy(doc string) error {
 	if err := iam.ValidateTrustPolicySize(doc); err != nil {
 		return err
@@ -66,20 +53,17 @@ func checkTrustPolicy(doc string) error {
 // createRole is CreateRole.
 func (s *Service) createRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	role := iam.Role{Account: x.account, Path: "/"}
-	var pathErr, descErr, boundaryErr error
+	var pathErr, descErr error
 	if p, ok := x.optional("Path"); ok {
 		role.Path, pathErr = p, iam.ValidatePath("path", p)
 	}
 	name, nameErr := x.roleNameParam()
-	doc, docErr := x.trustPolicyParam("AssumeRolePolicyDocument", "assumeRolePolicyDocument")
+	doc, docErr := x.policyDocumentParam("AssumeRolePolicyDocument", "assumeRolePolicyDocument")
 	if d, ok := x.optional("Description"); ok {
 		role.Description, descErr = d, iam.ValidateRoleDescription(d)
 	}
 	msd, _, msdErr := x.integer("MaxSessionDuration", "maxSessionDuration", iam.MinMaxSessionDuration, iam.MaxMaxSessionDuration)
-	boundary, hasBoundary := x.optional("PermissionsBoundary")
-	if hasBoundary {
-		boundaryErr = iam.ValidatePolicyARN("permissionsBoundary", boundary)
-	}
+	boundary, hasBoundary, boundaryErr := x.boundaryParam()
 	tags, _ := x.tags("Tags")
 	if err := errorsJoin(pathErr, nameErr, docErr, descErr, msdErr, boundaryErr, iam.ValidateTags(tags)); err != nil {
 		return nil, err
@@ -88,32 +72,18 @@ func (s *Service) createRole(ctx context.Context, x *exchange) (*awsquery.Respon
 		return nil, err
 	}
 	if hasBoundary {
-		if err := s.boundaryExists(ctx, x.account, boundary); err != nil {
+		var err error
+		if role.PermissionsBoundaryARN, err = s.boundaryPolicy(ctx, x, boundary); err != nil {
 			return nil, err
 		}
 	}
-	role.Name, role.AssumeRolePolicyDocument, role.MaxSessionDuration = name, doc, msd
-	role.PermissionsBoundaryARN, role.Tags = boundary, tags
+	role.Name, role.AssumeRolePolicyDocument, role.MaxSessionDuration, role.Tags = name, doc, msd, tags
 	created, err := s.deps.Repo.CreateRole(ctx, role)
 	if err != nil {
 		return nil, err
 	}
 	x.saw(created.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{roleNode(created, roleAsWritten)}}, nil
-}
-
-// boundaryExists checks that a permissions boundary names a customer
-// managed policy of the account (AWS managed policies are not served):
-// NoSuchEntity with IAM's message otherwise.
-func (s *Service) boundaryExists(ctx context.Context, account, arn string) error {
-	p, err := s.deps.Repo.GetPolicy(ctx, arn)
-	if err == nil && p.Account == account {
-		return nil
-	}
-	if err != nil && iam.CodeOf(err) == iam.CodeServiceFailure {
-		return err
-	}
-	return noSuchEntity("Scope ARN: " + arn + " does not exist or is not attachable.")
 }
 
 // getRole is GetRole.
@@ -214,7 +184,7 @@ func (s *Service) updateRoleDescription(ctx context.Context, x *exchange) (*awsq
 // call returns.
 func (s *Service) updateAssumeRolePolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
-	doc, docErr := x.trustPolicyParam("PolicyDocument", "policyDocument")
+	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
 	if err := errorsJoin(nameErr, docErr); err != nil {
 		return nil, err
 	}
@@ -244,20 +214,9 @@ func (s *Service) deleteRole(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := s.deps.Repo.DeleteRole(ctx, x.account, name); err != nil {
 		return nil, err
 	}
-	s.waitRoleGone(ctx, x.account, name)
-	return &awsquery.Response{NoResult: true}, nil
-}
-
-// waitRoleGone waits (bounded, as for any write) until the node's
-// snapshot no longer shows the role. A timeout is not an error.
-func (s *Service) waitRoleGone(ctx context.Context, account, name string) {
-	ctx, cancel := context.WithTimeout(ctx, visibleWait)
-	defer cancel()
-	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.RoleByName(account, name)
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
+		_, ok := snap.RoleByName(x.account, name)
 		return !ok
 	})
-	if err != nil && s.deps.Logger != nil {
-		s.deps.Logger.WarnContext(ctx, "role deletion not yet visible in the snapshot", "role", name, "error", err)
-	}
+	return &awsquery.Response{NoResult: true}, nil
 }

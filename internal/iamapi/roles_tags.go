@@ -12,11 +12,7 @@ import (
 // case replaces it; the role may hold at most 50 tags (LimitExceeded).
 func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
-	tags, sent := x.tags("Tags")
-	tagsErr := iam.ValidateTags(tags)
-	if !sent {
-		tagsErr = iam.NewValidationError(iam.Violation{Member: "tags", Form: iam.ValueNull, Constraint: mustNotBeNull})
-	}
+	tags, tagsErr := x.tagsParam()
 	if err := errorsJoin(nameErr, tagsErr); err != nil {
 		return nil, err
 	}
@@ -36,11 +32,7 @@ func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response,
 // not have is ignored.
 func (s *Service) untagRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
-	keys, sent := x.list("TagKeys")
-	keysErr := iam.ValidateTagKeys(keys)
-	if !sent {
-		keysErr = iam.NewValidationError(iam.Violation{Member: "tagKeys", Form: iam.ValueNull, Constraint: mustNotBeNull})
-	}
+	keys, keysErr := x.tagKeysParam()
 	if err := errorsJoin(nameErr, keysErr); err != nil {
 		return nil, err
 	}

@@ -129,7 +129,9 @@ func TestRoleTagErrors(t *testing.T) {
 		{"UntagRole bad keys", "ValidationError", func() error {
 			_, err := n.root().UntagRole(ctx, &iamsdk.UntagRoleInput{RoleName: aws.String("app"), TagKeys: []string{long, "ok"}})
 			return err
-		}, 400, "1 validation error detected: Value '" + long + "' at 'tagKeys.1.member' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		}, 400, "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [" +
+			"Member must have length less than or equal to 128, Member must have length greater than or equal to 1, " +
+			`Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+]`},
 		{"ListRoleTags no such role", "NoSuchEntity", func() error {
 			_, err := n.root().ListRoleTags(ctx, &iamsdk.ListRoleTagsInput{RoleName: aws.String("nope")})
 			return err

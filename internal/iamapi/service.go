@@ -163,6 +163,19 @@ func (s *Service) waitVisible(ctx context.Context, rev int64) {
 	}
 }
 
+// waitSnapshotUntil waits (bounded, like waitVisible) until cond holds for
+// the node's snapshot. Deletes use it: a delete has no revision to wait
+// for, yet a deleted provider must stop validating tokens, a deleted role
+// stop being assumable and a deleted access key or user stop
+// authenticating, on this node as soon as the call returns.
+func (s *Service) waitSnapshotUntil(ctx context.Context, cond func(*iam.Snapshot) bool) {
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	if err := s.deps.Cache.WaitFor(ctx, cond); err != nil && s.deps.Logger != nil {
+		s.deps.Logger.WarnContext(ctx, "delete not yet visible in the snapshot", "error", err)
+	}
+}
+
 // saw records the revision of a write the action made.
 func (x *exchange) saw(rev int64) {
 	if rev > x.wrote {

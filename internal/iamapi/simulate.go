@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strings"
 
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
@@ -103,10 +102,7 @@ type principalPolicies struct {
 // permissions boundary unless PermissionsBoundaryPolicyInputList replaces
 // it. CallerArn defaults to the user simulated.
 func (s *Service) simulatePrincipalPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	source, sourceErr := x.required("PolicySourceArn", "policySourceArn")
-	if sourceErr == nil {
-		sourceErr = policyARNTypeViolations("policySourceArn", source)
-	}
+	source, sourceErr := x.arnParam("PolicySourceArn", "policySourceArn")
 	r, errs := x.simParams(false)
 	if err := errorsJoin(append([]error{sourceErr}, errs...)...); err != nil {
 		return nil, err
@@ -163,8 +159,8 @@ func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string
 	if _, _, name, ok := iam.ParseEntityARN(arn, "group"); ok {
 		return pp, noSuchEntity("The group with name " + name + " cannot be found.")
 	}
-	if parts := strings.SplitN(arn, ":", 6); len(parts) < 6 || parts[0] != "arn" {
-		return pp, errInvalidPolicyARN()
+	if !isARN(arn) {
+		return pp, errInvalidARN()
 	}
 	return pp, invalidInput("ARN " + arn + " is not valid.")
 }

@@ -44,20 +44,20 @@ func (x *exchange) simParams(policiesRequired bool) (simRequest, []error) {
 	var sent bool
 	r.policies, sent = x.list("PolicyInputList")
 	if policiesRequired && !sent {
-		errs = append(errs, simNull("policyInputList"))
+		errs = append(errs, nullViolation("policyInputList"))
 	}
 	errs = append(errs, simDocuments("policyInputList", r.policies))
 	r.boundaries, _ = x.list("PermissionsBoundaryPolicyInputList")
 	errs = append(errs, simDocuments("permissionsBoundaryPolicyInputList", r.boundaries))
 	if r.actions, sent = x.list("ActionNames"); !sent {
-		errs = append(errs, simNull("actionNames"))
+		errs = append(errs, nullViolation("actionNames"))
 	}
 	for i, a := range r.actions {
-		errs = append(errs, simLength(simListMember("actionNames", i), a, 3, 128))
+		errs = append(errs, iam.ValidateLength(listMember("actionNames", i), a, 3, 128))
 	}
 	r.resources, _ = x.list("ResourceArns")
 	for i, res := range r.resources {
-		errs = append(errs, simLength(simListMember("resourceArns", i), res, 1, 2048))
+		errs = append(errs, iam.ValidateLength(listMember("resourceArns", i), res, 1, 2048))
 	}
 	if doc, ok := x.optional("ResourcePolicy"); ok {
 		r.resourcePolicy = &doc
@@ -65,17 +65,17 @@ func (x *exchange) simParams(policiesRequired bool) (simRequest, []error) {
 	}
 	var ok bool
 	if r.resourceOwner, ok = x.optional("ResourceOwner"); ok {
-		errs = append(errs, simLength("resourceOwner", r.resourceOwner, 1, 2048))
+		errs = append(errs, iam.ValidateLength("resourceOwner", r.resourceOwner, 1, 2048))
 	}
 	if r.callerARN, ok = x.optional("CallerArn"); ok {
-		errs = append(errs, simLength("callerArn", r.callerARN, 1, 2048))
+		errs = append(errs, iam.ValidateLength("callerArn", r.callerARN, 1, 2048))
 	}
 	var ctxErrs []error
 	r.context, ctxErrs = x.simContextEntries()
 	errs = append(errs, ctxErrs...)
 	if opt, ok := x.optional("ResourceHandlingOption"); ok {
 		// Accepted and ignored: stsd simulates no EC2 scenarios.
-		errs = append(errs, simLength("resourceHandlingOption", opt, 1, 64))
+		errs = append(errs, iam.ValidateLength("resourceHandlingOption", opt, 1, 64))
 	}
 	var pageErr error
 	r.page, pageErr = x.pageParams()
@@ -92,31 +92,11 @@ func (r *simRequest) checkSize() error {
 	return nil
 }
 
-// simListMember names the N-th (0-based i) member of a list as IAM's messages
-// do: "actionNames.1.member".
-func simListMember(list string, i int) string { return list + "." + strconv.Itoa(i+1) + ".member" }
-
-func simNull(member string) error {
-	return iam.NewValidationError(iam.Violation{Member: member, Form: iam.ValueNull, Constraint: mustNotBeNull})
-}
-
-// simLength checks a member's length in characters.
-func simLength(member, v string, lo, hi int) error {
-	n := len([]rune(v))
-	switch {
-	case n < lo:
-		return iam.NewValidationError(iam.Violation{Member: member, Value: v, Constraint: "Member must have length greater than or equal to " + strconv.Itoa(lo)})
-	case n > hi:
-		return iam.NewValidationError(iam.Violation{Member: member, Value: v, Constraint: "Member must have length less than or equal to " + strconv.Itoa(hi)})
-	}
-	return nil
-}
-
 // simDocuments applies policyDocumentType to each document.
 func simDocuments(list string, docs []string) error {
 	errs := make([]error, len(docs))
 	for i, d := range docs {
-		errs[i] = iam.ValidatePolicyDocument(simListMember(list, i), d)
+		errs[i] = iam.ValidatePolicyDocument(listMember(list, i), d)
 	}
 	return errorsJoin(errs...)
 }
@@ -147,28 +127,18 @@ func (x *exchange) simContextEntries() ([]policy.ContextEntry, []error) {
 	out := make([]policy.ContextEntry, 0, len(ns))
 	for i, n := range ns {
 		p := head + strconv.Itoa(n) + "."
-		member := simListMember("contextEntries", i) + "."
+		member := listMember("contextEntries", i) + "."
 		e := policy.ContextEntry{ContextKeyName: x.params.Value(p + "ContextKeyName"), ContextKeyType: x.params.Value(p + "ContextKeyType")}
 		e.ContextKeyValues, _ = x.list(p + "ContextKeyValues")
 		if x.params.Has(p + "ContextKeyName") {
-			errs = append(errs, simLength(member+"contextKeyName", e.ContextKeyName, 5, 256))
+			errs = append(errs, iam.ValidateLength(member+"contextKeyName", e.ContextKeyName, 5, 256))
 		}
-		if x.params.Has(p+"ContextKeyType") && !simContains(simContextKeyTypes, e.ContextKeyType) {
-			errs = append(errs, iam.NewValidationError(iam.Violation{Member: member + "contextKeyType", Value: e.ContextKeyType,
-				Constraint: "Member must satisfy enum value set: [" + strings.Join(simContextKeyTypes, ", ") + "]"}))
+		if x.params.Has(p + "ContextKeyType") {
+			errs = append(errs, enumViolation(member+"contextKeyType", e.ContextKeyType, simContextKeyTypes))
 		}
 		out = append(out, e)
 	}
 	return out, errs
-}
-
-func simContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // evaluationResultsResponse renders the simulator's output as IAM's
@@ -195,7 +165,7 @@ func evaluationResultNode(r *policy.EvaluationResult) awsquery.Node {
 		awsquery.OptStr("EvalResourceName", r.EvalResourceName),
 		awsquery.Str("EvalDecision", r.EvalDecision),
 		simStatementsNode(r.MatchedStatements),
-		simStringList("MissingContextValues", r.MissingContextValues),
+		stringMembers("MissingContextValues", r.MissingContextValues),
 		simBoundaryDetail(r.PermissionsBoundaryDecisionDetail),
 	}
 	if len(r.ResourceSpecificResults) > 0 {
@@ -206,7 +176,7 @@ func evaluationResultNode(r *policy.EvaluationResult) awsquery.Node {
 				awsquery.Str("EvalResourceName", rr.EvalResourceName),
 				awsquery.Str("EvalResourceDecision", rr.EvalResourceDecision),
 				simStatementsNode(rr.MatchedStatements),
-				simStringList("MissingContextValues", rr.MissingContextValues),
+				stringMembers("MissingContextValues", rr.MissingContextValues),
 				simBoundaryDetail(rr.PermissionsBoundaryDecisionDetail))
 		}
 		nodes = append(nodes, awsquery.List("ResourceSpecificResults", items...))
@@ -231,14 +201,6 @@ func simPositionNode(name string, p *policy.SimPosition) awsquery.Node {
 		return awsquery.Absent(name)
 	}
 	return awsquery.Struct(name, awsquery.Int("Line", int64(p.Line)), awsquery.Int("Column", int64(p.Column)))
-}
-
-func simStringList(name string, values []string) awsquery.Node {
-	items := make([]awsquery.Node, len(values))
-	for i, v := range values {
-		items[i] = awsquery.Str("member", v)
-	}
-	return awsquery.List(name, items...)
 }
 
 func simBoundaryDetail(d *policy.PermissionsBoundaryDecisionDetail) awsquery.Node {

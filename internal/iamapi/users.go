@@ -73,24 +73,17 @@ func (s *Service) createUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	}
 	u.Name, err = x.validParam("UserName", "userName", iam.ValidateUserName)
 	errs = append(errs, err)
-	boundary, hasBoundary := x.optional("PermissionsBoundary")
-	if hasBoundary {
-		errs = append(errs, iam.ValidatePolicyARN("permissionsBoundary", boundary))
-	}
+	boundary, hasBoundary, boundaryErr := x.boundaryParam()
+	errs = append(errs, boundaryErr)
 	u.Tags, _ = x.tags("Tags")
 	errs = append(errs, iam.ValidateTags(u.Tags))
 	if err := errorsJoin(errs...); err != nil {
 		return nil, err
 	}
 	if hasBoundary {
-		canonical, ok, err := s.attachable(ctx, x, boundary)
-		if err != nil {
+		if u.PermissionsBoundaryARN, err = s.boundaryPolicy(ctx, x, boundary); err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, boundaryNotAttachable(boundary)
-		}
-		u.PermissionsBoundaryARN = canonical
 	}
 	created, err := s.deps.Repo.CreateUser(ctx, u)
 	if err != nil {
@@ -98,12 +91,6 @@ func (s *Service) createUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	}
 	x.saw(created.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{userNode("User", created, userInFull)}}, nil
-}
-
-// errUserNameNeeded is IAM's answer to GetUser without a UserName from a
-// caller that is not an IAM user (a role session).
-func errUserNameNeeded() error {
-	return &iam.Error{Code: iam.CodeValidationError, Message: "Must specify userName when calling with non-User credentials"}
 }
 
 // getUser returns the named user, or without UserName the calling user.
@@ -124,7 +111,7 @@ func (s *Service) getUser(ctx context.Context, x *exchange) (*awsquery.Response,
 		case authn.KindUser:
 			name = x.caller.User.User.Name
 		default:
-			return nil, errUserNameNeeded()
+			return nil, errNonUserCredentials()
 		}
 	}
 	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
@@ -176,20 +163,9 @@ func (s *Service) deleteUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := s.deps.Repo.DeleteUser(ctx, x.account, name); err != nil {
 		return nil, err
 	}
-	s.waitUserGone(ctx, x.account, name)
-	return &awsquery.Response{NoResult: true}, nil
-}
-
-// waitUserGone waits, at most visibleWait, until the snapshot no longer
-// shows the user. A timeout is not an error: the delete is durable.
-func (s *Service) waitUserGone(ctx context.Context, account, name string) {
-	ctx, cancel := context.WithTimeout(ctx, visibleWait)
-	defer cancel()
-	err := s.deps.Cache.WaitFor(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.UserByName(account, name)
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
+		_, ok := snap.UserByName(x.account, name)
 		return !ok
 	})
-	if err != nil && s.deps.Logger != nil {
-		s.deps.Logger.WarnContext(ctx, "user delete not yet visible in the snapshot", "user", name, "error", err)
-	}
+	return &awsquery.Response{NoResult: true}, nil
 }
