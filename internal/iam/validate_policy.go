@@ -65,12 +65,18 @@ func ValidateManagedPolicySize(doc string) error {
 // ValidateRoleInlinePoliciesSize enforces the 10,240-character quota on the
 // sum of a role's inline policies.
 func ValidateRoleInlinePoliciesSize(roleName string, docs map[string]string) error {
+	return validateInlinePoliciesSize("role", roleName, docs, MaxRoleInlinePolicySize)
+}
+
+// validateInlinePoliciesSize enforces a quota on the sum of an entity's
+// inline policies (white space not counted), with IAM's message.
+func validateInlinePoliciesSize(kind, name string, docs map[string]string, quota int) error {
 	total := 0
 	for _, d := range docs {
 		total += PolicySize(d)
 	}
-	if total > MaxRoleInlinePolicySize {
-		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(MaxRoleInlinePolicySize)+" bytes exceeded for role "+roleName)
+	if total > quota {
+		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(quota)+" bytes exceeded for "+kind+" "+name)
 	}
 	return nil
 }

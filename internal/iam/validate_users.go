@@ -1,7 +1,5 @@
 package iam
 
-import "strconv"
-
 // Limits of the user actions.
 const (
 	// MaxExistingUserNameLength bounds the model's existingUserNameType
@@ -22,12 +20,5 @@ func ValidateExistingUserName(name string) error {
 // ValidateUserInlinePoliciesSize enforces the 2,048-character quota on the
 // sum of a user's inline policies, with IAM's message.
 func ValidateUserInlinePoliciesSize(userName string, docs map[string]string) error {
-	total := 0
-	for _, d := range docs {
-		total += PolicySize(d)
-	}
-	if total > MaxUserInlinePolicySize {
-		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(MaxUserInlinePolicySize)+" bytes exceeded for user "+userName)
-	}
-	return nil
+	return validateInlinePoliciesSize("user", userName, docs, MaxUserInlinePolicySize)
 }
