@@ -52,7 +52,7 @@ const akInvalidToken = "The security token included in the request is invalid"
 func TestAccessKeysEndToEnd(t *testing.T) {
 	n, logs := akNewLoggedNode(t)
 	root, ctx := n.root(), context.Background()
-	user := n.akCreateUser(t, "carol", map[string]string{"list": `{"Version":"2012-10-17","Statement":[
+	user := n.repoUser(t, "/", "carol", map[string]string{"list": `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"iam:ListAccessKeys","Resource":"*"}]}`})
 	var secrets []string
 	create := func() *types.AccessKey {
@@ -66,7 +66,7 @@ func TestAccessKeysEndToEnd(t *testing.T) {
 	key := create()
 	id := aws.ToString(key.AccessKeyId)
 	p := credentials.NewStaticCredentialsProvider(id, aws.ToString(key.SecretAccessKey), "")
-	asCarol, stsCarol := n.client(p), n.akSTS(p)
+	asCarol, stsCarol := n.client(p), n.stsClient(p)
 
 	works := func(stage string) {
 		t.Helper()
@@ -107,7 +107,7 @@ func TestAccessKeysEndToEnd(t *testing.T) {
 	}
 	refused("deleted")
 	p2 := credentials.NewStaticCredentialsProvider(aws.ToString(other.AccessKeyId), aws.ToString(other.SecretAccessKey), "")
-	if _, err := n.akSTS(p2).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+	if _, err := n.stsClient(p2).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Fatalf("the other key after the first was deleted: %v", err)
 	}
 

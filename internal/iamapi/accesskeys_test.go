@@ -46,7 +46,7 @@ func akList(t *testing.T, c *iamsdk.Client, user string) []string {
 func TestAccessKeysLifecycle(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
-	n.akCreateUser(t, "alice", nil)
+	n.repoUser(t, "/", "alice", nil)
 	if got := akList(t, c, "alice"); len(got) != 0 {
 		t.Fatalf("new user's keys: %v", got)
 	}
@@ -116,8 +116,8 @@ func TestAccessKeysLifecycle(t *testing.T) {
 func TestAccessKeysErrors(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
-	n.akCreateUser(t, "alice", nil)
-	n.akCreateUser(t, "bob", nil)
+	n.repoUser(t, "/", "alice", nil)
+	n.repoUser(t, "/", "bob", nil)
 	bobKey, err := c.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{UserName: aws.String("bob")})
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func TestAccessKeysErrors(t *testing.T) {
 	// Without UserName, only an IAM user has a default: root and role
 	// sessions get IAM's ValidationError.
 	const nonUser = "Must specify userName when calling with non-User credentials"
-	session := n.client(n.akRoleSession(t, "admin"))
+	session := n.client(n.roleSession(t, "admin", allowAllIAM))
 	for who, cl := range map[string]*iamsdk.Client{"root": c, "role session": session} {
 		t.Run(who, func(t *testing.T) {
 			_, err := cl.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{})
@@ -198,8 +198,8 @@ func TestAccessKeysSelfService(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	userARN := "arn:aws:iam::" + account + ":user/bob"
-	n.akCreateUser(t, "alice", nil)
-	bob := n.akUserClient(t, "bob", map[string]string{"own-keys": `{"Version":"2012-10-17","Statement":[
+	n.repoUser(t, "/", "alice", nil)
+	bob := n.newUserClient(t, "bob", map[string]string{"own-keys": `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:ListAccessKeys","iam:UpdateAccessKey","iam:DeleteAccessKey"],"Resource":"` + userARN + `"}]}`})
 
 	out, err := bob.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{})

@@ -114,9 +114,9 @@ func TestEntityPoliciesAttachLifecycle(t *testing.T) {
 			ctx := context.Background()
 			c := n.root()
 			k.make(t, n, "app")
-			a := n.epPolicy(t, "/", "Alpha", epAllow("iam:Get*"))
-			b := n.epPolicy(t, "/team/", "Beta", epAllow("iam:List*"))
-			g := n.epPolicy(t, "/team/ops/", "Gamma", epAllow("iam:List*"))
+			a := n.repoPolicy(t, "/", "Alpha", allow("iam:Get*"))
+			b := n.repoPolicy(t, "/team/", "Beta", allow("iam:List*"))
+			g := n.repoPolicy(t, "/team/ops/", "Gamma", allow("iam:List*"))
 			for _, arn := range []string{a, b, g, strings.Replace(a, "Alpha", "ALPHA", 1)} {
 				if err := k.attach(ctx, c, "App", arn); err != nil {
 					t.Fatal(err)
@@ -165,7 +165,7 @@ func TestEntityPoliciesAttachErrors(t *testing.T) {
 			ctx := context.Background()
 			c := n.root()
 			k.make(t, n, "app")
-			real := n.epPolicy(t, "/", "Real", epAllow("iam:Get*"))
+			real := n.repoPolicy(t, "/", "Real", allow("iam:Get*"))
 
 			for _, arn := range []string{
 				"arn:aws:iam::" + account + ":policy/Missing",
@@ -179,11 +179,11 @@ func TestEntityPoliciesAttachErrors(t *testing.T) {
 			err := k.attach(ctx, c, "app", "arn:aws:s3:::some-bucket/key")
 			wantAPIError(t, err, "InvalidInput", http.StatusBadRequest, "ARN arn:aws:s3:::some-bucket/key is not valid.")
 			err = k.attach(ctx, c, "ghost", real)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			err = k.detach(ctx, c, "ghost", real)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			_, _, _, err = k.listAtt(ctx, c, "ghost", nil, nil, nil)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			_, _, _, err = k.listAtt(ctx, c, "app", strPtr("/team"), nil, nil)
 			wantAPIError(t, err, "ValidationError", http.StatusBadRequest,
 				`1 validation error detected: Value '/team' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/`)
@@ -195,7 +195,7 @@ func TestEntityPoliciesAttachErrors(t *testing.T) {
 
 			// Ten managed policies per role or user, as IAM's default quota.
 			for i := range 10 {
-				if err := k.attach(ctx, c, "app", n.epPolicy(t, "/", "P"+strconv.Itoa(i), epAllow("iam:Get*"))); err != nil {
+				if err := k.attach(ctx, c, "app", n.repoPolicy(t, "/", "P"+strconv.Itoa(i), allow("iam:Get*"))); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -214,8 +214,8 @@ func TestEntityPoliciesBoundary(t *testing.T) {
 			ctx := context.Background()
 			c := n.root()
 			k.make(t, n, "app")
-			one := n.epPolicy(t, "/", "One", epAllow("iam:*"))
-			two := n.epPolicy(t, "/b/", "Two", epAllow("iam:Get*"))
+			one := n.repoPolicy(t, "/", "One", allow("iam:*"))
+			two := n.repoPolicy(t, "/b/", "Two", allow("iam:Get*"))
 			if err := k.putBound(ctx, c, "app", one); err != nil {
 				t.Fatal(err)
 			}
@@ -242,9 +242,9 @@ func TestEntityPoliciesBoundary(t *testing.T) {
 			err = k.putBound(ctx, c, "app", "arn:aws:iam::"+account+":role/NotAPolicy")
 			wantAPIError(t, err, "InvalidInput", http.StatusBadRequest, "ARN arn:aws:iam::"+account+":role/NotAPolicy is not valid.")
 			err = k.putBound(ctx, c, "ghost", one)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			err = k.delBound(ctx, c, "ghost")
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			r := n.post(url.Values{"Action": {"Put" + k.title + "PermissionsBoundary"}, k.title + "Name": {"app"}}, nil)
 			wantRawError(t, r, "ValidationError", http.StatusBadRequest,
 				"1 validation error detected: Value null at 'permissionsBoundary' failed to satisfy constraint: Member must not be null")

@@ -26,7 +26,7 @@ type epKind struct {
 var epKinds = []epKind{
 	{
 		kind: "role", title: "Role",
-		make: func(t *testing.T, n *node, name string) { n.epRole(t, name) },
+		make: func(t *testing.T, n *node, name string) { n.repoRole(t, "/", name, nil) },
 		put: func(ctx context.Context, c *iamsdk.Client, e, p, d string) error {
 			_, err := c.PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{RoleName: &e, PolicyName: &p, PolicyDocument: &d})
 			return err
@@ -52,7 +52,7 @@ var epKinds = []epKind{
 	},
 	{
 		kind: "user", title: "User",
-		make: func(t *testing.T, n *node, name string) { n.epUser(t, name) },
+		make: func(t *testing.T, n *node, name string) { n.apiUser(t, name) },
 		put: func(ctx context.Context, c *iamsdk.Client, e, p, d string) error {
 			_, err := c.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: &e, PolicyName: &p, PolicyDocument: &d})
 			return err
@@ -97,8 +97,8 @@ func TestEntityPoliciesInlineLifecycle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *entity != "App" || *name != "alpha" || epDecode(t, encoded) != doc {
-				t.Errorf("Get%sPolicy = %s %s %q", k.title, *entity, *name, epDecode(t, encoded))
+			if *entity != "App" || *name != "alpha" || decodeDoc(t, encoded) != doc {
+				t.Errorf("Get%sPolicy = %s %s %q", k.title, *entity, *name, decodeDoc(t, encoded))
 			}
 			if !strings.HasPrefix(*encoded, "%7B%0A%20%20%22Version%22%3A%20%222012-10-17%22%2C") || !strings.Contains(*encoded, "a%2Bb") {
 				t.Errorf("document not RFC 3986-encoded as IAM does: %s", *encoded)
@@ -121,11 +121,11 @@ func TestEntityPoliciesInlineLifecycle(t *testing.T) {
 				t.Errorf("List%sPolicies pages = %q", k.title, got)
 			}
 
-			replaced := epAllow("iam:ListUsers")
+			replaced := allow("iam:ListUsers")
 			if err := k.put(ctx, c, "App", "alpha", replaced); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, encoded, err = k.get(ctx, c, "App", "alpha"); err != nil || epDecode(t, encoded) != replaced {
+			if _, _, encoded, err = k.get(ctx, c, "App", "alpha"); err != nil || decodeDoc(t, encoded) != replaced {
 				t.Fatalf("after replace: %v %v", encoded, err)
 			}
 			for _, p := range []string{"alpha", "Mid", "zeta"} {
@@ -150,14 +150,14 @@ func TestEntityPoliciesInlineErrors(t *testing.T) {
 			ctx := context.Background()
 			c := n.root()
 			k.make(t, n, "app")
-			ok := epAllow("iam:GetUser")
+			ok := allow("iam:GetUser")
 
 			err := k.put(ctx, c, "ghost", "p", ok)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			_, _, _, err = k.get(ctx, c, "ghost", "p")
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			_, _, _, err = k.list(ctx, c, "ghost", nil, nil)
-			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" with name ghost cannot be found.")
+			wantNoSuchEntity(t, err, k.kind, "ghost")
 			_, _, _, err = k.get(ctx, c, "app", "nope")
 			wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+k.kind+" policy with name nope cannot be found.")
 
@@ -185,6 +185,13 @@ func TestEntityPoliciesInlineErrors(t *testing.T) {
 				"1 validation error detected: Value '1001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000")
 		})
 	}
+}
+
+// wantNoSuchEntity asserts err is IAM's NoSuchEntity for the role or user
+// (kind) named name.
+func wantNoSuchEntity(t *testing.T, err error, kind, name string) {
+	t.Helper()
+	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The "+kind+" with name "+name+" cannot be found.")
 }
 
 // epMaybeMessage is the policy grammar's message for an unknown Effect.

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
@@ -183,9 +183,9 @@ func xmlEscape(s string) string {
 
 // auditEvent is the part of an audit line the tests read.
 type auditEvent struct {
-	EventSource  string            `json:"eventSource"`
-	EventName    string            `json:"eventName"`
-	ErrorCode    string            `json:"errorCode"`
+	EventSource  string         `json:"eventSource"`
+	EventName    string         `json:"eventName"`
+	ErrorCode    string         `json:"errorCode"`
 	RequestParam map[string]any `json:"requestParameters"`
 	UserIdentity struct {
 		Type string `json:"type"`

@@ -34,13 +34,13 @@ func polEntities(out *iamsdk.ListEntitiesForPolicyOutput) string {
 func TestPolicyListEntities(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	arn := aws.ToString(n.polCreate(t, "", "shared", polDocGet).Arn)
-	other := aws.ToString(n.polCreate(t, "", "other", polDocGet).Arn)
-	app := n.polRole(t, "/apps/", "app", nil)
-	ci := n.polRole(t, "/", "ci", nil)
-	n.polRole(t, "/", "unrelated", nil)
-	alice := n.polUser(t, "/people/", "alice", nil)
-	bob := n.polUser(t, "/", "bob", nil)
+	arn := aws.ToString(n.polCreate(t, "", "shared", getObjectDoc).Arn)
+	other := aws.ToString(n.polCreate(t, "", "other", getObjectDoc).Arn)
+	app := n.repoRole(t, "/apps/", "app", nil)
+	ci := n.repoRole(t, "/", "ci", nil)
+	n.repoRole(t, "/", "unrelated", nil)
+	alice := n.repoUser(t, "/people/", "alice", nil)
+	bob := n.repoUser(t, "/", "bob", nil)
 	n.polAttachRole(t, "app", []string{arn}, "")
 	n.polAttachRole(t, "ci", []string{other}, arn) // boundary only
 	n.polAttachRole(t, "unrelated", []string{other}, "")
@@ -122,7 +122,7 @@ func TestPolicyListEntitiesErrors(t *testing.T) {
 		"Value 'Robot' at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]; "+
 		`Value 'apps' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F); `+
 		"Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
-	_, err = n.client(n.polSession(t, "reader", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*"}]}`)).
+	_, err = n.client(n.roleSession(t, "reader", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*"}]}`)).
 		ListEntitiesForPolicy(ctx, &iamsdk.ListEntitiesForPolicyInput{PolicyArn: aws.String(missing)})
-	wantAPIError(t, err, "AccessDenied", 403, "User: "+polSessionARN("reader")+" is not authorized to perform: iam:ListEntitiesForPolicy on resource: "+missing)
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+sessionARN("reader")+" is not authorized to perform: iam:ListEntitiesForPolicy on resource: "+missing)
 }

@@ -24,7 +24,7 @@ func TestPolicyCreateAndGetShapes(t *testing.T) {
 	out, err := n.root().CreatePolicy(ctx, &iamsdk.CreatePolicyInput{
 		PolicyName:     aws.String("s3-read"),
 		Path:           aws.String("/team/a/"),
-		PolicyDocument: aws.String(polDocGet),
+		PolicyDocument: aws.String(getObjectDoc),
 		Description:    aws.String("Reads objects"),
 		Tags:           []types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}, {Key: aws.String("owner"), Value: aws.String("")}},
 	})
@@ -59,7 +59,7 @@ func TestPolicyCreateAndGetShapes(t *testing.T) {
 	}
 
 	// Wire form: no Tags on create without tags, an empty Tags on Get.
-	r := n.post(url.Values{"Action": {"CreatePolicy"}, "PolicyName": {"plain"}, "PolicyDocument": {polDocGet}}, nil)
+	r := n.post(url.Values{"Action": {"CreatePolicy"}, "PolicyName": {"plain"}, "PolicyDocument": {getObjectDoc}}, nil)
 	if r.Status != http.StatusOK || strings.Contains(r.Body, "<Tags") || strings.Contains(r.Body, "<Description") ||
 		!strings.Contains(r.Body, "<Path>/</Path>") || !strings.Contains(r.Body, "<IsAttachable>true</IsAttachable>") {
 		t.Fatalf("CreatePolicy without tags:\n%s", r.Body)
@@ -74,7 +74,7 @@ func TestPolicyCreateAndGetShapes(t *testing.T) {
 func TestPolicyCreateErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.polCreate(t, "", "Existing", polDocGet)
+	n.polCreate(t, "", "Existing", getObjectDoc)
 	create := func(name, path, doc string) error {
 		in := &iamsdk.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(doc)}
 		if path != "" {
@@ -90,10 +90,10 @@ func TestPolicyCreateErrors(t *testing.T) {
 		status                  int
 		message                 string
 	}{
-		{"duplicate", "Existing", "", polDocGet, "EntityAlreadyExists", 409, "A policy called Existing already exists. Duplicate names are not allowed."},
-		{"duplicate ignoring case and path", "existing", "/other/", polDocGet, "EntityAlreadyExists", 409, "A policy called existing already exists. Duplicate names are not allowed."},
-		{"name pattern", "bad name", "", polDocGet, "ValidationError", 400, "1 validation error detected: Value 'bad name' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"},
-		{"path pattern", "p", "/a//", polDocGet, "ValidationError", 400, "1 validation error detected: Value '/a//' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"},
+		{"duplicate", "Existing", "", getObjectDoc, "EntityAlreadyExists", 409, "A policy called Existing already exists. Duplicate names are not allowed."},
+		{"duplicate ignoring case and path", "existing", "/other/", getObjectDoc, "EntityAlreadyExists", 409, "A policy called existing already exists. Duplicate names are not allowed."},
+		{"name pattern", "bad name", "", getObjectDoc, "ValidationError", 400, "1 validation error detected: Value 'bad name' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"},
+		{"path pattern", "p", "/a//", getObjectDoc, "ValidationError", 400, "1 validation error detected: Value '/a//' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"},
 		{"not JSON", "p", "", "{not json", "MalformedPolicyDocument", 400, "This policy contains invalid Json"},
 		{"no Statement", "p", "", `{"Version":"2012-10-17"}`, "MalformedPolicyDocument", 400, "Missing required field Statement"},
 		{"over the quota", "p", "", big, "LimitExceeded", 409, "Cannot exceed quota for PolicySize: 6144"},
@@ -107,7 +107,7 @@ func TestPolicyCreateErrors(t *testing.T) {
 	// Missing members (the SDK refuses to send them): one ValidationError.
 	r := n.post(url.Values{"Action": {"CreatePolicy"}}, nil)
 	wantRawError(t, r, "ValidationError", 400, "2 validation errors detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null; Value null at 'policyDocument' failed to satisfy constraint: Member must not be null")
-	r = n.post(url.Values{"Action": {"CreatePolicy"}, "PolicyName": {"p"}, "PolicyDocument": {polDocGet},
+	r = n.post(url.Values{"Action": {"CreatePolicy"}, "PolicyName": {"p"}, "PolicyDocument": {getObjectDoc},
 		"Tags.member.1.Key": {"k"}, "Tags.member.1.Value": {"a"}, "Tags.member.2.Key": {"K"}, "Tags.member.2.Value": {"b"}}, nil)
 	wantRawError(t, r, "InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 }
@@ -117,7 +117,7 @@ func TestPolicyCreateErrors(t *testing.T) {
 func TestPolicyGetErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.polCreate(t, "/p/", "Mine", polDocGet)
+	n.polCreate(t, "/p/", "Mine", getObjectDoc)
 	get := func(arn string) error {
 		_, err := n.root().GetPolicy(ctx, &iamsdk.GetPolicyInput{PolicyArn: aws.String(arn)})
 		return err
@@ -145,10 +145,10 @@ func TestPolicyGetErrors(t *testing.T) {
 func TestPolicyUsageCounts(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	arn := aws.ToString(n.polCreate(t, "", "Shared", polDocGet).Arn)
-	n.polRole(t, "/", "r1", nil)
-	n.polRole(t, "/", "r2", nil)
-	n.polUser(t, "/", "u1", nil)
+	arn := aws.ToString(n.polCreate(t, "", "Shared", getObjectDoc).Arn)
+	n.repoRole(t, "/", "r1", nil)
+	n.repoRole(t, "/", "r2", nil)
+	n.repoUser(t, "/", "u1", nil)
 	n.polAttachRole(t, "r1", []string{arn}, "")
 	n.polAttachRole(t, "r2", []string{polARN("/", "SHARED")}, arn) // attached (name case differs) and boundary
 	n.polAttachUser(t, "u1", nil, arn)
@@ -170,7 +170,7 @@ func TestPolicyUsageCounts(t *testing.T) {
 func TestPolicyDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	arn := aws.ToString(n.polCreate(t, "/d/", "Doomed", polDocGet).Arn)
+	arn := aws.ToString(n.polCreate(t, "/d/", "Doomed", getObjectDoc).Arn)
 	del := func() error {
 		_, err := n.root().DeletePolicy(ctx, &iamsdk.DeletePolicyInput{PolicyArn: aws.String(arn)})
 		return err
@@ -183,18 +183,18 @@ func TestPolicyDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n.polRole(t, "/", "holder", nil)
+	n.repoRole(t, "/", "holder", nil)
 	n.polAttachRole(t, "holder", []string{arn}, "")
 	wantAPIError(t, del(), "DeleteConflict", 409, "Cannot delete a policy attached to entities.")
 	n.polDetachRole(t, "holder")
-	n.polUser(t, "/", "bounded", nil)
+	n.repoUser(t, "/", "bounded", nil)
 	n.polAttachUser(t, "bounded", nil, arn)
 	wantAPIError(t, del(), "DeleteConflict", 409, "Cannot delete a policy attached to entities.")
 	u, err := n.app.Repo.UpdateUser(ctx, account, "bounded", func(u *iam.User) error { u.PermissionsBoundaryARN = ""; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.polWait(t, u.Revision)
+	n.waitRev(t, u.Revision)
 
 	if err := del(); err != nil {
 		t.Fatal(err)
@@ -216,10 +216,10 @@ func TestPolicyDelete(t *testing.T) {
 func TestPolicyList(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.polCreate(t, "/", "b-plain", polDocGet)
-	attached := aws.ToString(n.polCreate(t, "/x/", "a-attached", polDocGet).Arn)
-	boundary := aws.ToString(n.polCreate(t, "/x/y/", "C-boundary", polDocGet).Arn)
-	n.polRole(t, "/", "r", nil)
+	n.polCreate(t, "/", "b-plain", getObjectDoc)
+	attached := aws.ToString(n.polCreate(t, "/x/", "a-attached", getObjectDoc).Arn)
+	boundary := aws.ToString(n.polCreate(t, "/x/y/", "C-boundary", getObjectDoc).Arn)
+	n.repoRole(t, "/", "r", nil)
 	n.polAttachRole(t, "r", []string{attached}, boundary)
 
 	names := func(in *iamsdk.ListPoliciesInput) []string {
@@ -288,27 +288,27 @@ func TestPolicyList(t *testing.T) {
 func TestPolicyAuthorization(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	mine := n.polCreate(t, "/team/", "mine", polDocGet)
-	n.polCreate(t, "/", "theirs", polDocGet)
-	sess := n.client(n.polSession(t, "operator", `{"Version":"2012-10-17","Statement":[
+	mine := n.polCreate(t, "/team/", "mine", getObjectDoc)
+	n.polCreate(t, "/", "theirs", getObjectDoc)
+	sess := n.client(n.roleSession(t, "operator", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":["iam:GetPolicy","iam:CreatePolicy","iam:DeletePolicy"],"Resource":"arn:aws:iam::`+account+`:policy/team/*"}]}`))
 
 	if _, err := sess.GetPolicy(ctx, &iamsdk.GetPolicyInput{PolicyArn: mine.Arn}); err != nil {
 		t.Fatalf("allowed GetPolicy: %v", err)
 	}
-	if _, err := sess.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("new"), Path: aws.String("/team/"), PolicyDocument: aws.String(polDocGet)}); err != nil {
+	if _, err := sess.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("new"), Path: aws.String("/team/"), PolicyDocument: aws.String(getObjectDoc)}); err != nil {
 		t.Fatalf("allowed CreatePolicy: %v", err)
 	}
-	user := polSessionARN("operator")
+	user := sessionARN("operator")
 	_, err := sess.GetPolicy(ctx, &iamsdk.GetPolicyInput{PolicyArn: aws.String(polARN("/", "theirs"))})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:GetPolicy on resource: "+polARN("/", "theirs"))
-	_, err = sess.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("outside"), PolicyDocument: aws.String(polDocGet)})
+	_, err = sess.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("outside"), PolicyDocument: aws.String(getObjectDoc)})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:CreatePolicy on resource: "+polARN("/", "outside"))
 	_, err = sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:ListPolicies on resource: policy path /")
 	_, err = sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/team/")})
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+user+" is not authorized to perform: iam:ListPolicies on resource: policy path /team/")
-	lister := n.client(n.polSession(t, "lister", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*"}]}`))
+	lister := n.client(n.roleSession(t, "lister", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*"}]}`))
 	if _, err := lister.ListPolicies(ctx, &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/team/")}); err != nil {
 		t.Fatalf("ListPolicies allowed on *: %v", err)
 	}

@@ -18,7 +18,7 @@ func TestPolicyVersionsLifecycle(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
-	arn := aws.ToString(n.polCreate(t, "", "versioned", polDocGet).Arn)
+	arn := aws.ToString(n.polCreate(t, "", "versioned", getObjectDoc).Arn)
 
 	v2, err := c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(polDocList), SetAsDefault: true})
 	if err != nil {
@@ -94,7 +94,7 @@ func TestPolicyVersionsLifecycle(t *testing.T) {
 
 	// Up to 5 versions; numbering continues after a deletion.
 	for _, want := range []string{"v4", "v5", "v6"} {
-		out, err := c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(polDocGet)})
+		out, err := c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(getObjectDoc)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestPolicyVersionsLifecycle(t *testing.T) {
 			t.Errorf("new version %s, want %s", got, want)
 		}
 	}
-	_, err = c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(polDocGet)})
+	_, err = c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(getObjectDoc)})
 	wantAPIError(t, err, "LimitExceeded", 409, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
 
 	// Paging, newest first.
@@ -123,7 +123,7 @@ func TestPolicyVersionErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
-	arn := aws.ToString(n.polCreate(t, "", "p", polDocGet).Arn)
+	arn := aws.ToString(n.polCreate(t, "", "p", getObjectDoc).Arn)
 	missing := polARN("/", "TestNonExistingPolicy")
 
 	_, err := c.GetPolicyVersion(ctx, &iamsdk.GetPolicyVersionInput{PolicyArn: aws.String(missing), VersionId: aws.String("v1")})
@@ -145,7 +145,7 @@ func TestPolicyVersionErrors(t *testing.T) {
 	_, err = c.DeletePolicyVersion(ctx, &iamsdk.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v9")})
 	wantAPIError(t, err, "NoSuchEntity", 404, "Policy "+arn+" version v9 does not exist or is not attachable.")
 
-	_, err = c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(missing), PolicyDocument: aws.String(polDocGet)})
+	_, err = c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(missing), PolicyDocument: aws.String(getObjectDoc)})
 	wantAPIError(t, err, "NoSuchEntity", 404, "Policy "+missing+" was not found.")
 	_, err = c.CreatePolicyVersion(ctx, &iamsdk.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}`)})
 	wantAPIError(t, err, "MalformedPolicyDocument", 400, "Policy statement must contain resources.")
@@ -178,7 +178,7 @@ func TestPolicyVersionDefaultGovernsAuthorization(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	arn := aws.ToString(n.polCreate(t, "", "ops", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*"}]}`).Arn)
-	sess := n.client(n.polSession(t, "worker", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*"}]}`))
+	sess := n.client(n.roleSession(t, "worker", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*"}]}`))
 	n.polAttachRole(t, "worker", []string{arn}, "")
 	if _, err := sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{}); err != nil {
 		t.Fatalf("v1 allows ListPolicies: %v", err)
@@ -190,7 +190,7 @@ func TestPolicyVersionDefaultGovernsAuthorization(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := sess.ListPolicies(ctx, &iamsdk.ListPoliciesInput{})
-	wantAPIError(t, err, "AccessDenied", 403, "User: "+polSessionARN("worker")+" is not authorized to perform: iam:ListPolicies on resource: policy path / with an explicit deny in an identity-based policy")
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+sessionARN("worker")+" is not authorized to perform: iam:ListPolicies on resource: policy path / with an explicit deny in an identity-based policy")
 	if _, err := n.root().SetDefaultPolicyVersion(ctx, &iamsdk.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v1")}); err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func TestProvidersThumbprintsAndExtensions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.akWait(t, p.Revision)
+	n.waitRev(t, p.Revision)
 	arn := p.ARN()
 	update := func(tps []string) error {
 		_, err := c.UpdateOpenIDConnectProviderThumbprint(ctx, &iamsdk.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: &arn, ThumbprintList: tps})
@@ -232,7 +232,7 @@ func TestProvidersAuthorization(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	arn := pvCreate(t, c, &iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://authz.example.com")})
-	nobody := n.akUserClient(t, "nobody", nil)
+	nobody := n.newUserClient(t, "nobody", nil)
 	userARN := "arn:aws:iam::" + account + ":user/nobody"
 	_, err := nobody.GetOpenIDConnectProvider(ctx, &iamsdk.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
@@ -247,7 +247,7 @@ func TestProvidersAuthorization(t *testing.T) {
 	policy := `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":["iam:GetOpenIDConnectProvider","iam:TagOpenIDConnectProvider"],"Resource":"` + arn + `"},
 		{"Effect":"Allow","Action":"iam:ListOpenIDConnectProviders","Resource":"*"}]}`
-	operator := n.akUserClient(t, "operator", map[string]string{"providers": policy})
+	operator := n.newUserClient(t, "operator", map[string]string{"providers": policy})
 	if _, err := operator.GetOpenIDConnectProvider(ctx, &iamsdk.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: &arn}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package iamapi_test
 
 import (
 	"context"
-	"net/url"
 	"regexp"
 	"testing"
 	"time"
@@ -10,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-
-	"github.com/stsd/stsd/internal/iam"
 )
 
 // roleTrust is a trust policy naming a (not necessarily registered) OIDC
@@ -52,31 +49,6 @@ func (n *node) roleGet(t *testing.T, name string) *types.Role {
 	return out.Role
 }
 
-// rolePolicy creates a customer managed policy in the store directly and
-// returns its ARN.
-func (n *node) rolePolicy(t *testing.T, name string) string {
-	t.Helper()
-	p, err := n.app.Repo.CreatePolicy(context.Background(), iam.ManagedPolicy{Account: account, Name: name},
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p.ARN()
-}
-
-// roleDecode decodes a returned policy document.
-func roleDecode(t *testing.T, encoded *string) string {
-	t.Helper()
-	if encoded == nil {
-		t.Fatal("no document")
-	}
-	doc, err := url.PathUnescape(*encoded)
-	if err != nil {
-		t.Fatalf("document %q is not percent-encoded: %v", *encoded, err)
-	}
-	return doc
-}
-
 // roleWantCommon checks the members every Role shape carries.
 func roleWantCommon(t *testing.T, r *types.Role, path, name, trust string) {
 	t.Helper()
@@ -92,7 +64,7 @@ func roleWantCommon(t *testing.T, r *types.Role, path, name, trust string) {
 	if r.CreateDate == nil || time.Since(*r.CreateDate) > time.Minute || time.Until(*r.CreateDate) > time.Second {
 		t.Errorf("CreateDate = %v, want now", r.CreateDate)
 	}
-	if got := roleDecode(t, r.AssumeRolePolicyDocument); got != trust {
+	if got := decodeDoc(t, r.AssumeRolePolicyDocument); got != trust {
 		t.Errorf("AssumeRolePolicyDocument decodes to %s, want %s", got, trust)
 	}
 }

@@ -13,56 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stsd/stsd/internal/iam"
-	"github.com/stsd/stsd/internal/testutil/fakeidp"
 )
-
-// roleAudience is the aud of the fake IdP's tokens.
-const roleAudience = "sts.amazonaws.com"
-
-// roleIdP starts a fake IdP and registers it as an OIDC provider in the
-// store (the provider actions are another group's), waiting until the
-// node sees it.
-func (n *node) roleIdP(t *testing.T) *fakeidp.IdP {
-	t.Helper()
-	idp := fakeidp.New(t, fakeidp.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := n.app.Repo.CreateProvider(ctx, iam.OIDCProvider{Account: account, URL: idp.Issuer(), ClientIDs: []string{roleAudience}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := n.app.Cache.WaitFor(ctx, func(s *iam.Snapshot) bool {
-		_, ok := s.ProviderByURL(account, idp.Issuer())
-		return ok
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return idp
-}
-
-// roleTrustFor is a trust policy for the IdP's tokens with aud
-// sts.amazonaws.com and the given sub.
-func roleTrustFor(idp *fakeidp.IdP, sub string) string {
-	host := strings.TrimPrefix(idp.Issuer(), "http://")
-	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{%q:%q,%q:%q}}}]}`,
-		idp.ARN(account), host+":aud", roleAudience, host+":sub", sub)
-}
-
-// roleAssume calls AssumeRoleWithWebIdentity on the node with a fresh
-// token for sub.
-func (n *node) roleAssume(idp *fakeidp.IdP, roleName, session, sub string) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	client := sts.New(sts.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: aws.AnonymousCredentials{},
-		HTTPClient: n.http, RetryMaxAttempts: 1,
-	})
-	return client.AssumeRoleWithWebIdentity(context.Background(), &sts.AssumeRoleWithWebIdentityInput{
-		RoleArn:          aws.String(iam.RoleARN(account, "/", roleName)),
-		RoleSessionName:  aws.String(session),
-		WebIdentityToken: aws.String(idp.Mint(idp.Claims(sub, roleAudience))),
-	})
-}
 
 const notAuthorizedToAssume = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
 
@@ -81,7 +34,7 @@ func TestRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
 		name := fmt.Sprintf("deploy-%d", i)
 		created := n.roleCreate(t, name, &iamsdk.CreateRoleInput{AssumeRolePolicyDocument: aws.String(roleTrustFor(idp, sub))})
 
-		out, err := n.roleAssume(idp, name, "run", sub)
+		out, err := n.roleAssume(idp, name, "run", sub, "")
 		if err != nil {
 			t.Fatalf("round %d: AssumeRoleWithWebIdentity right after CreateRole: %v", i, err)
 		}
@@ -97,7 +50,7 @@ func TestRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = n.roleAssume(idp, name, "run", sub)
+		_, err = n.roleAssume(idp, name, "run", sub, "")
 		wantAPIError(t, err, "AccessDenied", 403, notAuthorizedToAssume)
 
 		if _, err := n.root().UpdateAssumeRolePolicy(ctx, &iamsdk.UpdateAssumeRolePolicyInput{
@@ -105,14 +58,14 @@ func TestRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := n.roleAssume(idp, name, "run", sub); err != nil {
+		if _, err := n.roleAssume(idp, name, "run", sub, ""); err != nil {
 			t.Fatalf("round %d: AssumeRoleWithWebIdentity after restoring the trust: %v", i, err)
 		}
 
 		if _, err := n.root().DeleteRole(ctx, &iamsdk.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = n.roleAssume(idp, name, "run", sub)
+		_, err = n.roleAssume(idp, name, "run", sub, "")
 		wantAPIError(t, err, "AccessDenied", 403, notAuthorizedToAssume)
 	}
 }
@@ -139,7 +92,7 @@ func TestRoleSessionMayCreateOnlyWhatItsPolicyAllows(t *testing.T) {
 	if err := n.app.Cache.WaitFor(waitCtx, func(s *iam.Snapshot) bool { _, ok := s.RoleByName(account, "deployer"); return ok }); err != nil {
 		t.Fatal(err)
 	}
-	out, err := n.roleAssume(idp, "deployer", "ci-run", sub)
+	out, err := n.roleAssume(idp, "deployer", "ci-run", sub, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 // MaxSessionDuration, no RoleLastUsed); GetRole returns every member.
 func TestRoleCreateAndGetFull(t *testing.T) {
 	n := newNode(t)
-	boundary := n.rolePolicy(t, "boundary")
+	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)
 	created := n.roleCreate(t, "app-deployer", &iamsdk.CreateRoleInput{
 		Path:                aws.String("/ci/github/"),
 		Description:         aws.String("Deploys the app from CI"),
@@ -100,7 +100,7 @@ func TestRoleCreateDefaultsAndWireForm(t *testing.T) {
 	if !strings.Contains(r.Body, "<AssumeRolePolicyDocument>%7B%0A%20%20%22Version%22%3A%20%222012-10-17%22%2C") {
 		t.Errorf("CreateRole body does not encode spaces as %%20:\n%s", r.Body)
 	}
-	if got := roleDecode(t, n.roleGet(t, "spaced").AssumeRolePolicyDocument); got != spaced {
+	if got := decodeDoc(t, n.roleGet(t, "spaced").AssumeRolePolicyDocument); got != spaced {
 		t.Errorf("document round trip:\n%s\nwant\n%s", got, spaced)
 	}
 }
@@ -192,7 +192,7 @@ func TestRoleGetErrors(t *testing.T) {
 // RoleLastUsed as IAM's do.
 func TestRoleList(t *testing.T) {
 	n := newNode(t)
-	boundary := n.rolePolicy(t, "boundary")
+	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)
 	n.roleCreate(t, "b-role", &iamsdk.CreateRoleInput{Path: aws.String("/app/"), Description: aws.String("B"),
 		Tags: roleSDKTags("k", "v"), PermissionsBoundary: aws.String(boundary), MaxSessionDuration: aws.Int32(7200)})
 	n.roleCreate(t, "A-role", &iamsdk.CreateRoleInput{Path: aws.String("/app/team/")})

@@ -110,7 +110,7 @@ func TestRoleUpdateAssumeRolePolicy(t *testing.T) {
 	if _, err := n.root().UpdateAssumeRolePolicy(ctx, &iamsdk.UpdateAssumeRolePolicyInput{RoleName: aws.String("app"), PolicyDocument: aws.String(next)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := roleDecode(t, n.roleGet(t, "app").AssumeRolePolicyDocument); got != next {
+	if got := decodeDoc(t, n.roleGet(t, "app").AssumeRolePolicyDocument); got != next {
 		t.Errorf("trust after update = %s", got)
 	}
 	raw := n.post(url.Values{"Action": {"UpdateAssumeRolePolicy"}, "RoleName": {"app"}, "PolicyDocument": {next}}, nil)
@@ -136,7 +136,7 @@ func TestRoleUpdateAssumeRolePolicy(t *testing.T) {
 	}
 	wantRawError(t, n.post(url.Values{"Action": {"UpdateAssumeRolePolicy"}, "RoleName": {"app"}}, nil),
 		"ValidationError", 400, "1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null")
-	if got := roleDecode(t, n.roleGet(t, "app").AssumeRolePolicyDocument); got != next {
+	if got := decodeDoc(t, n.roleGet(t, "app").AssumeRolePolicyDocument); got != next {
 		t.Errorf("a rejected update changed the trust policy to %s", got)
 	}
 }
@@ -146,7 +146,7 @@ func TestRoleUpdateAssumeRolePolicy(t *testing.T) {
 func TestRoleDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	boundary := n.rolePolicy(t, "boundary")
+	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)
 	n.roleCreate(t, "bounded", &iamsdk.CreateRoleInput{PermissionsBoundary: aws.String(boundary)})
 	raw := n.post(url.Values{"Action": {"DeleteRole"}, "RoleName": {"BOUNDED"}}, nil)
 	if raw.Status != http.StatusOK || strings.Contains(raw.Body, "DeleteRoleResult") {
@@ -167,7 +167,7 @@ func TestRoleDelete(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	readPolicy := n.rolePolicy(t, "read")
+	readPolicy := n.repoPolicy(t, "/", "read", getObjectDoc)
 	if _, err := n.app.Repo.UpdateRole(ctx, account, "managed", func(r *iam.Role) error {
 		r.ManagedPolicyARNs = []string{readPolicy}
 		return nil

@@ -9,9 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 )
 
@@ -19,19 +17,7 @@ import (
 // returns the session's credentials.
 func (n *node) sessionCreds(t *testing.T, idp *fakeidp.IdP, roleName, sub, sessionPolicy string) aws.CredentialsProvider {
 	t.Helper()
-	client := sts.New(sts.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: aws.AnonymousCredentials{},
-		HTTPClient: n.http, RetryMaxAttempts: 1,
-	})
-	in := &sts.AssumeRoleWithWebIdentityInput{
-		RoleArn:          aws.String(iam.RoleARN(account, "/", roleName)),
-		RoleSessionName:  aws.String("ops-session"),
-		WebIdentityToken: aws.String(idp.Mint(idp.Claims(sub, roleAudience))),
-	}
-	if sessionPolicy != "" {
-		in.Policy = aws.String(sessionPolicy)
-	}
-	out, err := client.AssumeRoleWithWebIdentity(context.Background(), in)
+	out, err := n.roleAssume(idp, roleName, "ops-session", sub, sessionPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +37,7 @@ func (n *node) adminRole(t *testing.T, idp *fakeidp.IdP, name, sub string) {
 	}
 	if _, err := n.root().PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{
 		RoleName: aws.String(name), PolicyName: aws.String("admin"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}`),
+		PolicyDocument: aws.String(allowAllIAM),
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -131,12 +131,12 @@ func TestSimulateAgreesWithPolicySimulateCommand(t *testing.T) {
 	cases := []simCase{
 		{name: "AWS CLI example", policies: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}`},
 			actions: []string{"dynamodb:CreateBackup"}, context: []policy.ContextEntry{{ContextKeyName: "aws:CurrentTime", ContextKeyValues: []string{"2019-04-25T11:00:00Z"}, ContextKeyType: "date"}}},
-		{name: "resources, deny and boundary", policies: []string{simAllow("s3:GetObject", "s3:PutObject"), deny},
-			boundaries: []string{simAllow("s3:GetObject")}, actions: []string{"s3:GetObject", "s3:PutObject", "ec2:RunInstances"},
+		{name: "resources, deny and boundary", policies: []string{allow("s3:GetObject", "s3:PutObject"), deny},
+			boundaries: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject", "s3:PutObject", "ec2:RunInstances"},
 			resources: []string{"arn:aws:s3:::open/k", "arn:aws:s3:::secret/k"}},
 		{name: "one resource with a boundary", policies: []string{"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}"},
-			boundaries: []string{simAllow("s3:GetObject")}, actions: []string{"s3:GetObject", "s3:PutObject"}, resources: []string{"arn:aws:s3:::b/k"}},
-		{name: "cross-account resource policy", policies: []string{simAllow("s3:GetObject")},
+			boundaries: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject", "s3:PutObject"}, resources: []string{"arn:aws:s3:::b/k"}},
+		{name: "cross-account resource policy", policies: []string{allow("s3:GetObject")},
 			resourcePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"*"}]}`,
 			resourceOwner:  "arn:aws:iam::444455556666:root", callerARN: "arn:aws:iam::111122223333:user/alice",
 			actions: []string{"s3:GetObject", "s3:PutObject"}, resources: []string{"arn:aws:s3:::theirs/k"}},
@@ -145,8 +145,8 @@ func TestSimulateAgreesWithPolicySimulateCommand(t *testing.T) {
 			context: []policy.ContextEntry{{ContextKeyName: "aws:username", ContextKeyValues: []string{"bob"}, ContextKeyType: "string"}}},
 		{name: "malformed policy", policies: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}`}, actions: []string{"s3:GetObject"}},
 		{name: "not JSON", policies: []string{`{"Version":`}, actions: []string{"s3:GetObject"}},
-		{name: "invalid action", policies: []string{simAllow("s3:GetObject")}, actions: []string{"s3:Get:Object"}},
-		{name: "context value of the wrong type", policies: []string{simAllow("s3:GetObject")}, actions: []string{"s3:GetObject"},
+		{name: "invalid action", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:Get:Object"}},
+		{name: "context value of the wrong type", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject"},
 			context: []policy.ContextEntry{{ContextKeyName: "aws:EpochTime", ContextKeyValues: []string{"soon"}, ContextKeyType: "numeric"}}},
 	}
 	for _, c := range cases {

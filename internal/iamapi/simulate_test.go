@@ -12,11 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-// simAllow is an identity policy allowing the actions on every resource.
-func simAllow(actions ...string) string {
-	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["` + strings.Join(actions, `","`) + `"],"Resource":"*"}]}`
-}
-
 // simDecisions renders results as "action=decision[source/type,…]" lines.
 func simDecisions(results []types.EvaluationResult) string {
 	var lines []string
@@ -69,8 +64,8 @@ func TestSimulateCustomPolicy(t *testing.T) {
 	// Several resources: one aggregate result per action, one result per
 	// resource; a boundary decides PutObject.
 	out, err = c.SimulateCustomPolicy(ctx, &iamsdk.SimulateCustomPolicyInput{
-		PolicyInputList:                    []string{simAllow("s3:GetObject", "s3:PutObject"), `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::secret/*"}]}`},
-		PermissionsBoundaryPolicyInputList: []string{simAllow("s3:GetObject")},
+		PolicyInputList:                    []string{allow("s3:GetObject", "s3:PutObject"), `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::secret/*"}]}`},
+		PermissionsBoundaryPolicyInputList: []string{allow("s3:GetObject")},
 		ActionNames:                        []string{"s3:GetObject", "s3:PutObject"},
 		ResourceArns:                       []string{"arn:aws:s3:::open/k", "arn:aws:s3:::secret/k"},
 	})
@@ -91,7 +86,7 @@ func TestSimulateCustomPolicy(t *testing.T) {
 
 	// A resource policy names the caller; the owner is the caller's account.
 	out, err = c.SimulateCustomPolicy(ctx, &iamsdk.SimulateCustomPolicyInput{
-		PolicyInputList: []string{simAllow("sqs:ListQueues")},
+		PolicyInputList: []string{allow("sqs:ListQueues")},
 		ResourcePolicy:  aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"}]}`),
 		CallerArn:       aws.String("arn:aws:iam::111122223333:user/alice"),
 		ResourceOwner:   aws.String("arn:aws:iam::111122223333:root"),
@@ -116,7 +111,7 @@ func TestSimulateCustomPolicy(t *testing.T) {
 	}
 
 	// Paging through the results.
-	in := &iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{simAllow("s3:*")}, ActionNames: []string{"s3:A", "s3:B", "s3:C"}, MaxItems: aws.Int32(2)}
+	in := &iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{allow("s3:*")}, ActionNames: []string{"s3:A", "s3:B", "s3:C"}, MaxItems: aws.Int32(2)}
 	out, err = c.SimulateCustomPolicy(ctx, in)
 	if err != nil || len(out.EvaluationResults) != 2 || !out.IsTruncated || out.Marker == nil {
 		t.Fatalf("first page = %+v, %v", out, err)
@@ -137,7 +132,7 @@ func TestSimulateCustomPolicyErrors(t *testing.T) {
 		_, err := n.root().SimulateCustomPolicy(ctx, in)
 		return err
 	}
-	ok := []string{simAllow("s3:GetObject")}
+	ok := []string{allow("s3:GetObject")}
 	wantAPIError(t, sim(&iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{"{oops"}, ActionNames: []string{"s3:GetObject"}}),
 		"MalformedPolicyDocument", 400, "The policy is not in the valid JSON format: unexpected character 'o': expected a field name in double quotes at line 1, column 2")
 	wantAPIError(t, sim(&iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{`{"Version":"2012-10-17"}`}, ActionNames: []string{"s3:GetObject"}}),
@@ -176,8 +171,8 @@ func TestSimulateCustomPolicyErrors(t *testing.T) {
 	r = n.post(url.Values{"Action": {"SimulateCustomPolicy"}, "PolicyInputList.member.1": {""}, "ActionNames.member.1": {"s3:GetObject"}}, nil)
 	wantRawError(t, r, "ValidationError", 400, "1 validation error detected: Value '' at 'policyInputList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 1")
 
-	_, err := n.client(n.polSession(t, "nobody", simAllow("iam:GetPolicy"))).SimulateCustomPolicy(ctx, &iamsdk.SimulateCustomPolicyInput{PolicyInputList: ok, ActionNames: []string{"s3:GetObject"}})
-	wantAPIError(t, err, "AccessDenied", 403, "User: "+polSessionARN("nobody")+" is not authorized to perform: iam:SimulateCustomPolicy on resource: *")
+	_, err := n.client(n.roleSession(t, "nobody", allow("iam:GetPolicy"))).SimulateCustomPolicy(ctx, &iamsdk.SimulateCustomPolicyInput{PolicyInputList: ok, ActionNames: []string{"s3:GetObject"}})
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+sessionARN("nobody")+" is not authorized to perform: iam:SimulateCustomPolicy on resource: *")
 }
 
 // SimulatePrincipalPolicy gathers a user's or role's inline policies,
@@ -187,9 +182,9 @@ func TestSimulateCustomPolicyErrors(t *testing.T) {
 func TestSimulatePrincipalPolicy(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	list := aws.ToString(n.polCreate(t, "/", "list", simAllow("s3:ListBucket")).Arn)
-	bound := aws.ToString(n.polCreate(t, "/b/", "bound", simAllow("s3:GetObject", "s3:ListBucket")).Arn)
-	n.polUser(t, "/people/", "dev", map[string]string{"read": simAllow("s3:GetObject")})
+	list := aws.ToString(n.polCreate(t, "/", "list", allow("s3:ListBucket")).Arn)
+	bound := aws.ToString(n.polCreate(t, "/b/", "bound", allow("s3:GetObject", "s3:ListBucket")).Arn)
+	n.repoUser(t, "/people/", "dev", map[string]string{"read": allow("s3:GetObject")})
 	n.polAttachUser(t, "dev", []string{list, polARN("/", "gone"), "arn:aws:iam::aws:policy/ReadOnlyAccess"}, bound)
 	dev := "arn:aws:iam::" + account + ":user/people/dev"
 
@@ -203,7 +198,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	}
 	got := sim(&iamsdk.SimulatePrincipalPolicyInput{
 		PolicySourceArn: aws.String(dev),
-		PolicyInputList: []string{simAllow("s3:PutObject")},
+		PolicyInputList: []string{allow("s3:PutObject")},
 		ActionNames:     []string{"s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"},
 	})
 	want := "s3:GetObject=allowed[read/user,bound/user-managed] boundary=true\n" +
@@ -215,8 +210,8 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	}
 	got = sim(&iamsdk.SimulatePrincipalPolicyInput{
 		PolicySourceArn:                    aws.String(dev),
-		PolicyInputList:                    []string{simAllow("s3:PutObject")},
-		PermissionsBoundaryPolicyInputList: []string{simAllow("s3:*")},
+		PolicyInputList:                    []string{allow("s3:PutObject")},
+		PermissionsBoundaryPolicyInputList: []string{allow("s3:*")},
 		ActionNames:                        []string{"s3:PutObject"},
 	})
 	if want := "s3:PutObject=allowed[PolicyInputList.1,PermissionsBoundaryPolicyInputList.1] boundary=true"; got != want {
@@ -234,7 +229,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 
 	// A role: inline policies (type role), an explicit deny wins.
 	deny := aws.ToString(n.polCreate(t, "/", "no-delete", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`).Arn)
-	n.polRole(t, "/svc/", "worker", map[string]string{"rw": simAllow("s3:*")})
+	n.repoRole(t, "/svc/", "worker", map[string]string{"rw": allow("s3:*")})
 	n.polAttachRole(t, "worker", []string{deny}, "")
 	worker := "arn:aws:iam::" + account + ":role/svc/worker"
 	got = sim(&iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(worker), ActionNames: []string{"s3:PutObject", "s3:DeleteObject"}})
@@ -243,7 +238,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	}
 
 	// A principal without policies is denied everything.
-	n.polRole(t, "/", "empty", nil)
+	n.repoRole(t, "/", "empty", nil)
 	got = sim(&iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::" + account + ":role/empty"), ActionNames: []string{"s3:GetObject"}})
 	if want := "s3:GetObject=implicitDeny[]"; got != want {
 		t.Errorf("no policies: %s, want %s", got, want)
@@ -255,8 +250,8 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 func TestSimulatePrincipalPolicyErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.polRole(t, "/svc/", "worker", map[string]string{"rw": simAllow("s3:*")})
-	n.polUser(t, "/", "dev", nil)
+	n.repoRole(t, "/svc/", "worker", map[string]string{"rw": allow("s3:*")})
+	n.repoUser(t, "/", "dev", nil)
 	sim := func(c *iamsdk.Client, source string, in *iamsdk.SimulatePrincipalPolicyInput) error {
 		if in == nil {
 			in = &iamsdk.SimulatePrincipalPolicyInput{ActionNames: []string{"s3:GetObject"}}
@@ -290,10 +285,10 @@ func TestSimulatePrincipalPolicyErrors(t *testing.T) {
 		"Value null at 'actionNames' failed to satisfy constraint: Member must not be null")
 
 	// Authorized on the principal simulated.
-	sess := n.client(n.polSession(t, "auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:SimulatePrincipalPolicy","Resource":"`+worker+`"}]}`))
+	sess := n.client(n.roleSession(t, "auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:SimulatePrincipalPolicy","Resource":"`+worker+`"}]}`))
 	if err := sim(sess, worker, nil); err != nil {
 		t.Fatalf("allowed simulation: %v", err)
 	}
 	dev := "arn:aws:iam::" + account + ":user/dev"
-	wantAPIError(t, sim(sess, dev, nil), "AccessDenied", 403, "User: "+polSessionARN("auditor")+" is not authorized to perform: iam:SimulatePrincipalPolicy on resource: "+dev)
+	wantAPIError(t, sim(sess, dev, nil), "AccessDenied", 403, "User: "+sessionARN("auditor")+" is not authorized to perform: iam:SimulatePrincipalPolicy on resource: "+dev)
 }

@@ -14,14 +14,14 @@ import (
 func TestUsersAuthzGetOnlyUser(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.epUser(t, "reader")
+	n.apiUser(t, "reader")
 	if _, err := n.root().PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("reader"),
-		PolicyName: aws.String("get-only"), PolicyDocument: aws.String(epAllow("iam:Get*"))}); err != nil {
+		PolicyName: aws.String("get-only"), PolicyDocument: aws.String(allow("iam:Get*"))}); err != nil {
 		t.Fatal(err)
 	}
 	reader := n.userClient(t, "reader")
 
-	_, err := reader.CreateRole(ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("deployer"), AssumeRolePolicyDocument: aws.String(epTrust)})
+	_, err := reader.CreateRole(ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("deployer"), AssumeRolePolicyDocument: aws.String(testTrust)})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
 		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::"+account+":role/deployer")
 	if _, err := n.app.Repo.GetRole(ctx, account, "deployer"); err == nil {
@@ -33,7 +33,7 @@ func TestUsersAuthzGetOnlyUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantUser(t, self.User, "/", "reader")
-	n.epUser(t, "other")
+	n.apiUser(t, "other")
 	if _, err := reader.GetUser(ctx, &iamsdk.GetUserInput{UserName: aws.String("other")}); err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +42,13 @@ func TestUsersAuthzGetOnlyUser(t *testing.T) {
 	}
 	// Nor may it change its own policies, or list (List* is not Get*).
 	_, err = reader.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("reader"),
-		PolicyName: aws.String("escalate"), PolicyDocument: aws.String(epAllow("iam:*"))})
+		PolicyName: aws.String("escalate"), PolicyDocument: aws.String(allow("iam:*"))})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
 		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:PutUserPolicy on resource: arn:aws:iam::"+account+":user/reader")
 	_, err = reader.ListUsers(ctx, &iamsdk.ListUsersInput{})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
 		"User: arn:aws:iam::"+account+":user/reader is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::"+account+":user/")
-	n.epRole(t, "app")
+	n.repoRole(t, "/", "app", nil)
 	_, err = reader.AttachRolePolicy(ctx, &iamsdk.AttachRolePolicyInput{RoleName: aws.String("app"),
 		PolicyArn: aws.String("arn:aws:iam::" + account + ":policy/Any")})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
@@ -61,7 +61,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()
-	n.epUser(t, "ops")
+	n.apiUser(t, "ops")
 	ops := n.userClient(t, "ops")
 	user := aws.String("ops")
 	denied := func(action, resource string) string {
@@ -70,7 +70,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 	_, err := ops.ListUsers(ctx, &iamsdk.ListUsersInput{})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, denied("ListUsers", "arn:aws:iam::"+account+":user/"))
 
-	admin := n.epPolicy(t, "/", "IAMAdmin", epAllow("iam:*"))
+	admin := n.repoPolicy(t, "/", "IAMAdmin", allow("iam:*"))
 	if _, err := root.AttachUserPolicy(ctx, &iamsdk.AttachUserPolicyInput{UserName: user, PolicyArn: &admin}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 		t.Fatalf("attached iam:* does not allow ListUsers: %v", err)
 	}
 
-	readOnly := n.epPolicy(t, "/", "GetOnly", epAllow("iam:Get*"))
+	readOnly := n.repoPolicy(t, "/", "GetOnly", allow("iam:Get*"))
 	if _, err := root.PutUserPermissionsBoundary(ctx, &iamsdk.PutUserPermissionsBoundaryInput{UserName: user, PermissionsBoundary: &readOnly}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestUsersAuthzInlineChangeApplies(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()
-	n.epUser(t, "dev")
+	n.apiUser(t, "dev")
 	dev := n.userClient(t, "dev")
 	put := func(doc string) {
 		t.Helper()
@@ -120,14 +120,14 @@ func TestUsersAuthzInlineChangeApplies(t *testing.T) {
 	}
 	prefix := "User: arn:aws:iam::" + account + ":user/dev is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::" + account + ":user/"
 
-	put(epAllow("iam:ListUsers"))
+	put(allow("iam:ListUsers"))
 	if _, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{}); err != nil {
 		t.Fatal(err)
 	}
 	put(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:List*","Resource":"*"}]}`)
 	_, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{})
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, prefix+" with an explicit deny in an identity-based policy")
-	put(epAllow("iam:ListUsers"))
+	put(allow("iam:ListUsers"))
 	if _, err := dev.ListUsers(ctx, &iamsdk.ListUsersInput{}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 func TestUsersCreateGetList(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	boundary := n.epPolicy(t, "/bounds/", "UserBoundary", epAllow("iam:Get*"))
+	boundary := n.repoPolicy(t, "/bounds/", "UserBoundary", allow("iam:Get*"))
 	before := time.Now().Add(-time.Second)
 	out, err := n.root().CreateUser(ctx, &iamsdk.CreateUserInput{
 		UserName: aws.String("alice"), Path: aws.String("/ops/"), PermissionsBoundary: aws.String(boundary),
@@ -48,7 +48,7 @@ func TestUsersCreateGetList(t *testing.T) {
 	}
 	wantBoundary(t, got.User.PermissionsBoundary, boundary)
 
-	n.epUser(t, "bob")
+	n.apiUser(t, "bob")
 	for _, name := range []string{"Carol", "dave"} {
 		if _, err := n.root().CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String(name), Path: aws.String("/ops/eu/")}); err != nil {
 			t.Fatal(err)
@@ -119,7 +119,7 @@ func userNames(us []types.User) string {
 func TestUsersCreateErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.epUser(t, "alice")
+	n.apiUser(t, "alice")
 	_, err := n.root().CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String("Alice")})
 	wantAPIError(t, err, "EntityAlreadyExists", http.StatusConflict, "User with name Alice already exists.")
 
@@ -165,9 +165,9 @@ func TestUsersGetUserCaller(t *testing.T) {
 		t.Errorf("root GetUser = %+v", u)
 	}
 
-	n.epUser(t, "alice")
+	n.apiUser(t, "alice")
 	if _, err := n.root().PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("alice"),
-		PolicyName: aws.String("self"), PolicyDocument: aws.String(epAllow("iam:GetUser"))}); err != nil {
+		PolicyName: aws.String("self"), PolicyDocument: aws.String(allow("iam:GetUser"))}); err != nil {
 		t.Fatal(err)
 	}
 	alice := n.userClient(t, "alice")
@@ -178,7 +178,7 @@ func TestUsersGetUserCaller(t *testing.T) {
 	wantUser(t, self.User, "/", "alice")
 
 	// A role session has no user of its own: it must name one.
-	session := n.client(n.epSession(t, "reader", epAllow("iam:GetUser")))
+	session := n.client(n.roleSession(t, "reader", allow("iam:GetUser")))
 	_, err = session.GetUser(ctx, &iamsdk.GetUserInput{})
 	wantAPIError(t, err, "ValidationError", http.StatusBadRequest, "Must specify userName when calling with non-User credentials")
 	named, err := session.GetUser(ctx, &iamsdk.GetUserInput{UserName: aws.String("alice")})
@@ -201,10 +201,10 @@ func TestUsersGetUserCaller(t *testing.T) {
 func TestUsersDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
-	n.epUser(t, "alice")
-	arn := n.epPolicy(t, "/", "Reader", epAllow("iam:Get*"))
+	n.apiUser(t, "alice")
+	arn := n.repoPolicy(t, "/", "Reader", allow("iam:Get*"))
 	c := n.root()
-	if _, err := c.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("p"), PolicyDocument: aws.String(epAllow("iam:GetUser"))}); err != nil {
+	if _, err := c.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("p"), PolicyDocument: aws.String(allow("iam:GetUser"))}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.AttachUserPolicy(ctx, &iamsdk.AttachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: aws.String(arn)}); err != nil {
