@@ -12,16 +12,29 @@ import (
 
 // accessKeyActions are the long-term access key actions of IAM users,
 // authorized on the user's ARN (the calling user's own when UserName is
-// omitted). The secret access key is generated here, returned once by
-// CreateAccessKey, and stored only wrapped under the master key; it never
-// reaches the store in clear, a log line or an audit event.
+// omitted; a caller that is no IAM user must name one, which is checked
+// before authorization, as IAM does). The secret access key is generated
+// here, returned once by CreateAccessKey, and stored only wrapped under the
+// master key; it never reaches the store in clear, a log line or an audit
+// event.
 func (s *Service) accessKeyActions() map[string]action {
 	return map[string]action{
-		"CreateAccessKey": {resource: userResource, run: s.createAccessKey},
-		"ListAccessKeys":  {readOnly: true, resource: userResource, run: s.listAccessKeys},
-		"UpdateAccessKey": {resource: userResource, run: s.updateAccessKey},
-		"DeleteAccessKey": {resource: userResource, run: s.deleteAccessKey},
+		"CreateAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.createAccessKey},
+		"ListAccessKeys":  {readOnly: true, validate: userNamedOrCaller, resource: userResource, run: s.listAccessKeys},
+		"UpdateAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.updateAccessKey},
+		"DeleteAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.deleteAccessKey},
 	}
+}
+
+// userNamedOrCaller is the access key actions' check before authorization:
+// without UserName the action applies to the calling IAM user, so root and
+// role sessions get IAM's ValidationError (not AccessDenied on a user
+// without a name).
+func userNamedOrCaller(x *exchange) error {
+	if _, sent := x.optional("UserName"); !sent && (x.caller.Kind != authn.KindUser || x.caller.User == nil) {
+		return errNonUserCredentials()
+	}
+	return nil
 }
 
 // createAccessKey makes a new Active key for the user: at most two per
@@ -154,13 +167,11 @@ func errNonUserCredentials() error {
 }
 
 // accessKeyUserParam is the UserName the action applies to: the parameter
-// when sent (existingUserNameType), else the calling IAM user.
+// when sent (existingUserNameType), else the calling IAM user
+// (userNamedOrCaller has made sure there is one).
 func (x *exchange) accessKeyUserParam() (string, error) {
 	name, sent := x.optional("UserName")
 	if !sent {
-		if x.caller.Kind != authn.KindUser || x.caller.User == nil {
-			return "", errNonUserCredentials()
-		}
 		return x.caller.User.User.Name, nil
 	}
 	return name, iam.ValidateExistingUserName(name)

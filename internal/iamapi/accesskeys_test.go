@@ -184,6 +184,28 @@ func TestAccessKeysErrors(t *testing.T) {
 			wantAPIError(t, err, "ValidationError", 400, nonUser)
 		})
 	}
+	// The check comes before authorization: a session allowed the actions
+	// only on alice gets the ValidationError too, not AccessDenied on
+	// "arn:aws:iam::<acct>:user/".
+	narrow := n.client(n.roleSession(t, "alice-keys", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
+		`"Action":["iam:CreateAccessKey","iam:ListAccessKeys","iam:UpdateAccessKey","iam:DeleteAccessKey"],`+
+		`"Resource":"arn:aws:iam::`+account+`:user/alice"}]}`))
+	_, err = narrow.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{})
+	wantAPIError(t, err, "ValidationError", 400, nonUser)
+	_, err = narrow.ListAccessKeys(ctx, &iamsdk.ListAccessKeysInput{})
+	wantAPIError(t, err, "ValidationError", 400, nonUser)
+	_, err = narrow.UpdateAccessKey(ctx, &iamsdk.UpdateAccessKeyInput{AccessKeyId: &bobID, Status: types.StatusTypeInactive})
+	wantAPIError(t, err, "ValidationError", 400, nonUser)
+	_, err = narrow.DeleteAccessKey(ctx, &iamsdk.DeleteAccessKeyInput{AccessKeyId: &bobID})
+	wantAPIError(t, err, "ValidationError", 400, nonUser)
+	// Naming another user is still authorized first.
+	_, err = narrow.ListAccessKeys(ctx, &iamsdk.ListAccessKeysInput{UserName: aws.String("bob")})
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+sessionARN("alice-keys")+
+		" is not authorized to perform: iam:ListAccessKeys on resource: arn:aws:iam::"+account+":user/bob")
+	if _, err := narrow.ListAccessKeys(ctx, &iamsdk.ListAccessKeysInput{UserName: aws.String("alice")}); err != nil {
+		t.Fatalf("alice-keys session listing alice's keys: %v", err)
+	}
+
 	// A role session naming the user manages its keys.
 	out, err := session.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{UserName: aws.String("alice")})
 	if err != nil || aws.ToString(out.AccessKey.UserName) != "alice" {

@@ -55,12 +55,21 @@ func FuzzActions(f *testing.F) {
 		a := s.actions[name]
 		call := &awsquery.Call{Action: name, Version: Version, Params: params, Received: time.Now()}
 		x := &exchange{call: call, params: params, caller: root, account: acct, snap: cache.Current()}
-		if a.resource != nil {
-			_ = a.resource(x)
+		// The dispatcher's steps after authentication: validate, resource
+		// (root is authorized everything), run.
+		err = nil
+		if a.validate != nil {
+			err = a.validate(x)
 		}
-		actx, acancel := context.WithTimeout(ctx, 5*time.Second)
-		defer acancel()
-		resp, err := a.run(actx, x)
+		var resp *awsquery.Response
+		if err == nil {
+			if a.resource != nil {
+				_ = a.resource(x)
+			}
+			actx, acancel := context.WithTimeout(ctx, 5*time.Second)
+			defer acancel()
+			resp, err = a.run(actx, x)
+		}
 		if err != nil {
 			e := awserr.As(toAWS(err))
 			if e.Status < 400 || e.Status > 599 || e.Code == "" || e.Message == "" {

@@ -2,8 +2,8 @@
 // operators use to manage stsd: OIDC providers, roles, managed policies,
 // users and their access keys, and the policy simulator. One file per group
 // of actions; the dispatcher in this file owns the steps every action
-// shares — authenticate the SigV4 signature (service "iam"), find the
-// resource, authorize the caller with the policy engine (root may do
+// shares — authenticate the SigV4 signature (service "iam"), run the few
+// checks IAM makes before authorization, find the resource, authorize the caller with the policy engine (root may do
 // anything), run the action, wait until the node's snapshot shows the
 // write, and record exactly one audit event. Actions return a response tree
 // or an error; errors are rendered to IAM's codes in one place (errors.go).
@@ -60,6 +60,10 @@ type Service struct {
 // against, and what it does.
 type action struct {
 	readOnly bool
+	// validate, when set, runs after authentication and before
+	// authorization, for the few checks IAM makes first (a request that
+	// names no resource to authorize). Member validation belongs to run.
+	validate func(x *exchange) error
 	// resource returns the ARN the caller must be allowed the action on.
 	resource func(x *exchange) string
 	run      func(ctx context.Context, x *exchange) (*awsquery.Response, error)
@@ -133,6 +137,11 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 	}
 	x.caller, x.account, x.snap = caller, caller.Account, s.deps.Cache.Current()
 	x.event.UserIdentity = caller.AuditIdentity()
+	if a.validate != nil {
+		if err := a.validate(x); err != nil {
+			return nil, err
+		}
+	}
 	resource := "*"
 	if a.resource != nil {
 		resource = a.resource(x)
