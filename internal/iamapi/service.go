@@ -3,10 +3,11 @@
 // users and their access keys, and the policy simulator. One file per group
 // of actions; the dispatcher in this file owns the steps every action
 // shares — authenticate the SigV4 signature (service "iam"), run the few
-// checks IAM makes before authorization, find the resource, authorize the caller with the policy engine (root may do
-// anything), run the action, wait until the node's snapshot shows the
-// write, and record exactly one audit event. Actions return a response tree
-// or an error; errors are rendered to IAM's codes in one place (errors.go).
+// checks IAM makes before authorization, find the resource, authorize the
+// caller with the policy engine (root may do anything), run the action,
+// wait until the node's snapshot shows the write, and record exactly one
+// audit event. Actions return a response tree or an error; errors are
+// rendered to IAM's codes in one place (errors.go).
 package iamapi
 
 import (
