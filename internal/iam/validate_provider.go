@@ -31,12 +31,15 @@ func errInvalidProviderURL() *Error {
 }
 
 // ValidateProviderURL checks an OIDC provider URL as registered: 1..255
-// characters; https:// (or http:// on loopback when allowed); a host; an
+// characters (a violation without the value, as IAM reports it); https:// (or http:// on loopback when allowed); a host; an
 // optional port and path; no user info, query or fragment; no whitespace or
 // control characters. The URL is kept exactly as given (case, trailing
 // slash): it must equal the tokens' iss.
 func ValidateProviderURL(raw string, opts URLOptions) error {
 	if vs := lengthViolations(nil, "url", raw, 1, MaxProviderURLLength); len(vs) > 0 {
+		for i := range vs {
+			vs[i].Form, vs[i].Value = ValueOmitted, "" // IAM does not echo the URL
+		}
 		return NewValidationError(vs...)
 	}
 	if strings.ContainsAny(raw, "?#\\") || !allRunes(raw, func(r rune) bool { return r > 0x20 && r < 0x7F }) {
