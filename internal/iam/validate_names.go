@@ -127,8 +127,9 @@ func isIAMPath(p string) bool {
 // ValidatePolicyPath checks a managed policy's path: 1..512 characters
 // matching ((/[A-Za-z0-9\.,\+@=_-]+)*)/ — segments of those characters
 // between slashes, no empty segment.
-func ValidatePolicyPath(path string) error {
-	const member = "path"
+func ValidatePolicyPath(path string) error { return validatePolicyPath("path", path) }
+
+func validatePolicyPath(member, path string) error {
 	vs := lengthViolations(nil, member, path, 1, MaxPathLength)
 	if path != "" && !isPolicyPath(path) {
 		vs = append(vs, Violation{Member: member, Value: path, Constraint: patternConstraint(policyPathPattern)})

@@ -31,10 +31,4 @@ func isPathPrefix(p string) bool {
 // policyPathType (ListPolicies, ListAttachedRolePolicies,
 // ListAttachedUserPolicies) under the member name given: the rules of a
 // managed policy's path.
-func ValidatePolicyPathPrefix(member, prefix string) error {
-	vs := lengthViolations(nil, member, prefix, 1, MaxPathLength)
-	if prefix != "" && !isPolicyPath(prefix) {
-		vs = append(vs, Violation{Member: member, Value: prefix, Constraint: patternConstraint(policyPathPattern)})
-	}
-	return validationResult(vs)
-}
+func ValidatePolicyPathPrefix(member, prefix string) error { return validatePolicyPath(member, prefix) }

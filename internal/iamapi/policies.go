@@ -137,7 +137,7 @@ func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Resp
 	prefix, prefixSent := x.optional("PathPrefix")
 	var prefixErr error
 	if prefixSent {
-		prefixErr = policyRenameMember(iam.ValidatePolicyPath(prefix), "pathPrefix")
+		prefixErr = iam.ValidatePolicyPathPrefix("pathPrefix", prefix)
 	}
 	usage, usageErr := x.enum("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
 	pr, pageErr := x.pageParams()

@@ -2,7 +2,6 @@ package iamapi
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -12,10 +11,11 @@ import (
 
 // Helpers shared by the managed-policy actions (policies*.go): the
 // PolicyArn parameter, the Policy and PolicyVersion response shapes, the
-// usage counts computed from the account's roles and users, and enum and
-// renamed-member validation.
+// usage counts computed from the account's roles and users, and the
+// VersionId parameter.
 
-// errPolicyNotFound is GetPolicy's and DeletePolicy's NoSuchEntity.
+// errPolicyNotFound is the NoSuchEntity of GetPolicy, DeletePolicy and
+// Detach{Role,User}Policy.
 func errPolicyNotFound(arn string) error {
 	return noSuchEntity("Policy " + arn + " was not found.")
 }
@@ -193,23 +193,7 @@ func policyVersionNode(p *iam.ManagedPolicy, v *iam.PolicyVersion, withDocument 
 	return awsquery.Struct("PolicyVersion", nodes...)
 }
 
-// policyRenameMember reports err's member violations under another member name
-// (the iam validators name the member of the create actions, e.g. "path";
-// the list actions call the same shape "pathPrefix").
-func policyRenameMember(err error, to string) error {
-	var e *iam.Error
-	if !errors.As(err, &e) || len(e.Violations) == 0 {
-		return err
-	}
-	vs := make([]iam.Violation, len(e.Violations))
-	for i, v := range e.Violations {
-		v.Member = to
-		vs[i] = v
-	}
-	return iam.NewValidationError(vs...)
-}
-
-// versionIDParam reads the required VersionId: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?
+// policyVersionIDParam reads the required VersionId: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?
 // (IAM omits the value from this message).
 func (x *exchange) policyVersionIDParam() (string, error) {
 	v, err := x.required("VersionId", "versionId")
