@@ -11,22 +11,32 @@ import (
 // Managed policies attached to roles and users, and their permissions
 // boundaries.
 
-// attachable returns the ARN, as stored, of the customer managed policy of
-// the caller's account that arn names; ok is false when there is none (an
-// AWS managed policy, another account's, or a policy that does not exist).
-func (s *Service) attachable(ctx context.Context, x *exchange, arn string) (canonical string, ok bool, err error) {
-	account, _, _, parsed := iam.ParseEntityARN(arn, "policy")
-	if !parsed || account != x.account {
-		return "", false, nil
+// ownPolicy returns the customer managed policy of the account that arn
+// names, or nil when there is none (an AWS managed policy, another
+// account's, or a policy that does not exist): the only policies stsd
+// attaches, sets as boundaries and simulates.
+func (s *Service) ownPolicy(ctx context.Context, account, arn string) (*iam.ManagedPolicy, error) {
+	if acct, _, _, ok := iam.ParseEntityARN(arn, "policy"); !ok || acct != account {
+		return nil, nil
 	}
 	p, err := s.deps.Repo.GetPolicy(ctx, arn)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
-		return "", false, nil
+		return nil, nil
 	}
+	return p, err
+}
+
+// attachedARN is the ARN, as stored, of the account's policy that arn
+// names, or notFound(arn) when there is none.
+func (s *Service) attachedARN(ctx context.Context, x *exchange, arn string, notFound func(string) error) (string, error) {
+	p, err := s.ownPolicy(ctx, x.account, arn)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
-	return p.ARN(), true, nil
+	if p == nil {
+		return "", notFound(arn)
+	}
+	return p.ARN(), nil
 }
 
 // notAttachable is IAM's NoSuchEntity for a policy that cannot be attached
@@ -60,11 +70,7 @@ func (x *exchange) boundaryParam() (arn string, sent bool, err error) {
 // boundaryPolicy returns the ARN, as stored, of the policy a permissions
 // boundary names, or IAM's NoSuchEntity when it names no attachable policy.
 func (s *Service) boundaryPolicy(ctx context.Context, x *exchange, arn string) (string, error) {
-	canonical, ok, err := s.attachable(ctx, x, arn)
-	if err == nil && !ok {
-		err = boundaryNotAttachable(arn)
-	}
-	return canonical, err
+	return s.attachedARN(ctx, x, arn, boundaryNotAttachable)
 }
 
 // updateHeld changes the entity's policies (compare-and-swap) and answers
@@ -89,12 +95,9 @@ func (s *Service) setManaged(h holder, param, member string, notFound func(arn s
 			return nil, err
 		}
 		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
-			canonical, ok, err := s.attachable(ctx, x, arn)
+			canonical, err := s.attachedARN(ctx, x, arn, notFound)
 			if err != nil {
 				return err
-			}
-			if !ok {
-				return notFound(arn)
 			}
 			set(p, canonical)
 			return nil

@@ -210,14 +210,8 @@ func (s *Service) resolveManaged(ctx context.Context, account string, pp *princi
 // ownDefaultVersion is the default version of the account's managed policy
 // with the ARN, or nil when there is no such policy.
 func (s *Service) ownDefaultVersion(ctx context.Context, account, arn string) (*policy.SimPolicy, error) {
-	if acct, _, _, ok := iam.ParseEntityARN(arn, "policy"); !ok || acct != account {
-		return nil, nil
-	}
-	p, err := s.deps.Repo.GetPolicy(ctx, arn)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
-		return nil, nil
-	}
-	if err != nil {
+	p, err := s.ownPolicy(ctx, account, arn)
+	if p == nil || err != nil {
 		return nil, err
 	}
 	v := p.DefaultVersion()
