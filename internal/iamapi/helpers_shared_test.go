@@ -200,6 +200,7 @@ func decodeDoc(t testing.TB, encoded *string) string {
 	t.Helper()
 	if encoded == nil {
 		t.Fatal("no policy document")
+		return ""
 	}
 	doc, err := url.PathUnescape(*encoded)
 	if err != nil {
