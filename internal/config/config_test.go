@@ -92,11 +92,12 @@ func TestUnknownKeyRejected(t *testing.T) {
 }
 
 func TestEveryProblemReportedAtOnce(t *testing.T) {
-	_, err := resolve(t, "account_id: '12'\nlog_level: loud\ntls_cert_file: x\n", "--addr", "nonsense")
+	_, err := resolve(t, "account_id: '12'\nlog_level: loud\ntls_cert_file: x\nkeyring_rotation_interval: 500ms\n", "--addr", "nonsense")
 	if err == nil {
 		t.Fatal("want error")
 	}
-	for _, want := range []string{`addr "nonsense"`, `account_id "12": must be 12 digits`, `log_level "loud"`, "tls_cert_file and tls_key_file"} {
+	for _, want := range []string{`addr "nonsense"`, `account_id "12": must be 12 digits`, `log_level "loud"`, "tls_cert_file and tls_key_file",
+		"keyring_rotation_interval 500ms: must be at least 1s"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
