@@ -31,7 +31,7 @@ func BenchmarkAdminCallAuthorization(b *testing.B) {
 		}
 	}
 	must(root.CreateRole(ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("app"),
-		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/idp.example.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)}))
+		AssumeRolePolicyDocument: aws.String(testTrust)}))
 	must(root.CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String("reader")}))
 	must(root.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("reader"), PolicyName: aws.String("read"), PolicyDocument: aws.String(doc)}))
 	must(root.CreatePolicy(ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("extra"), PolicyDocument: aws.String(doc)}))
