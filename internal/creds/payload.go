@@ -221,7 +221,9 @@ func decodePayload(plain []byte) (*Session, error) {
 		}
 	}
 	const required = 1<<tagAccessKeyID | 1<<tagSecretAccessKey | 1<<tagIssuedAt | 1<<tagExpiry
-	if seen&required != required || expiry <= issued {
+	// Seal refuses an empty key pair, and the encoder omits empty fields:
+	// an empty one here was never sealed by this code.
+	if seen&required != required || expiry <= issued || s.AccessKeyID == "" || secretKey == "" {
 		return nil, ErrTokenPayload
 	}
 	s.SecretAccessKey = secret.NewString(secretKey)
