@@ -72,7 +72,7 @@ func (s *Service) createAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 func (s *Service) listAccessKeys(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.accessKeyUserParam()
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(nameErr, pageErr); err != nil {
+	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
 	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
@@ -102,7 +102,7 @@ func (s *Service) updateAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 	id, idErr := x.accessKeyIDParam()
 	status, statusErr := x.accessKeyStatusParam()
 	name, nameErr := x.accessKeyUserParam()
-	if err := errorsJoin(idErr, statusErr, nameErr); err != nil {
+	if err := iam.Join(idErr, statusErr, nameErr); err != nil {
 		return nil, err
 	}
 	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
@@ -128,7 +128,7 @@ func (s *Service) updateAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 func (s *Service) deleteAccessKey(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	id, idErr := x.accessKeyIDParam()
 	name, nameErr := x.accessKeyUserParam()
-	if err := errorsJoin(idErr, nameErr); err != nil {
+	if err := iam.Join(idErr, nameErr); err != nil {
 		return nil, err
 	}
 	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
@@ -182,7 +182,7 @@ func (x *exchange) accessKeyIDParam() (string, error) {
 	return x.validParam("AccessKeyId", "accessKeyId", func(id string) error {
 		err := iam.ValidateLength("accessKeyId", id, 16, 128)
 		if id != "" && !isWordText(id) {
-			err = errorsJoin(err, iam.NewValidationError(iam.Violation{Member: "accessKeyId", Value: id,
+			err = iam.Join(err, iam.NewValidationError(iam.Violation{Member: "accessKeyId", Value: id,
 				Constraint: `Member must satisfy regular expression pattern: [\w]+`}))
 		}
 		return err

@@ -164,11 +164,11 @@ func (s *Service) requestContext(x *exchange) *policy.Context {
 }
 
 func principalContext(ctx *policy.Context, c *authn.Caller) {
-	ctx.Set("aws:PrincipalArn", c.ARN)
 	ctx.Set("aws:PrincipalAccount", c.Account)
 	ctx.Set("aws:userid", c.UserID)
 	switch c.Kind {
 	case authn.KindUser:
+		ctx.Set("aws:PrincipalArn", c.ARN)
 		ctx.Set("aws:PrincipalType", "User")
 		ctx.Set("aws:username", c.User.User.Name)
 		for _, t := range c.User.User.Tags {
@@ -177,7 +177,7 @@ func principalContext(ctx *policy.Context, c *authn.Caller) {
 	case authn.KindAssumedRole:
 		sess := c.Session
 		ctx.Set("aws:PrincipalType", "AssumedRole")
-		ctx.Set("aws:PrincipalArn", sess.RoleARN())
+		ctx.Set("aws:PrincipalArn", sess.RoleARN()) // the role, not the session (IAM's rule)
 		ctx.Set("aws:TokenIssueTime", sess.IssuedAt.UTC().Format(time.RFC3339))
 		if sess.SourceIdentity != "" {
 			ctx.Set("aws:SourceIdentity", sess.SourceIdentity)

@@ -91,7 +91,7 @@ func (s *Service) setManaged(h holder, param, member string, notFound func(arn s
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 		entity, e1 := x.entityName(h, h.checkName)
 		arn, e2 := x.policyArnParam(param, member)
-		if err := errorsJoin(e1, e2); err != nil {
+		if err := iam.Join(e1, e2); err != nil {
 			return nil, err
 		}
 		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
@@ -129,7 +129,7 @@ func (s *Service) detachPolicy(h holder) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 		entity, e1 := x.entityName(h, h.checkName)
 		arn, e2 := x.policyArnParam("PolicyArn", "policyArn")
-		if err := errorsJoin(e1, e2); err != nil {
+		if err := iam.Join(e1, e2); err != nil {
 			return nil, err
 		}
 		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
@@ -168,7 +168,7 @@ func (s *Service) listAttachedPolicies(h holder) holderRun {
 			e2 = iam.ValidatePolicyPathPrefix("pathPrefix", prefix)
 		}
 		pr, e3 := x.pageParams()
-		if err := errorsJoin(e1, e2, e3); err != nil {
+		if err := iam.Join(e1, e2, e3); err != nil {
 			return nil, err
 		}
 		p, err := h.load(ctx, s.deps.Repo, x.account, entity)

@@ -16,7 +16,7 @@ type holderRun = func(ctx context.Context, x *exchange) (*awsquery.Response, err
 func (x *exchange) inlineParams(h holder) (entity, policyName string, err error) {
 	entity, e1 := x.entityName(h, h.checkExisting)
 	policyName, e2 := x.validParam("PolicyName", "policyName", iam.ValidatePolicyName)
-	return entity, policyName, errorsJoin(e1, e2)
+	return entity, policyName, iam.Join(e1, e2)
 }
 
 // noSuchInlinePolicy is IAM's "The role policy with name X cannot be found."
@@ -32,7 +32,7 @@ func (s *Service) putInlinePolicy(h holder) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 		entity, name, e1 := x.inlineParams(h)
 		doc, e2 := x.policyDocumentParam("PolicyDocument", "policyDocument")
-		if err := errorsJoin(e1, e2); err != nil {
+		if err := iam.Join(e1, e2); err != nil {
 			return nil, err
 		}
 		return s.updateHeld(ctx, x, h, entity, func(p *heldPolicies) error {
@@ -95,7 +95,7 @@ func (s *Service) listInlinePolicies(h holder) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 		entity, e1 := x.entityName(h, h.checkExisting)
 		pr, e2 := x.pageParams()
-		if err := errorsJoin(e1, e2); err != nil {
+		if err := iam.Join(e1, e2); err != nil {
 			return nil, err
 		}
 		p, err := h.load(ctx, s.deps.Repo, x.account, entity)

@@ -43,7 +43,7 @@ func (x *exchange) pageParams() (pageRequest, error) {
 			pr.after = string(key)
 		}
 	}
-	return pr, errorsJoin(err, markerErr)
+	return pr, iam.Join(err, markerErr)
 }
 
 // paginate sorts items by key and returns the page the request asks for

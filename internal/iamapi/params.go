@@ -178,7 +178,3 @@ func noSuchEntity(msg string) error { return &iam.Error{Code: iam.CodeNoSuchEnti
 
 // invalidInput is IAM's InvalidInput 400.
 func invalidInput(msg string) error { return &iam.Error{Code: iam.CodeInvalidInput, Message: msg} }
-
-// errorsJoin merges validation results as IAM reports them (all member
-// violations in one ValidationError first).
-func errorsJoin(errs ...error) error { return iam.Join(errs...) }

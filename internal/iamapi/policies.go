@@ -16,7 +16,7 @@ import (
 // policyActions registers the managed-policy actions.
 func (s *Service) policyActions() map[string]action {
 	return map[string]action{
-		"CreatePolicy":            {resource: policyResource, run: s.createPolicy},
+		"CreatePolicy":            {resource: newPolicyResource, run: s.createPolicy},
 		"GetPolicy":               {readOnly: true, resource: policyResource, run: s.getPolicy},
 		"DeletePolicy":            {resource: policyResource, run: s.deletePolicy},
 		"ListPolicies":            {readOnly: true, resource: listPoliciesResource, run: s.listPolicies},
@@ -42,7 +42,7 @@ func (s *Service) createPolicy(ctx context.Context, x *exchange) (*awsquery.Resp
 	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
 	desc, _ := x.optional("Description")
 	tags, _ := x.tags("Tags")
-	if err := errorsJoin(nameErr, pathErr, docErr, iam.ValidatePolicyDescription(desc), iam.ValidateTags(tags)); err != nil {
+	if err := iam.Join(nameErr, pathErr, docErr, iam.ValidatePolicyDescription(desc), iam.ValidateTags(tags)); err != nil {
 		return nil, err
 	}
 	if err := checkManagedPolicyDocument(doc); err != nil {
@@ -141,7 +141,7 @@ func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Resp
 	}
 	usage, usageErr := x.enum("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(scopeErr, attachedErr, prefixErr, usageErr, pageErr); err != nil {
+	if err := iam.Join(scopeErr, attachedErr, prefixErr, usageErr, pageErr); err != nil {
 		return nil, err
 	}
 	var policies []*iam.ManagedPolicy

@@ -30,7 +30,7 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 	}
 	usage, usageErr := x.enum("PolicyUsageFilter", "policyUsageFilter", usagePermissionsPolicy, usagePermissionsBoundary)
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(arnErr, filterErr, prefixErr, usageErr, pageErr); err != nil {
+	if err := iam.Join(arnErr, filterErr, prefixErr, usageErr, pageErr); err != nil {
 		return nil, err
 	}
 	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return notAttachable(arn) })

@@ -21,7 +21,7 @@ func (s *Service) createPolicyVersion(ctx context.Context, x *exchange) (*awsque
 	arn, arnErr := x.policyARNParam()
 	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
 	setDefault, _, boolErr := x.boolean("SetAsDefault", "setAsDefault")
-	if err := errorsJoin(arnErr, docErr, boolErr); err != nil {
+	if err := iam.Join(arnErr, docErr, boolErr); err != nil {
 		return nil, err
 	}
 	notFound := func() error { return errPolicyNotFound(arn) }
@@ -52,7 +52,7 @@ func (s *Service) createPolicyVersion(ctx context.Context, x *exchange) (*awsque
 func (x *exchange) policyVersionParams() (arn, versionID string, err error) {
 	arn, arnErr := x.policyARNParam()
 	versionID, idErr := x.policyVersionIDParam()
-	return arn, versionID, errorsJoin(arnErr, idErr)
+	return arn, versionID, iam.Join(arnErr, idErr)
 }
 
 // findPolicyVersion returns the policy's version with the ID, or nil.
@@ -89,7 +89,7 @@ func (s *Service) getPolicyVersion(ctx context.Context, x *exchange) (*awsquery.
 func (s *Service) listPolicyVersions(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.policyARNParam()
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(arnErr, pageErr); err != nil {
+	if err := iam.Join(arnErr, pageErr); err != nil {
 		return nil, err
 	}
 	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return errPolicyNotFound(arn) })

@@ -13,7 +13,7 @@ import (
 // by every update: updates rewrite only the members they own.
 func (s *Service) providerActions() map[string]action {
 	return map[string]action{
-		"CreateOpenIDConnectProvider":             {resource: providerResource, run: s.createProvider},
+		"CreateOpenIDConnectProvider":             {resource: newProviderResource, run: s.createProvider},
 		"GetOpenIDConnectProvider":                {readOnly: true, resource: providerResource, run: s.getProvider},
 		"ListOpenIDConnectProviders":              {readOnly: true, resource: anyResource, run: s.listProviders},
 		"DeleteOpenIDConnectProvider":             {resource: providerResource, run: s.deleteProvider},
@@ -41,10 +41,10 @@ func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Re
 	clientErr := iam.ValidateClientIDs(clientIDs)
 	thumbErr := iam.ValidateThumbprints(thumbprints)
 	tagErr := iam.ValidateTags(tags)
-	if err := errorsJoin(clientErr, thumbErr, urlErr, tagErr); hasViolations(err) {
+	if err := iam.Join(clientErr, thumbErr, urlErr, tagErr); hasViolations(err) {
 		return nil, err
 	}
-	if err := errorsJoin(urlErr, thumbErr, clientErr, tagErr); err != nil {
+	if err := iam.Join(urlErr, thumbErr, clientErr, tagErr); err != nil {
 		return nil, err
 	}
 	p, err := s.deps.Repo.CreateProvider(ctx, iam.OIDCProvider{

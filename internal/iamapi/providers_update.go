@@ -15,7 +15,7 @@ func (x *exchange) clientIDParam() (arn, clientID string, err error) {
 	clientID, idErr := x.validParam("ClientID", "clientID", func(id string) error {
 		return iam.ValidateLength("clientID", id, 1, iam.MaxClientIDLength)
 	})
-	if err := errorsJoin(arnErr, idErr); err != nil {
+	if err := iam.Join(arnErr, idErr); err != nil {
 		return "", "", err
 	}
 	return arn, clientID, x.checkProviderARN(arn, providerNotFound)
@@ -73,10 +73,10 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 	if sent {
 		tpErr = iam.ValidateThumbprints(thumbprints)
 	}
-	if err := errorsJoin(arnErr, tpErr); hasViolations(err) {
+	if err := iam.Join(arnErr, tpErr); hasViolations(err) {
 		return nil, err
 	}
-	if err := errorsJoin(x.checkProviderARN(arn, providerNotFound), tpErr); err != nil {
+	if err := iam.Join(x.checkProviderARN(arn, providerNotFound), tpErr); err != nil {
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
@@ -93,10 +93,10 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	tags, tagErr := x.tagsParam()
-	if err := errorsJoin(arnErr, tagErr); hasViolations(err) {
+	if err := iam.Join(arnErr, tagErr); hasViolations(err) {
 		return nil, err
 	}
-	if err := errorsJoin(x.checkProviderARN(arn, providerNotFound), tagErr); err != nil {
+	if err := iam.Join(x.checkProviderARN(arn, providerNotFound), tagErr); err != nil {
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
@@ -114,7 +114,7 @@ func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	keys, keyErr := x.tagKeysParam()
-	if err := errorsJoin(arnErr, keyErr); err != nil {
+	if err := iam.Join(arnErr, keyErr); err != nil {
 		return nil, err
 	}
 	if err := x.checkProviderARN(arn, providerNotFound); err != nil {
@@ -133,7 +133,7 @@ func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Res
 func (s *Service) listProviderTags(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(arnErr, pageErr); err != nil {
+	if err := iam.Join(arnErr, pageErr); err != nil {
 		return nil, err
 	}
 	if err := x.checkProviderARN(arn, providerNotFound); err != nil {

@@ -10,13 +10,14 @@ import "github.com/stsd/stsd/internal/iam"
 // anyResource is for actions IAM authorizes on "*" (List*, Simulate*).
 func anyResource(*exchange) string { return "*" }
 
-// roleResource is arn:aws:iam::<acct>:role<path><RoleName>; CreateRole's
-// path is its Path parameter.
+// newRoleResource is the ARN CreateRole's role will have.
+func newRoleResource(x *exchange) string {
+	return iam.RoleARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("RoleName"))
+}
+
+// roleResource is arn:aws:iam::<acct>:role<path><RoleName>.
 func roleResource(x *exchange) string {
 	name := x.params.Value("RoleName")
-	if x.call.Action == "CreateRole" {
-		return iam.RoleARN(x.account, pathOr(x.params.Value("Path")), name)
-	}
 	path := "/"
 	if r, ok := x.snap.RoleByName(x.account, name); ok {
 		path = r.Role.Path
@@ -24,13 +25,15 @@ func roleResource(x *exchange) string {
 	return iam.RoleARN(x.account, path, name)
 }
 
+// newUserResource is the ARN CreateUser's user will have.
+func newUserResource(x *exchange) string {
+	return iam.UserARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("UserName"))
+}
+
 // userResource is arn:aws:iam::<acct>:user<path><UserName>. Without a
 // UserName (access-key actions), it is the calling user itself.
 func userResource(x *exchange) string {
 	name, ok := x.params.Get("UserName")
-	if x.call.Action == "CreateUser" {
-		return iam.UserARN(x.account, pathOr(x.params.Value("Path")), name)
-	}
 	if !ok && x.caller.User != nil {
 		return x.caller.ARN
 	}
@@ -41,23 +44,22 @@ func userResource(x *exchange) string {
 	return iam.UserARN(x.account, path, name)
 }
 
-// policyResource is the PolicyArn parameter; for CreatePolicy the ARN the
-// policy will have.
-func policyResource(x *exchange) string {
-	if x.call.Action == "CreatePolicy" {
-		return iam.PolicyARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("PolicyName"))
-	}
-	return x.params.Value("PolicyArn")
+// newPolicyResource is the ARN CreatePolicy's policy will have.
+func newPolicyResource(x *exchange) string {
+	return iam.PolicyARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("PolicyName"))
 }
 
-// providerResource is the OpenIDConnectProviderArn parameter; for
-// CreateOpenIDConnectProvider the ARN the provider will have.
-func providerResource(x *exchange) string {
-	if x.call.Action == "CreateOpenIDConnectProvider" {
-		return iam.ProviderARN(x.account, x.params.Value("Url"))
-	}
-	return x.params.Value("OpenIDConnectProviderArn")
+// policyResource is the PolicyArn parameter.
+func policyResource(x *exchange) string { return x.params.Value("PolicyArn") }
+
+// newProviderResource is the ARN CreateOpenIDConnectProvider's provider
+// will have.
+func newProviderResource(x *exchange) string {
+	return iam.ProviderARN(x.account, x.params.Value("Url"))
 }
+
+// providerResource is the OpenIDConnectProviderArn parameter.
+func providerResource(x *exchange) string { return x.params.Value("OpenIDConnectProviderArn") }
 
 func pathOr(p string) string {
 	if p == "" {

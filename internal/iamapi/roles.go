@@ -13,7 +13,7 @@ import (
 // tags. The role's permission policies are in entity_policies.go.
 func (s *Service) roleActions() map[string]action {
 	return map[string]action{
-		"CreateRole":             {resource: roleResource, run: s.createRole},
+		"CreateRole":             {resource: newRoleResource, run: s.createRole},
 		"GetRole":                {readOnly: true, resource: roleResource, run: s.getRole},
 		"ListRoles":              {readOnly: true, resource: roleListResource, run: s.listRoles},
 		"UpdateRole":             {resource: roleResource, run: s.updateRole},
@@ -65,7 +65,7 @@ func (s *Service) createRole(ctx context.Context, x *exchange) (*awsquery.Respon
 	msd, _, msdErr := x.integer("MaxSessionDuration", "maxSessionDuration", iam.MinMaxSessionDuration, iam.MaxMaxSessionDuration)
 	boundary, hasBoundary, boundaryErr := x.boundaryParam()
 	tags, _ := x.tags("Tags")
-	if err := errorsJoin(pathErr, nameErr, docErr, descErr, msdErr, boundaryErr, iam.ValidateTags(tags)); err != nil {
+	if err := iam.Join(pathErr, nameErr, docErr, descErr, msdErr, boundaryErr, iam.ValidateTags(tags)); err != nil {
 		return nil, err
 	}
 	if err := checkTrustPolicy(doc); err != nil {
@@ -107,7 +107,7 @@ func (s *Service) listRoles(ctx context.Context, x *exchange) (*awsquery.Respons
 		prefix, prefixErr = p, iam.ValidatePathPrefix("pathPrefix", p)
 	}
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(prefixErr, pageErr); err != nil {
+	if err := iam.Join(prefixErr, pageErr); err != nil {
 		return nil, err
 	}
 	all, err := s.deps.Repo.ListRoles(ctx, x.account)
@@ -138,7 +138,7 @@ func (s *Service) updateRole(ctx context.Context, x *exchange) (*awsquery.Respon
 		descErr = iam.ValidateRoleDescription(desc)
 	}
 	msd, hasMSD, msdErr := x.integer("MaxSessionDuration", "maxSessionDuration", iam.MinMaxSessionDuration, iam.MaxMaxSessionDuration)
-	if err := errorsJoin(nameErr, descErr, msdErr); err != nil {
+	if err := iam.Join(nameErr, descErr, msdErr); err != nil {
 		return nil, err
 	}
 	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
@@ -165,7 +165,7 @@ func (s *Service) updateRoleDescription(ctx context.Context, x *exchange) (*awsq
 	if descErr == nil {
 		descErr = iam.ValidateRoleDescription(desc)
 	}
-	if err := errorsJoin(nameErr, descErr); err != nil {
+	if err := iam.Join(nameErr, descErr); err != nil {
 		return nil, err
 	}
 	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
@@ -185,7 +185,7 @@ func (s *Service) updateRoleDescription(ctx context.Context, x *exchange) (*awsq
 func (s *Service) updateAssumeRolePolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
 	doc, docErr := x.policyDocumentParam("PolicyDocument", "policyDocument")
-	if err := errorsJoin(nameErr, docErr); err != nil {
+	if err := iam.Join(nameErr, docErr); err != nil {
 		return nil, err
 	}
 	if err := checkTrustPolicy(doc); err != nil {

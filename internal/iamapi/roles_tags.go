@@ -13,7 +13,7 @@ import (
 func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
 	tags, tagsErr := x.tagsParam()
-	if err := errorsJoin(nameErr, tagsErr); err != nil {
+	if err := iam.Join(nameErr, tagsErr); err != nil {
 		return nil, err
 	}
 	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
@@ -33,7 +33,7 @@ func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response,
 func (s *Service) untagRole(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
 	keys, keysErr := x.tagKeysParam()
-	if err := errorsJoin(nameErr, keysErr); err != nil {
+	if err := iam.Join(nameErr, keysErr); err != nil {
 		return nil, err
 	}
 	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
@@ -55,7 +55,7 @@ func (s *Service) untagRole(ctx context.Context, x *exchange) (*awsquery.Respons
 func (s *Service) listRoleTags(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	name, nameErr := x.roleNameParam()
 	pr, pageErr := x.pageParams()
-	if err := errorsJoin(nameErr, pageErr); err != nil {
+	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
 	r, err := s.deps.Repo.GetRole(ctx, x.account, name)

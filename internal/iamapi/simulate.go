@@ -32,7 +32,7 @@ func policySourceResource(x *exchange) string { return x.params.Value("PolicySou
 // `stsd policy simulate` builds it from the same arguments.
 func (s *Service) simulateCustomPolicy(_ context.Context, x *exchange) (*awsquery.Response, error) {
 	r, errs := x.simParams(true)
-	if err := errorsJoin(errs...); err != nil {
+	if err := iam.Join(errs...); err != nil {
 		return nil, err
 	}
 	if err := r.checkSize(); err != nil {
@@ -104,7 +104,7 @@ type principalPolicies struct {
 func (s *Service) simulatePrincipalPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	source, sourceErr := x.arnParam("PolicySourceArn", "policySourceArn")
 	r, errs := x.simParams(false)
-	if err := errorsJoin(append([]error{sourceErr}, errs...)...); err != nil {
+	if err := iam.Join(append([]error{sourceErr}, errs...)...); err != nil {
 		return nil, err
 	}
 	if err := r.checkSize(); err != nil {

@@ -98,7 +98,7 @@ func simDocuments(list string, docs []string) error {
 	for i, d := range docs {
 		errs[i] = iam.ValidatePolicyDocument(listMember(list, i), d)
 	}
-	return errorsJoin(errs...)
+	return iam.Join(errs...)
 }
 
 // simContextEntries reads ContextEntries.member.N.{ContextKeyName,

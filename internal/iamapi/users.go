@@ -15,7 +15,7 @@ import (
 
 func (s *Service) userActions() map[string]action {
 	return map[string]action{
-		"CreateUser": {resource: userResource, run: s.createUser},
+		"CreateUser": {resource: newUserResource, run: s.createUser},
 		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
 		"ListUsers":  {readOnly: true, resource: userListResource, run: s.listUsers},
 		"DeleteUser": {resource: userResource, run: s.deleteUser},
@@ -77,7 +77,7 @@ func (s *Service) createUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	errs = append(errs, boundaryErr)
 	u.Tags, _ = x.tags("Tags")
 	errs = append(errs, iam.ValidateTags(u.Tags))
-	if err := errorsJoin(errs...); err != nil {
+	if err := iam.Join(errs...); err != nil {
 		return nil, err
 	}
 	if hasBoundary {
@@ -130,7 +130,7 @@ func (s *Service) listUsers(ctx context.Context, x *exchange) (*awsquery.Respons
 		e1 = iam.ValidatePathPrefix("pathPrefix", prefix)
 	}
 	pr, e2 := x.pageParams()
-	if err := errorsJoin(e1, e2); err != nil {
+	if err := iam.Join(e1, e2); err != nil {
 		return nil, err
 	}
 	all, err := s.deps.Repo.ListUsers(ctx, x.account)
