@@ -4,20 +4,47 @@
 // the AWS error if any, and stsd's own decision record — the internal reason
 // code and the policy statement that matched or the condition that failed.
 //
+// # Writing
+//
 // Events are encoded and written by a background goroutine, so neither JSON
 // encoding nor a slow disk is on the request path; Close flushes. An event
-// must not be modified after Record.
+// must not be modified after Record. The writer hands the output whole lines
+// only (one Write holds at most about 64 KiB of complete events), so a file
+// rotated between two writes (OpenFile, lumberjack) never splits an event.
+//
+// # When a write fails
+//
+// A write that fails (a full disk, a revoked file) loses the events it
+// held: they are counted (Stats.WriteFailures, Stats.EventsLost), the
+// failure is logged at most once a minute, and the logger is unwritable
+// until a later write succeeds. If a failed write left part of a line in
+// the output, the next successful write starts with a newline, so every
+// later event is again a line of its own. Record never reports write
+// failures: it only queues.
+//
+// What a failure does to requests is the caller's choice (Options.FailClosed):
+//
+//   - Fail open (the default): nothing changes for callers; Check always
+//     returns nil. The API keeps answering and the events it records while
+//     the output fails are lost.
+//   - Fail closed: while the logger is unwritable, Check returns a 503
+//     ServiceUnavailable *awserr.Error (internal reason
+//     "audit_write_failed"; the message the client sees names no cause).
+//     The STS and IAM dispatchers call Check before they act, so no token
+//     is verified, no credential minted and no IAM change made while the
+//     audit log is known to be failing; the refusal is itself recorded,
+//     and writing that event is the probe: the first write that succeeds
+//     makes the logger writable again and the next request is served.
+//
+// Writes are asynchronous, so fail closed is not a synchronous guarantee:
+// the logger learns that the output fails only when it writes, at most
+// flushInterval (20 ms) plus the duration of one write after an event was
+// queued. Requests accepted before that (their Check passed) are answered
+// normally and their events are lost with the failing write; they are
+// counted in Stats.EventsLost like any other.
 package audit
 
-import (
-	"bufio"
-	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
-	"sync"
-	"time"
-)
+import "time"
 
 // Event is one audit record. Field names follow CloudTrail where it has one.
 type Event struct {
@@ -60,114 +87,4 @@ type Decision struct {
 	FailedCondition  string   `json:"failedCondition,omitempty"`
 	MissingKeys      []string `json:"missingContextKeys,omitempty"`
 	Detail           string   `json:"detail,omitempty"`
-}
-
-// Logger writes events as JSON lines. Record appends to an in-memory batch
-// under a mutex (no syscall, no goroutine wake-up per event); a writer
-// goroutine drains the batch every flushInterval, or as soon as it holds
-// flushBatch events, and encodes it. When queueLength events wait, Record
-// blocks until the writer catches up: an audit event is never dropped.
-type Logger struct {
-	mu      sync.Mutex
-	space   *sync.Cond // signalled when the writer takes a batch
-	pending []*Event
-	closed  bool
-	wake    chan struct{} // capacity 1: a full batch or Close
-	done    chan struct{}
-	logger  *slog.Logger
-}
-
-const (
-	queueLength   = 4096
-	flushBatch    = 256
-	flushInterval = 20 * time.Millisecond
-)
-
-// NewLogger starts the writer goroutine on w. logger receives write errors.
-func NewLogger(w io.Writer, logger *slog.Logger) *Logger {
-	l := &Logger{wake: make(chan struct{}, 1), done: make(chan struct{}), logger: logger}
-	l.space = sync.NewCond(&l.mu)
-	go l.run(w)
-	return l
-}
-
-// Discard returns a Logger that throws events away (tools and benchmarks).
-func Discard() *Logger { return NewLogger(io.Discard, nil) }
-
-func (l *Logger) run(w io.Writer) {
-	defer close(l.done)
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw) // one event per line
-	ticker := time.NewTicker(flushInterval)
-	defer ticker.Stop()
-	var batch []*Event
-	for {
-		select {
-		case <-ticker.C:
-		case <-l.wake:
-		}
-		l.mu.Lock()
-		batch, l.pending = l.pending, batch[:0]
-		closed := l.closed
-		l.space.Broadcast()
-		l.mu.Unlock()
-		for _, e := range batch {
-			if err := enc.Encode(e); err != nil {
-				l.fail(err)
-			}
-		}
-		clear(batch) // let the events be collected
-		if len(batch) > 0 {
-			if err := bw.Flush(); err != nil {
-				l.fail(err)
-			}
-		}
-		if closed {
-			return
-		}
-	}
-}
-
-func (l *Logger) fail(err error) {
-	if l.logger != nil {
-		l.logger.Error("audit write failed", "error", err)
-	}
-}
-
-func (l *Logger) signal() {
-	select {
-	case l.wake <- struct{}{}:
-	default:
-	}
-}
-
-// ErrClosed is returned by Record after Close.
-var ErrClosed = errors.New("audit: logger closed")
-
-// Record queues one event for the writer.
-func (l *Logger) Record(e *Event) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for len(l.pending) >= queueLength && !l.closed {
-		l.space.Wait()
-	}
-	if l.closed {
-		return ErrClosed
-	}
-	l.pending = append(l.pending, e)
-	if len(l.pending) == flushBatch {
-		l.signal()
-	}
-	return nil
-}
-
-// Close writes every queued event, flushes, and stops the writer.
-func (l *Logger) Close() error {
-	l.mu.Lock()
-	l.closed = true
-	l.space.Broadcast()
-	l.mu.Unlock()
-	l.signal()
-	<-l.done
-	return nil
 }
