@@ -33,6 +33,15 @@ type Config struct {
 	CAFile           string   `yaml:"ca_file"`
 	TLSCertFile      string   `yaml:"tls_cert_file"`
 	TLSKeyFile       string   `yaml:"tls_key_file"`
+	// Audit log rotation (audit.Rotation) and failure policy; rotation
+	// applies to a file, never to "-" (stdout).
+	AuditMaxSizeMB  int  `yaml:"audit_max_size_mb"`
+	AuditMaxAgeDays int  `yaml:"audit_max_age_days"`
+	AuditMaxBackups int  `yaml:"audit_max_backups"`
+	AuditCompress   bool `yaml:"audit_compress"`
+	// AuditFailClosed refuses STS and IAM requests (503) while audit
+	// writes fail; by default they are answered and the loss is counted.
+	AuditFailClosed bool `yaml:"audit_fail_closed"`
 	// Store selects the backend: StoreBolt (the file in DataDir) or
 	// StoreEtcd (shared by every node using the same etcd and prefix).
 	Store string `yaml:"store"`
@@ -75,6 +84,9 @@ func Default() Config {
 		LogLevel:  "info",
 		LogFormat: "json",
 		Store:     StoreBolt,
+		// At most 11 files of 100 MB (the live one and 10 rotated).
+		AuditMaxSizeMB:  100,
+		AuditMaxBackups: 10,
 		// The keyring's own default (creds.KeyringOptions).
 		KeyringRotationInterval: 24 * time.Hour,
 		Etcd: Etcd{
@@ -93,6 +105,11 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.BoolVar(&c.AllowHTTPIssuers, "allow-http-issuers", c.AllowHTTPIssuers, "accept http:// OIDC issuers on loopback hosts (development and tests only)")
 	fs.StringVar(&c.Bootstrap, "bootstrap", c.Bootstrap, "declarative YAML file of providers, policies and roles, applied at start")
 	fs.StringVar(&c.AuditLog, "audit-log", c.AuditLog, `audit log file (default <data-dir>/audit.log; "-" for stdout)`)
+	fs.IntVar(&c.AuditMaxSizeMB, "audit-max-size-mb", c.AuditMaxSizeMB, "rotate the audit log file before it grows past this many MiB (at least 1)")
+	fs.IntVar(&c.AuditMaxAgeDays, "audit-max-age-days", c.AuditMaxAgeDays, "delete rotated audit log files older than this many days (0: any age)")
+	fs.IntVar(&c.AuditMaxBackups, "audit-max-backups", c.AuditMaxBackups, "keep at most this many rotated audit log files (0: every one)")
+	fs.BoolVar(&c.AuditCompress, "audit-compress", c.AuditCompress, "gzip rotated audit log files")
+	fs.BoolVar(&c.AuditFailClosed, "audit-fail-closed", c.AuditFailClosed, "answer STS and IAM requests with 503 ServiceUnavailable while the audit log cannot be written")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: json or text")
 	fs.StringSliceVar(&c.Regions, "regions", c.Regions, "SigV4 scope regions accepted (default: any)")
@@ -147,6 +164,16 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Bootstrap = flags.Bootstrap
 		case "audit_log":
 			c.AuditLog = flags.AuditLog
+		case "audit_max_size_mb":
+			c.AuditMaxSizeMB = flags.AuditMaxSizeMB
+		case "audit_max_age_days":
+			c.AuditMaxAgeDays = flags.AuditMaxAgeDays
+		case "audit_max_backups":
+			c.AuditMaxBackups = flags.AuditMaxBackups
+		case "audit_compress":
+			c.AuditCompress = flags.AuditCompress
+		case "audit_fail_closed":
+			c.AuditFailClosed = flags.AuditFailClosed
 		case "log_level":
 			c.LogLevel = flags.LogLevel
 		case "log_format":
@@ -211,6 +238,7 @@ func (c Config) Validate() error {
 	default:
 		add("log_format %q: must be json or text", c.LogFormat)
 	}
+	c.validateAudit(add)
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
 		add("tls_cert_file and tls_key_file: set both or neither")
 	}
@@ -237,6 +265,24 @@ func (c Config) Validate() error {
 		return nil
 	}
 	return fmt.Errorf("invalid configuration:\n  - %s", strings.Join(problems, "\n  - "))
+}
+
+// validateAudit checks the audit rotation keys.
+func (c Config) validateAudit(add func(string, ...any)) {
+	if c.AuditMaxSizeMB < 1 {
+		add("audit_max_size_mb %d: must be at least 1", c.AuditMaxSizeMB)
+	}
+	if c.AuditMaxAgeDays < 0 {
+		add("audit_max_age_days %d: must not be negative (0 keeps rotated files of any age)", c.AuditMaxAgeDays)
+	}
+	if c.AuditMaxBackups < 0 {
+		add("audit_max_backups %d: must not be negative (0 keeps every rotated file)", c.AuditMaxBackups)
+	}
+	d := Default()
+	if c.AuditLog == "-" && (c.AuditMaxSizeMB != d.AuditMaxSizeMB || c.AuditMaxAgeDays != d.AuditMaxAgeDays ||
+		c.AuditMaxBackups != d.AuditMaxBackups || c.AuditCompress != d.AuditCompress) {
+		add(`audit_max_size_mb, audit_max_age_days, audit_max_backups, audit_compress: set, but audit_log is "-" (stdout), which is never rotated: remove them, or rotate where the output is collected`)
+	}
 }
 
 // validate checks the etcd section for store: etcd.
