@@ -8,17 +8,6 @@ import (
 	"strings"
 )
 
-// condOutcome is the result of one condition.
-type condOutcome uint8
-
-const (
-	condTrue condOutcome = iota
-	condFalse
-	// condUnresolved: a policy variable in a value has no value; the
-	// statement does not match.
-	condUnresolved
-)
-
 // FailReason says why a condition did not hold.
 type FailReason uint8
 
@@ -59,28 +48,36 @@ func (r FailReason) String() string {
 	}
 }
 
-// eval evaluates the condition against the context. It returns the
-// outcome, the reason when false or unresolved, whether the key was
-// missing, and the unresolved variable name.
-func (c *condition) eval(ctx *Context) (condOutcome, FailReason, bool, string) {
+// eval evaluates the condition against the context. It reports whether the
+// condition holds, the reason when it does not, whether the condition key
+// was missing, and the first policy variable in a value that had no value.
+//
+// A policy variable with no value (IAM User Guide, "IAM policy elements:
+// Variables and tags", section "Policy variables with no value"): "the
+// value is effectively null. There is no equal or like value." Condition
+// operators "like StringEquals or StringLike do not match", and "inverted
+// condition operators like StringNotEquals or StringNotLike do match
+// against a null value". So a value whose variable has no value (and no
+// default) matches no context value: it is left out of the comparison,
+// which makes every positive operator fail on it and every negated one
+// (StringNotEquals, StringNotEqualsIgnoreCase, StringNotLike,
+// NumericNotEquals, DateNotEquals, NotIpAddress, ArnNotEquals, ArnNotLike)
+// hold on it; the condition's other values are compared as usual. This is
+// about the values: the condition key itself being absent keeps its own
+// rules (IfExists, Null, and negated operators holding).
+//
+// A null dataset ("Single-valued vs. multivalued context keys"): a key
+// that is absent, has no values, or has only empty strings. ForAllValues
+// "also returns true if there are no context keys in the request or if
+// the context key value resolves to a null dataset, such as an empty
+// string"; ForAnyValue returns false "for no matching context key or a
+// null dataset"; and Null treats such a key as null, as the page's advice
+// to guard ForAllValues with Null false requires ("To prevent missing
+// context keys or context keys with empty values from evaluating to true,
+// you can include the Null condition operator in your policy with a false
+// value to check if the context key exists and its value is not null").
+func (c *condition) eval(ctx *Context) (holds bool, reason FailReason, keyMissing bool, variable string) {
 	cv, present := ctx.lookup(c.lkey)
-	n := len(cv.values)
-	if c.kind == opNull {
-		isNull := !present || n == 0
-		for _, v := range c.values {
-			if v.dynamic {
-				rv, name, ok := c.resolveValue(v, ctx)
-				if !ok {
-					return condUnresolved, FailUnresolvedVariable, false, name
-				}
-				v = rv
-			}
-			if v.boolean == isNull && !v.dynamic {
-				return condTrue, 0, false, ""
-			}
-		}
-		return condFalse, FailNullCheck, false, ""
-	}
 	values := c.values
 	if c.dynamic {
 		resolved := make([]*condValue, 0, len(values))
@@ -88,7 +85,10 @@ func (c *condition) eval(ctx *Context) (condOutcome, FailReason, bool, string) {
 			if v.dynamic {
 				rv, name, ok := c.resolveValue(v, ctx)
 				if !ok {
-					return condUnresolved, FailUnresolvedVariable, false, name
+					if variable == "" {
+						variable = name
+					}
+					continue
 				}
 				v = rv
 			}
@@ -96,47 +96,68 @@ func (c *condition) eval(ctx *Context) (condOutcome, FailReason, bool, string) {
 		}
 		values = resolved
 	}
+	// noMatch is the reason a condition that found no match failed: the
+	// variable, when a value was lost to one.
+	noMatch := func(r FailReason) (bool, FailReason, bool, string) {
+		if variable != "" {
+			r = FailUnresolvedVariable
+		}
+		return false, r, false, variable
+	}
+	n := len(cv.values)
+	if c.kind == opNull {
+		isNull := !present || n == 0 || allEmpty(cv.values)
+		for _, v := range values {
+			if !v.dynamic && v.boolean == isNull {
+				return true, 0, false, variable
+			}
+		}
+		return noMatch(FailNullCheck)
+	}
 	missing := !present || n == 0
 	if missing && c.ifExists {
-		return condTrue, 0, !present, ""
+		return true, 0, !present, variable
 	}
 	switch c.qualifier {
 	case qualForAllValues:
-		// True when every context value satisfies the operator; an absent
-		// or empty key satisfies it vacuously (the documented pitfall).
+		// True when every context value satisfies the operator, and for a
+		// null dataset (the documented pitfall).
+		if missing || allEmpty(cv.values) {
+			return true, 0, !present, variable
+		}
 		for _, s := range cv.values {
 			if c.matchAny(values, s) == c.negated {
 				if c.negated {
-					return condFalse, FailNegatedMatch, false, ""
+					return false, FailNegatedMatch, false, variable
 				}
-				return condFalse, FailNotAllValues, false, ""
+				return noMatch(FailNotAllValues)
 			}
 		}
-		return condTrue, 0, !present, ""
+		return true, 0, false, variable
 	case qualForAnyValue:
-		// True when at least one context value satisfies the operator; an
-		// absent or empty key never does.
+		// True when at least one context value satisfies the operator;
+		// never for a null dataset.
+		if missing || allEmpty(cv.values) {
+			return false, FailMissingKey, !present, variable
+		}
 		for _, s := range cv.values {
 			if c.matchAny(values, s) != c.negated {
-				return condTrue, 0, false, ""
+				return true, 0, false, variable
 			}
 		}
-		if missing {
-			return condFalse, FailMissingKey, !present, ""
-		}
 		if c.negated {
-			return condFalse, FailNegatedMatch, false, ""
+			return false, FailNegatedMatch, false, variable
 		}
-		return condFalse, FailNoMatch, false, ""
+		return noMatch(FailNoMatch)
 	}
 	if missing {
 		// "If the key that you specify in a policy condition is not present
 		// in the request context, the values do not match": positive
 		// operators fail and negated operators hold.
 		if c.negated {
-			return condTrue, 0, !present, ""
+			return true, 0, !present, variable
 		}
-		return condFalse, FailMissingKey, !present, ""
+		return false, FailMissingKey, !present, variable
 	}
 	any := false
 	for _, s := range cv.values {
@@ -147,11 +168,22 @@ func (c *condition) eval(ctx *Context) (condOutcome, FailReason, bool, string) {
 	}
 	switch {
 	case any && c.negated:
-		return condFalse, FailNegatedMatch, false, ""
+		return false, FailNegatedMatch, false, variable
 	case !any && !c.negated:
-		return condFalse, FailNoMatch, false, ""
+		return noMatch(FailNoMatch)
 	}
-	return condTrue, 0, false, ""
+	return true, 0, false, variable
+}
+
+// allEmpty reports whether every value is the empty string (false for no
+// values).
+func allEmpty(values []string) bool {
+	for _, v := range values {
+		if v != "" {
+			return false
+		}
+	}
+	return len(values) > 0
 }
 
 // matchAny reports whether the context value s matches any policy value

@@ -131,16 +131,17 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 		return principalNoMatch, false
 	}
 	if st.hasResource {
-		ok, variable, resolved := st.matchResource(req.Resource, req.Context)
-		if !resolved {
+		ok, variable := st.matchResource(req.Resource, req.Context)
+		if variable != "" {
 			d.addMissing(variable)
-			d.Failed = append(d.Failed, ConditionFailure{
-				StatementRef: StatementRef{Policy: name, Layer: layer, Statement: st},
-				Reason:       FailUnresolvedVariable, Variable: variable,
-			})
-			return principalNoMatch, false
 		}
 		if !ok {
+			if variable != "" && !st.notResource {
+				d.Failed = append(d.Failed, ConditionFailure{
+					StatementRef: StatementRef{Policy: name, Layer: layer, Statement: st},
+					Reason:       FailUnresolvedVariable, Variable: variable,
+				})
+			}
 			return principalNoMatch, false
 		}
 	}
@@ -166,14 +167,14 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 	}
 	holds := true
 	for _, c := range st.conditions {
-		out, reason, missing, variable := c.eval(req.Context)
+		ok, reason, missing, variable := c.eval(req.Context)
 		if missing && c.kind != opNull {
 			d.addMissing(c.key)
 		}
 		if variable != "" {
 			d.addMissing(variable)
 		}
-		if out != condTrue && holds {
+		if !ok && holds {
 			holds = false
 			d.Failed = append(d.Failed, ConditionFailure{
 				StatementRef: StatementRef{Policy: name, Layer: layer, Statement: st},
@@ -193,18 +194,23 @@ func (st *Statement) matchAction(action string) bool {
 	return st.notAction
 }
 
-// matchResource reports whether the resource matches; resolved is false
-// when a policy variable in a Resource value has no value (the statement
-// then does not apply, for Resource and NotResource alike).
-func (st *Statement) matchResource(resource string, ctx *Context) (matched bool, variable string, resolved bool) {
+// matchResource reports whether the statement applies to the resource,
+// and the first policy variable of a Resource or NotResource value that
+// had no value ("" if none was met). Such a value matches no resource (IAM
+// User Guide, "IAM policy elements: Variables and tags", section "Policy
+// variables with no value": "the resource that includes a policy variable
+// with no value will not match any resource"); the element's other values
+// still count. So a Resource list applies only through its other values,
+// and a NotResource list excludes only what its other values name.
+func (st *Statement) matchResource(resource string, ctx *Context) (applies bool, variable string) {
 	for i := range st.resources {
-		m, v, ok := st.resources[i].match(resource, ctx)
-		if !ok {
-			return false, v, false
+		m, v := st.resources[i].match(resource, ctx)
+		if v != "" && variable == "" {
+			variable = v
 		}
 		if m {
-			return !st.notResource, "", true
+			return !st.notResource, variable
 		}
 	}
-	return st.notResource, "", true
+	return st.notResource, variable
 }

@@ -193,7 +193,11 @@ func TestPolicyVariables(t *testing.T) {
 		{vars + ": in condition values", Version2012, "*", `{"StringLike":{"s3:prefix":["home/${aws:username}/*"]}}`, map[string][]string{"aws:username": {"bob"}, "s3:prefix": {"home/bob/docs"}}, "*", Allowed, ""},
 		{vars + ": in condition values, other user", Version2012, "*", `{"StringLike":{"s3:prefix":["home/${aws:username}/*"]}}`, map[string][]string{"aws:username": {"bob"}, "s3:prefix": {"home/eve/docs"}}, "*", ImplicitDeny, ""},
 		{vars + ": provider claims as variables", Version2012, "*", `{"StringEquals":{"sts:RoleSessionName":"${token.actions.githubusercontent.com:actor}"}}`, map[string][]string{"token.actions.githubusercontent.com:actor": {"octocat"}, "sts:RoleSessionName": {"octocat"}}, "*", Allowed, ""},
-		{vars + ": unresolvable variable in a condition", Version2012, "*", `{"StringNotEquals":{"s3:prefix":"${aws:username}"}}`, map[string][]string{"s3:prefix": {"x"}}, "*", ImplicitDeny, "identity policy p statement 0: condition StringNotEquals on s3:prefix: policy variable ${aws:username} has no value"},
+		{vars + ": unresolvable variable in a condition", Version2012, "*", `{"StringEquals":{"s3:prefix":"${aws:username}"}}`, map[string][]string{"s3:prefix": {"x"}}, "*", ImplicitDeny, "identity policy p statement 0: condition StringEquals on s3:prefix: policy variable ${aws:username} has no value"},
+		// "Policy variables with no value": "Inverted condition operators
+		// like StringNotEquals or StringNotLike do match against a null
+		// value" (this row expected implicitDeny before).
+		{vars + ": unresolvable variable in a negated condition", Version2012, "*", `{"StringNotEquals":{"s3:prefix":"${aws:username}"}}`, map[string][]string{"s3:prefix": {"x"}}, "*", Allowed, ""},
 	}
 	for _, tc := range tests {
 		doc := `{"Version":"` + tc.version + `","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"` + tc.resource + `"`

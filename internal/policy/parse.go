@@ -298,6 +298,11 @@ func (b *builder) resources(s *Statement, stmt, resource, notResource *jsonValue
 			b.ps.add(item.start, "%s", err.Error())
 			continue
 		}
+		if (b.kind == KindIdentity || b.kind == KindResource) && !isResourceARN(&tpl) {
+			// IAM's text, for Resource and NotResource alike.
+			b.ps.add(item.start, "Resource %s must be in ARN format or \"*\".", item.text)
+			continue
+		}
 		for _, k := range tpl.variableKeys() {
 			b.noteKey(k)
 		}

@@ -130,9 +130,39 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 		return nil, invalidInput("ActionNames must contain at least one action")
 	}
 	for _, a := range in.ActionNames {
+		// IAM API Reference, SimulateCustomPolicy and
+		// SimulatePrincipalPolicy, ActionNames: "This operation does not
+		// support using wildcards (*) in an action name." ('?' is IAM's
+		// other action wildcard.) IAM's error text is not published; this
+		// one is stsd's.
+		if strings.ContainsAny(a, "*?") {
+			return nil, invalidInput("Invalid action name: %s. The simulator does not support wildcards (* or ?) in action names.", a)
+		}
 		if !validAction(a) {
 			return nil, invalidInput("Invalid action name: %s", a)
 		}
+	}
+	// PermissionsBoundaryPolicyInputList: "You can input only one
+	// permissions boundary when you pass a policy to this operation." (IAM
+	// API Reference; the model sets no list maximum, so this is IAM's
+	// InvalidInput, with stsd's text.)
+	if len(in.PermissionsBoundaries) > 1 {
+		return nil, invalidInput("PermissionsBoundaryPolicyInputList must contain at most one policy")
+	}
+	for _, r := range in.ResourceArns {
+		// IAM's answer for a ResourceArns member that is not an ARN, as
+		// recorded in aws-containers/amazon-ecs-exec-checker issue 35.
+		if r != "*" && !isARN(r) {
+			return nil, invalidInput("ResourceNames are not in a valid ARN format: %s.", r)
+		}
+	}
+	// CallerArn: "You can specify only the ARN of an IAM user. You cannot
+	// specify the ARN of an assumed role, federated user, or a service
+	// principal." (IAM API Reference, SimulateCustomPolicy and
+	// SimulatePrincipalPolicy.) IAM's error text is not published; this one
+	// is stsd's.
+	if in.CallerArn != "" && !isUserARN(in.CallerArn) {
+		return nil, invalidInput("Invalid CallerArn: %s. You can specify only the ARN of an IAM user.", in.CallerArn)
 	}
 	if in.ResourcePolicy != nil && in.CallerArn == "" {
 		return nil, invalidInput("CallerArn is required when a ResourcePolicy is included")
@@ -161,9 +191,6 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 	}
 	req := Request{Context: ctx}
 	if in.CallerArn != "" {
-		if !strings.HasPrefix(in.CallerArn, "arn:") {
-			return nil, invalidInput("Invalid CallerArn: %s", in.CallerArn)
-		}
 		req.Principal = AWSPrincipal(in.CallerArn, "")
 	}
 	if in.ResourceOwner != "" {
@@ -213,6 +240,25 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 		out.EvaluationResults = append(out.EvaluationResults, er)
 	}
 	return out, nil
+}
+
+// isARN reports whether s has the six segments of an ARN
+// (arn:partition:service:region:account-id:resource) with a partition and
+// a service.
+func isARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != ""
+}
+
+// isUserARN reports whether s is an IAM user's ARN:
+// arn:<partition>:iam::<account>:user/<path><name>.
+func isUserARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "iam" || parts[3] != "" || !isAccountID(parts[4]) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(parts[5], "user/")
+	return ok && rest != "" && !strings.HasSuffix(rest, "/")
 }
 
 func restrictiveness(o Outcome) int {

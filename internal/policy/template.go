@@ -124,8 +124,10 @@ func (t *template) hasVariables() bool {
 
 // resolve substitutes the variables into buf. asGlob escapes substituted
 // values (and literal backslashes) for compileGlob, so that substituted text
-// is literal. It reports false when a variable is missing and has no
-// default, or is multivalued: the statement then does not match.
+// is literal. It reports false, with the variable's name, when a variable
+// has no value: its key is missing (or multivalued, which cannot be a
+// variable) and it has no default. The value is then null and matches
+// nothing (see condition.eval and Statement.matchResource).
 func (t *template) resolve(buf []byte, ctx *Context, asGlob bool) ([]byte, string, bool) {
 	for _, p := range t.parts {
 		if p.key == "" {
@@ -164,4 +166,22 @@ func (t *template) variableKeys() []string {
 		}
 	}
 	return out
+}
+
+// shape is the value with every variable replaced by one placeholder
+// character, in compileGlob's internal form: the value's structure (its
+// colons and wildcards) as written, whatever the variables resolve to.
+func (t *template) shape() string {
+	if t.parts == nil {
+		return escapeBackslashes(t.raw)
+	}
+	var b strings.Builder
+	for _, p := range t.parts {
+		if p.key == "" {
+			b.WriteString(p.globbed)
+		} else {
+			b.WriteByte('x')
+		}
+	}
+	return b.String()
 }
