@@ -1,6 +1,7 @@
 package iamapi
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -12,19 +13,24 @@ import (
 	"github.com/stsd/stsd/internal/policy"
 )
 
-// authorize decides whether the caller may perform the action on resource.
-// Root may do anything. IAM users are bound by their inline and attached
-// policies and their permissions boundary; role sessions by the role's
-// policies and boundary intersected with the session policies.
-func (s *Service) authorize(x *exchange, resource string) error {
+// authorize decides whether the caller may perform the action on the
+// exchange's target. Root may do anything. IAM users are bound by their
+// inline and attached policies and their permissions boundary; role
+// sessions by the role's policies and boundary intersected with the session
+// policies.
+func (s *Service) authorize(ctx context.Context, x *exchange) error {
 	action := "iam:" + x.call.Action
+	resource := x.target.arn
 	if x.caller.Kind == authn.KindRoot {
 		x.decision = audit.Decision{Effect: policy.Allowed.String(), Detail: "root"}
 		return nil
 	}
+	reqCtx, err := s.requestContext(ctx, x)
+	if err != nil {
+		return err
+	}
 	set := policySet(x.snap, x.caller)
-	req := policy.Request{Action: action, Resource: resource, Context: s.requestContext(x)}
-	d := policy.Evaluate(req, set)
+	d := policy.Evaluate(policy.Request{Action: action, Resource: resource, Context: reqCtx}, set)
 	x.decision = explain(action, &d)
 	if d.Effect == policy.Allowed {
 		return nil
@@ -135,32 +141,82 @@ func sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.
 }
 
 // requestContext holds the global condition keys of the call, the
-// caller's principal keys, and the request's tag and policy-ARN keys.
-func (s *Service) requestContext(x *exchange) *policy.Context {
-	ctx := policy.NewContext()
+// caller's principal keys, the target's resource keys, and the request's
+// tag and entity keys.
+func (s *Service) requestContext(ctx context.Context, x *exchange) (*policy.Context, error) {
+	c := policy.NewContext()
 	now := x.call.Received
 	if s.deps.Now != nil {
 		now = s.deps.Now()
 	}
 	now = now.UTC()
-	ctx.Set("aws:CurrentTime", now.Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	ctx.Set("aws:SecureTransport", strconv.FormatBool(x.call.SecureTransport))
+	c.Set("aws:CurrentTime", now.Format(time.RFC3339))
+	c.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	c.Set("aws:SecureTransport", strconv.FormatBool(x.call.SecureTransport))
 	if x.call.SourceIP != "" {
-		ctx.Set("aws:SourceIp", x.call.SourceIP)
+		c.Set("aws:SourceIp", x.call.SourceIP)
 	}
 	if x.call.UserAgent != "" {
-		ctx.Set("aws:UserAgent", x.call.UserAgent)
+		c.Set("aws:UserAgent", x.call.UserAgent)
 	}
-	principalContext(ctx, x.caller)
-	requestTagContext(ctx, x)
-	if v := x.params.Value("PolicyArn"); v != "" {
-		ctx.Set("iam:PolicyARN", v)
+	principalContext(c, x.caller)
+	requestTagContext(c, x)
+	for _, t := range x.target.tags {
+		c.Set("aws:ResourceTag/"+t.Key, t.Value)
+		c.Set("iam:ResourceTag/"+t.Key, t.Value)
 	}
-	if v := x.params.Value("PermissionsBoundary"); v != "" {
-		ctx.Set("iam:PermissionsBoundary", v)
+	return c, s.entityContext(ctx, c, x)
+}
+
+// The actions whose authorization context has iam:PolicyARN (the managed
+// policy attached or detached) and iam:PermissionsBoundary (the boundary
+// the request sets, or the one the role or user has), as the Service
+// Authorization Reference's IAM table lists them.
+var (
+	policyARNActions = map[string]bool{
+		"AttachRolePolicy": true, "AttachUserPolicy": true,
+		"DetachRolePolicy": true, "DetachUserPolicy": true,
 	}
-	return ctx
+	boundaryActions = map[string]bool{
+		"CreateRole": true, "CreateUser": true,
+		"PutRolePermissionsBoundary": true, "PutUserPermissionsBoundary": true,
+		"DeleteRolePermissionsBoundary": true, "DeleteUserPermissionsBoundary": true,
+		"AttachRolePolicy": true, "AttachUserPolicy": true,
+		"DetachRolePolicy": true, "DetachUserPolicy": true,
+		"PutRolePolicy": true, "PutUserPolicy": true,
+		"DeleteRolePolicy": true, "DeleteUserPolicy": true,
+	}
+)
+
+// entityContext sets the condition keys that name an entity. Each holds
+// the canonical ARN of the policy found — its stored spelling — never the
+// request's spelling: a Deny on ArnEquals iam:PolicyARN
+// …:policy/AttackAdmin must also catch PolicyArn=…:policy/ATTACKADMIN,
+// which IAM resolves to the same policy.
+func (s *Service) entityContext(ctx context.Context, c *policy.Context, x *exchange) error {
+	action := x.call.Action
+	if v := x.params.Value("PolicyArn"); v != "" && policyARNActions[action] {
+		arn, err := canonicalPolicyARN(ctx, s.deps.Repo, x, v)
+		if err != nil {
+			return err
+		}
+		c.Set("iam:PolicyARN", arn)
+	}
+	if !boundaryActions[action] {
+		return nil
+	}
+	boundary := x.target.boundary
+	if v, sent := x.params.Get("PermissionsBoundary"); sent {
+		arn, err := canonicalPolicyARN(ctx, s.deps.Repo, x, v)
+		if err != nil {
+			return err
+		}
+		boundary = arn
+	}
+	if boundary != "" {
+		c.Set("iam:PermissionsBoundary", boundary)
+	}
+	return nil
 }
 
 func principalContext(ctx *policy.Context, c *authn.Caller) {

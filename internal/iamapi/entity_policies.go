@@ -17,7 +17,7 @@ type holder struct {
 	title      string // "Role", "User": as action names spell it
 	nameParam  string // RoleName, UserName
 	nameMember string // roleName, userName
-	resource   func(*exchange) string
+	resource   finder
 	// checkName validates the name where the model uses the entity's name
 	// type (attach, detach, boundary); checkExisting where it uses the
 	// existing-entity type (inline policies: existingUserNameType for users).

@@ -15,11 +15,11 @@ import (
 // names, or nil when there is none (an AWS managed policy, another
 // account's, or a policy that does not exist): the only policies stsd
 // attaches, sets as boundaries and simulates.
-func (s *Service) ownPolicy(ctx context.Context, account, arn string) (*iam.ManagedPolicy, error) {
+func ownPolicy(ctx context.Context, repo *iam.Repo, account, arn string) (*iam.ManagedPolicy, error) {
 	if acct, _, _, ok := iam.ParseEntityARN(arn, "policy"); !ok || acct != account {
 		return nil, nil
 	}
-	p, err := s.deps.Repo.GetPolicy(ctx, arn)
+	p, err := repo.GetPolicy(ctx, arn)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
 		return nil, nil
 	}
@@ -29,7 +29,7 @@ func (s *Service) ownPolicy(ctx context.Context, account, arn string) (*iam.Mana
 // attachedARN is the ARN, as stored, of the account's policy that arn
 // names, or notFound(arn) when there is none.
 func (s *Service) attachedARN(ctx context.Context, x *exchange, arn string, notFound func(string) error) (string, error) {
-	p, err := s.ownPolicy(ctx, x.account, arn)
+	p, err := ownPolicy(ctx, s.deps.Repo, x.account, arn)
 	if err != nil {
 		return "", err
 	}

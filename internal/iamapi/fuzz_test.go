@@ -63,11 +63,14 @@ func FuzzActions(f *testing.F) {
 		}
 		var resp *awsquery.Response
 		if err == nil {
-			if a.resource != nil {
-				_ = a.resource(x)
-			}
 			actx, acancel := context.WithTimeout(ctx, 5*time.Second)
 			defer acancel()
+			if a.resource != nil {
+				x.target, err = a.resource(actx, repo, x)
+				if err != nil {
+					t.Fatalf("%s: resource finder failed on a healthy store: %v", name, err)
+				}
+			}
 			resp, err = a.run(actx, x)
 		}
 		if err != nil {

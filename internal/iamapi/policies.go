@@ -19,7 +19,7 @@ func (s *Service) policyActions() map[string]action {
 		"CreatePolicy":            {resource: newPolicyResource, run: s.createPolicy},
 		"GetPolicy":               {readOnly: true, resource: policyResource, run: s.getPolicy},
 		"DeletePolicy":            {resource: policyResource, run: s.deletePolicy},
-		"ListPolicies":            {readOnly: true, resource: listPoliciesResource, run: s.listPolicies},
+		"ListPolicies":            {readOnly: true, resource: arnOf(listPoliciesResource), run: s.listPolicies},
 		"CreatePolicyVersion":     {resource: policyResource, run: s.createPolicyVersion},
 		"GetPolicyVersion":        {readOnly: true, resource: policyResource, run: s.getPolicyVersion},
 		"ListPolicyVersions":      {readOnly: true, resource: policyResource, run: s.listPolicyVersions},

@@ -15,7 +15,7 @@ func (s *Service) roleActions() map[string]action {
 	return map[string]action{
 		"CreateRole":             {resource: newRoleResource, run: s.createRole},
 		"GetRole":                {readOnly: true, resource: roleResource, run: s.getRole},
-		"ListRoles":              {readOnly: true, resource: roleListResource, run: s.listRoles},
+		"ListRoles":              {readOnly: true, resource: arnOf(roleListResource), run: s.listRoles},
 		"UpdateRole":             {resource: roleResource, run: s.updateRole},
 		"UpdateRoleDescription":  {resource: roleResource, run: s.updateRoleDescription},
 		"UpdateAssumeRolePolicy": {resource: roleResource, run: s.updateAssumeRolePolicy},

@@ -65,8 +65,9 @@ type action struct {
 	// authorization, for the few checks IAM makes first (a request that
 	// names no resource to authorize). Member validation belongs to run.
 	validate func(x *exchange) error
-	// resource returns the ARN the caller must be allowed the action on.
-	resource func(x *exchange) string
+	// resource finds the entity the caller must be allowed the action on
+	// (nil: "*").
+	resource finder
 	run      func(ctx context.Context, x *exchange) (*awsquery.Response, error)
 }
 
@@ -77,6 +78,7 @@ type exchange struct {
 	caller   *authn.Caller
 	account  string // the caller's account: every entity lives in it
 	snap     *iam.Snapshot
+	target   target // what the action is authorized against
 	event    *audit.Event
 	decision audit.Decision
 	// wrote is the store revision of the action's last write (0: none),
@@ -132,6 +134,9 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 }
 
 func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Response, error) {
+	if err := s.deps.Audit.Check(); err != nil { // audit_fail_closed and the audit log failing: act on nothing
+		return nil, err
+	}
 	caller, err := s.deps.Authn.Authenticate(ctx, x.call)
 	if err != nil {
 		return nil, err
@@ -143,11 +148,13 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 			return nil, err
 		}
 	}
-	resource := "*"
+	x.target = target{arn: "*"}
 	if a.resource != nil {
-		resource = a.resource(x)
+		if x.target, err = a.resource(ctx, s.deps.Repo, x); err != nil {
+			return nil, err
+		}
 	}
-	if err := s.authorize(x, resource); err != nil {
+	if err := s.authorize(ctx, x); err != nil {
 		return nil, err
 	}
 	resp, err := a.run(ctx, x)

@@ -24,10 +24,6 @@ func (s *Service) simulateActions() map[string]action {
 	}
 }
 
-// policySourceResource is the PolicySourceArn: simulating a principal's
-// policies discloses them, so it is authorized on that principal.
-func policySourceResource(x *exchange) string { return x.params.Value("PolicySourceArn") }
-
 // simulateCustomPolicy is SimulateCustomPolicy. The input is built as
 // `stsd policy simulate` builds it from the same arguments.
 func (s *Service) simulateCustomPolicy(_ context.Context, x *exchange) (*awsquery.Response, error) {
@@ -210,7 +206,7 @@ func (s *Service) resolveManaged(ctx context.Context, account string, pp *princi
 // ownDefaultVersion is the default version of the account's managed policy
 // with the ARN, or nil when there is no such policy.
 func (s *Service) ownDefaultVersion(ctx context.Context, account, arn string) (*policy.SimPolicy, error) {
-	p, err := s.ownPolicy(ctx, account, arn)
+	p, err := ownPolicy(ctx, s.deps.Repo, account, arn)
 	if p == nil || err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func (s *Service) userActions() map[string]action {
 	return map[string]action{
 		"CreateUser": {resource: newUserResource, run: s.createUser},
 		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
-		"ListUsers":  {readOnly: true, resource: userListResource, run: s.listUsers},
+		"ListUsers":  {readOnly: true, resource: arnOf(userListResource), run: s.listUsers},
 		"DeleteUser": {resource: userResource, run: s.deleteUser},
 	}
 }
