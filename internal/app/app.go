@@ -130,7 +130,8 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	oidcCfg := oidc.Config{Now: o.Now, AllowHTTPIssuers: cfg.AllowHTTPIssuers, Logger: o.Logger, Observer: newOIDCMetrics(reg)}
+	oidcCfg := oidc.Config{Now: o.Now, AllowHTTPIssuers: cfg.AllowHTTPIssuers, AllowCrossHostRedirects: cfg.AllowCrossHostOIDCRedirects,
+		Logger: o.Logger, Observer: newOIDCMetrics(reg)}
 	if cfg.CAFile != "" {
 		if oidcCfg.RootCAs, err = oidc.LoadRootCAs(cfg.CAFile); err != nil {
 			return nil, err

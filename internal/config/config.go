@@ -49,6 +49,10 @@ type Config struct {
 	// KeyringRotationInterval is how long a session-token key stays
 	// primary before this node rotates it (creds.KeyringOptions.RotateEvery).
 	KeyringRotationInterval time.Duration `yaml:"keyring_rotation_interval"`
+	// AllowCrossHostOIDCRedirects lets OIDC discovery and JWKS fetches
+	// follow redirects to another scheme, host or port than the URL
+	// fetched (oidc.Config.AllowCrossHostRedirects); off by default.
+	AllowCrossHostOIDCRedirects bool `yaml:"allow_cross_host_oidc_redirects"`
 }
 
 // The store backends.
@@ -114,6 +118,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: json or text")
 	fs.StringSliceVar(&c.Regions, "regions", c.Regions, "SigV4 scope regions accepted (default: any)")
 	fs.StringVar(&c.CAFile, "ca-file", c.CAFile, "extra CA certificates (PEM) trusted when fetching OIDC discovery and JWKS")
+	fs.BoolVar(&c.AllowCrossHostOIDCRedirects, "allow-cross-host-oidc-redirects", c.AllowCrossHostOIDCRedirects,
+		"let OIDC discovery and JWKS fetches follow redirects to another host (host:port); link-local and metadata addresses stay refused")
 	fs.StringVar(&c.TLSCertFile, "tls-cert-file", c.TLSCertFile, "serve HTTPS with this certificate (PEM)")
 	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
 	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
@@ -182,6 +188,8 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Regions = flags.Regions
 		case "ca_file":
 			c.CAFile = flags.CAFile
+		case "allow_cross_host_oidc_redirects":
+			c.AllowCrossHostOIDCRedirects = flags.AllowCrossHostOIDCRedirects
 		case "tls_cert_file":
 			c.TLSCertFile = flags.TLSCertFile
 		case "tls_key_file":

@@ -31,10 +31,12 @@
 // and a kid the refresh did not find is remembered for a minute. With no
 // usable keys at all, a failed fetch is retried by requests after 5 s.
 // Fetches have a 5 s budget, a 1 MiB body cap, at most 3 redirects (never
-// https→http), no proxy, TLS verified against the roots with the IAM
-// thumbprints as the only fallback, and refuse link-local and metadata
-// addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, and their NAT64
-// forms) at dial time, so DNS rebinding cannot reach them.
+// https→http, and only to the fetched URL's scheme, host and port unless
+// Config.AllowCrossHostRedirects), no proxy, TLS verified against the
+// roots with the IAM thumbprints as the only fallback, and refuse
+// link-local and metadata addresses (169.254.0.0/16, fe80::/10,
+// fd00:ec2::254, and their NAT64 forms) at dial time, so neither DNS
+// rebinding nor a redirect can reach them.
 //
 // # Mapping reasons to AWS errors
 //

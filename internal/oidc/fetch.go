@@ -30,24 +30,34 @@ var (
 	errBlockedAddress     = errors.New("address is link-local or cloud metadata")
 	errBlockedURL         = errors.New("URL not allowed")
 	errBodyTooLarge       = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	// errCrossHostRedirect: a redirect named another scheme, host or port
+	// than the URL being fetched, and cross-host redirects are off.
+	errCrossHostRedirect = fmt.Errorf("%w: redirect to another host", errBlockedURL)
 )
 
 // fetchPolicy is what the HTTP client enforces for one provider.
 type fetchPolicy struct {
 	allowHTTP      bool
 	allowLinkLocal bool
-	roots          func() *x509.CertPool
-	thumbprints    []string // lower-case hex
-	timeout        time.Duration
+	// allowCrossHostRedirects lets a redirect leave the host of the URL
+	// being fetched (Config.AllowCrossHostRedirects).
+	allowCrossHostRedirects bool
+	roots                   func() *x509.CertPool
+	thumbprints             []string // lower-case hex
+	timeout                 time.Duration
+	// resolver replaces the system resolver (tests only; nil in production).
+	resolver *net.Resolver
 }
 
 // newHTTPClient builds the client for one provider's key fetches: no proxy,
 // guarded dialing (the resolved IP is checked, so DNS rebinding cannot reach
-// a blocked address), TLS against the roots with the thumbprint fallback,
-// at most 3 redirects and never from https to http.
+// a blocked address, and every dial, including those of redirects, goes
+// through the check), TLS against the roots with the thumbprint fallback,
+// and redirects through checkRedirect.
 func newHTTPClient(pol fetchPolicy) *http.Client {
 	dialer := &net.Dialer{
-		Timeout: pol.timeout,
+		Timeout:  pol.timeout,
+		Resolver: pol.resolver,
 		Control: func(_, address string, _ syscall.RawConn) error {
 			return checkDialAddress(address, pol.allowLinkLocal)
 		},
@@ -67,15 +77,57 @@ func newHTTPClient(pol fetchPolicy) *http.Client {
 		Transport: transport,
 		Timeout:   pol.timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > maxRedirects {
-				return fmt.Errorf("more than %d redirects", maxRedirects)
-			}
-			if via[len(via)-1].URL.Scheme == "https" && req.URL.Scheme != "https" {
-				return fmt.Errorf("%w: redirect from https to %s", errBlockedURL, req.URL.Scheme)
-			}
-			return checkFetchURL(req.URL, pol.allowHTTP)
+			return checkRedirect(req.URL, via, pol)
 		},
 	}
+}
+
+// checkRedirect decides whether the client follows a redirect to next;
+// via holds the requests made so far, via[0] the URL being fetched. At
+// most maxRedirects are followed, never from https to http, only to URLs
+// checkFetchURL allows, and, unless cross-host redirects are allowed, only
+// to the scheme, host and port of via[0] (see sameHost). Whatever host a
+// redirect names, the dial-time check (checkDialAddress) still runs on the
+// address it resolves to.
+func checkRedirect(next *url.URL, via []*http.Request, pol fetchPolicy) error {
+	if len(via) > maxRedirects {
+		return fmt.Errorf("more than %d redirects", maxRedirects)
+	}
+	if via[len(via)-1].URL.Scheme == "https" && next.Scheme != "https" {
+		return fmt.Errorf("%w: redirect from https to %s", errBlockedURL, next.Scheme)
+	}
+	if !pol.allowCrossHostRedirects && !sameHost(via[0].URL, next) {
+		return fmt.Errorf("%w: from %s to %s", errCrossHostRedirect, hostPort(via[0].URL), hostPort(next))
+	}
+	return checkFetchURL(next, pol.allowHTTP)
+}
+
+// sameHost reports whether a and b have the same scheme, host and port. A
+// host is host:port: another port on the same address is another server.
+// Host names compare case-insensitively and an omitted port is the
+// scheme's default; nothing is resolved, so two names for one address are
+// two hosts, and an IP literal only equals the same IP literal.
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && hostPort(a) == hostPort(b)
+}
+
+// hostPort is u's host in lower case with its port, the scheme's default
+// when omitted (IPv6 literals in brackets, as in a URL).
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	host := strings.ToLower(u.Hostname())
+	if ip, err := netip.ParseAddr(host); err == nil {
+		host = ip.String() // one spelling per IPv6 address
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // checkDialAddress refuses link-local and metadata addresses (unless

@@ -84,6 +84,13 @@ type Config struct {
 	// InsecureAllowLinkLocal permits fetches from link-local and cloud
 	// metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254).
 	InsecureAllowLinkLocal bool
+	// AllowCrossHostRedirects lets discovery and JWKS fetches follow a
+	// redirect to another scheme, host or port than the URL fetched. Off,
+	// a redirect must stay on that URL's scheme, host and port (a host is
+	// host:port). Either way at most 3 redirects are followed, never from
+	// https to http, and the dial-time guard refuses link-local and
+	// metadata addresses however a redirect names them.
+	AllowCrossHostRedirects bool
 	// RootCAs replaces the system roots for key fetches when set; build it
 	// with LoadRootCAs to add a CA file to the system roots.
 	RootCAs *x509.CertPool

@@ -272,6 +272,8 @@ func (v *Verifier) newKeySet(p *Provider) *keySet {
 		roots:          v.rootCAs,
 		thumbprints:    ks.thumbprints,
 		timeout:        v.fetchTimeout,
+		// Redirects to another host (checkRedirect in fetch.go).
+		allowCrossHostRedirects: v.cfg.AllowCrossHostRedirects,
 	})
 	return ks
 }
