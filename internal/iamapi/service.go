@@ -212,20 +212,8 @@ func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
 		RequestID:         call.RequestID,
 		EventID:           awsquery.NewUUID(),
 		ReadOnly:          a.readOnly,
-		RequestParameters: requestParameters(call.Params),
+		RequestParameters: requestParameters(call.Action, call.Params),
 	}
-}
-
-// requestParameters is what the audit event records of the request: every
-// parameter but Action and Version. IAM requests carry no secrets.
-func requestParameters(p awsquery.Params) map[string]string {
-	out := map[string]string{}
-	for _, name := range p.Names() {
-		if name != "Action" && name != "Version" {
-			out[name] = p.Value(name)
-		}
-	}
-	return out
 }
 
 // record completes and writes the call's audit event.
