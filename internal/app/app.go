@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,6 +53,9 @@ type Options struct {
 	Now func() time.Time
 	// Store, when set, replaces the bbolt store in the data directory.
 	Store store.Store
+	// AuditWriter, when set, receives the audit log instead of the file
+	// or stdout the configuration names (tests).
+	AuditWriter io.Writer
 }
 
 // App is a running node.
@@ -138,9 +140,10 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		}
 	}
 	a.verifier = oidc.NewVerifier(oidcCfg)
-	if a.audit, a.auditOut, err = openAudit(cfg, o.Logger); err != nil {
+	if a.audit, a.auditOut, err = openAudit(cfg, o); err != nil {
 		return nil, err
 	}
+	registerAuditMetrics(reg, a.audit)
 	secrets, err := creds.NewSecretWrapper(master)
 	if err != nil {
 		return nil, err
@@ -270,21 +273,4 @@ func (a *App) closeParts() {
 	if a.store != nil {
 		_ = a.store.Close()
 	}
-}
-
-// openAudit opens the audit log: a file (default <data-dir>/audit.log,
-// appended, mode 0600) or "-" for stdout.
-func openAudit(cfg config.Config, logger *slog.Logger) (*audit.Logger, io.Closer, error) {
-	if cfg.AuditLog == "-" {
-		return audit.NewLogger(os.Stdout, logger), nil, nil
-	}
-	path := cfg.AuditLog
-	if path == "" {
-		path = filepath.Join(cfg.DataDir, "audit.log")
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, fmt.Errorf("audit log: %w", err)
-	}
-	return audit.NewLogger(f, logger), f, nil
 }

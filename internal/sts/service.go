@@ -98,6 +98,9 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 }
 
 func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Response, error) {
+	if err := s.deps.Audit.Check(); err != nil { // audit_fail_closed and the audit log failing: act on nothing
+		return nil, err
+	}
 	if a.signed {
 		caller, err := s.deps.Authn.Authenticate(ctx, x.call)
 		if err != nil {
