@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/stsd/stsd/internal/secret"
+	"github.com/stsd/stsd/internal/strictb64"
 )
 
 // Token layout (before base64url): version (1 byte) ‖ key id (8 bytes) ‖
@@ -27,7 +28,9 @@ const (
 
 // tokenEncoding is unpadded base64url: every character is unreserved in
 // URLs (no escaping in a query string, no '+' turned into a space), and
-// Strict rejects non-canonical trailing bits, so one token has one spelling.
+// Strict rejects non-canonical trailing bits; tokens are decoded with
+// strictb64, which also rejects the line breaks the decoder would skip, so
+// one token has one spelling.
 var tokenEncoding = base64.RawURLEncoding.Strict()
 
 // KeyID names one token key; it travels in the clear in every token.
@@ -114,9 +117,7 @@ func parseToken(token string) ([]byte, KeyID, error) {
 	if len(token) > MaxSessionTokenSize || len(token) < tokenEncoding.EncodedLen(minRawToken) {
 		return nil, id, ErrTokenMalformed
 	}
-	raw, err := tokenEncoding.DecodeString(token)
-	// The decoder skips \r and \n, so the decoded length must be checked
-	// again: a token of newlines decodes to nothing.
+	raw, err := strictb64.DecodeString(tokenEncoding, token)
 	if err != nil || len(raw) < minRawToken {
 		return nil, id, ErrTokenMalformed
 	}

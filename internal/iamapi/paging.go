@@ -6,6 +6,7 @@ import (
 
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/strictb64"
 )
 
 // Pagination limits of IAM's list actions.
@@ -14,6 +15,12 @@ const (
 	maxMaxItems     = 1000
 	maxMarkerLength = 320
 )
+
+// markerEncoding spells a marker: unpadded base64url of the sort key the
+// next page starts at. Markers are decoded with strictb64 and Strict, so
+// only the spelling a list call returned is accepted (no line breaks, no
+// other trailing bits).
+var markerEncoding = base64.RawURLEncoding.Strict()
 
 // pageRequest is the Marker and MaxItems of a list call.
 type pageRequest struct {
@@ -36,7 +43,7 @@ func (x *exchange) pageParams() (pageRequest, error) {
 		case len(m) > maxMarkerLength:
 			markerErr = iam.NewValidationError(iam.Violation{Member: "marker", Value: m, Constraint: "Member must have length less than or equal to 320"})
 		default:
-			key, derr := base64.RawURLEncoding.DecodeString(m)
+			key, derr := strictb64.DecodeString(markerEncoding, m)
 			if derr != nil || len(key) == 0 {
 				markerErr = invalidInput("Invalid Marker.")
 			}
@@ -55,7 +62,7 @@ func paginate[T any](items []T, key func(T) string, pr pageRequest) (page []T, n
 	if len(items) <= pr.maxItems {
 		return items, ""
 	}
-	return items[:pr.maxItems], base64.RawURLEncoding.EncodeToString([]byte(key(items[pr.maxItems])))
+	return items[:pr.maxItems], markerEncoding.EncodeToString([]byte(key(items[pr.maxItems])))
 }
 
 // pageNodes are the IsTruncated and Marker members of a list result.

@@ -1,0 +1,26 @@
+// Package strictb64 decodes base64 that a caller sent, accepting only the
+// bytes of the encoding's alphabet (and its padding, where it has one).
+//
+// encoding/base64 decoders skip '\r' and '\n' anywhere in their input, even
+// with Strict, so "QUJD", "QU\nJD" and "QUJD\r\n" decode to the same bytes.
+// Where a value's text matters (a session token, a pagination marker) one
+// value must have one spelling; DecodeString refuses the line breaks the
+// decoder would skip. It is a leaf package: it imports nothing from the
+// module.
+package strictb64
+
+import (
+	"encoding/base64"
+	"strings"
+)
+
+// DecodeString decodes s with enc, refusing any '\r' or '\n' with a
+// base64.CorruptInputError at its offset. Every other byte outside enc's
+// alphabet is already refused by enc itself; pass an encoding with Strict
+// set to refuse non-zero trailing bits as well.
+func DecodeString(enc *base64.Encoding, s string) ([]byte, error) {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return nil, base64.CorruptInputError(i)
+	}
+	return enc.DecodeString(s)
+}
