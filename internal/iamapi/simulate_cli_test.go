@@ -148,6 +148,13 @@ func TestSimulateAgreesWithPolicySimulateCommand(t *testing.T) {
 		{name: "invalid action", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:Get:Object"}},
 		{name: "context value of the wrong type", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject"},
 			context: []policy.ContextEntry{{ContextKeyName: "aws:EpochTime", ContextKeyValues: []string{"soon"}, ContextKeyType: "numeric"}}},
+		{name: "wildcard action", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:Get*"}},
+		{name: "caller that is not a user", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject"}, callerARN: "arn:aws:iam::111122223333:role/app"},
+		{name: "two boundaries", policies: []string{allow("s3:GetObject")}, boundaries: []string{allow("s3:*"), allow("s3:GetObject")}, actions: []string{"s3:GetObject"}},
+		{name: "resource that is no ARN", policies: []string{allow("s3:GetObject")}, actions: []string{"s3:GetObject"}, resources: []string{"my-bucket"}},
+		{name: "policy resource that is no ARN", policies: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"my-bucket/*"}}`}, actions: []string{"s3:GetObject"}},
+		{name: "variable with no value", policies: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}]}`},
+			actions: []string{"s3:GetObject"}, context: []policy.ContextEntry{{ContextKeyName: "s3:ExistingObjectTag/Team", ContextKeyValues: []string{"blue"}, ContextKeyType: "string"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -292,3 +292,105 @@ func TestSimulatePrincipalPolicyErrors(t *testing.T) {
 	dev := "arn:aws:iam::" + account + ":user/dev"
 	wantAPIError(t, sim(sess, dev, nil), "AccessDenied", 403, "User: "+sessionARN("auditor")+" is not authorized to perform: iam:SimulatePrincipalPolicy on resource: "+dev)
 }
+
+// The parameter rules of the IAM API Reference for SimulateCustomPolicy
+// and SimulatePrincipalPolicy, through the IAM handler. CallerArn: "You can
+// specify only the ARN of an IAM user. You cannot specify the ARN of an
+// assumed role, federated user, or a service principal." ActionNames:
+// "This operation does not support using wildcards (*) in an action name."
+// PermissionsBoundaryPolicyInputList: "You can input only one permissions
+// boundary when you pass a policy to this operation." IAM's texts for
+// these are not published; the messages are stsd's. ResourceArns: IAM's
+// text for a member that is not an ARN (aws-containers/amazon-ecs-exec-checker
+// issue 35).
+func TestSimulateParameterRules(t *testing.T) {
+	n := newNode(t)
+	ctx := context.Background()
+	n.repoUser(t, "/", "dev", map[string]string{"read": allow("s3:GetObject")})
+	dev := "arn:aws:iam::" + account + ":user/dev"
+	const userOnly = "You can specify only the ARN of an IAM user."
+	const noWildcards = "The simulator does not support wildcards (* or ?) in action names."
+	ok := []string{allow("s3:GetObject")}
+	tests := []struct {
+		name       string
+		caller     string
+		actions    []string
+		boundaries []string
+		resources  []string
+		message    string
+	}{
+		{"caller is a role", "arn:aws:iam::" + account + ":role/app", nil, nil, nil, "Invalid CallerArn: arn:aws:iam::" + account + ":role/app. " + userOnly},
+		{"caller is a role session", "arn:aws:sts::" + account + ":assumed-role/app/s", nil, nil, nil, "Invalid CallerArn: arn:aws:sts::" + account + ":assumed-role/app/s. " + userOnly},
+		{"caller is a federated user", "arn:aws:sts::" + account + ":federated-user/bob", nil, nil, nil, "Invalid CallerArn: arn:aws:sts::" + account + ":federated-user/bob. " + userOnly},
+		{"caller is the account", "arn:aws:iam::" + account + ":root", nil, nil, nil, "Invalid CallerArn: arn:aws:iam::" + account + ":root. " + userOnly},
+		{"caller is a service", "arn:aws:iam::aws:service/ec2.amazonaws.com", nil, nil, nil, "Invalid CallerArn: arn:aws:iam::aws:service/ec2.amazonaws.com. " + userOnly},
+		{"caller is no ARN", "bob-the-developer", nil, nil, nil, "Invalid CallerArn: bob-the-developer. " + userOnly},
+		{"action with *", "", []string{"s3:GetObject", "s3:Get*"}, nil, nil, "Invalid action name: s3:Get*. " + noWildcards},
+		{"all actions of a service", "", []string{"s3:*"}, nil, nil, "Invalid action name: s3:*. " + noWildcards},
+		{"all actions of every service", "", []string{"*:*"}, nil, nil, "Invalid action name: *:*. " + noWildcards},
+		{"action with ?", "", []string{"s3:GetObjec?"}, nil, nil, "Invalid action name: s3:GetObjec?. " + noWildcards},
+		{"two boundaries", "", nil, []string{allow("s3:*"), allow("s3:GetObject")}, nil, "PermissionsBoundaryPolicyInputList must contain at most one policy"},
+		{"resource that is no ARN", "", nil, nil, []string{"14a050d4-021e-4efe-84bb-0871bf6d0fda"}, "ResourceNames are not in a valid ARN format: 14a050d4-021e-4efe-84bb-0871bf6d0fda."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			actions := tc.actions
+			if actions == nil {
+				actions = []string{"s3:GetObject"}
+			}
+			var caller *string
+			if tc.caller != "" {
+				caller = aws.String(tc.caller)
+			}
+			_, err := n.root().SimulateCustomPolicy(ctx, &iamsdk.SimulateCustomPolicyInput{PolicyInputList: ok, CallerArn: caller,
+				ActionNames: actions, PermissionsBoundaryPolicyInputList: tc.boundaries, ResourceArns: tc.resources})
+			wantAPIError(t, err, "InvalidInput", 400, tc.message)
+			_, err = n.root().SimulatePrincipalPolicy(ctx, &iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(dev), CallerArn: caller,
+				ActionNames: actions, PermissionsBoundaryPolicyInputList: tc.boundaries, ResourceArns: tc.resources})
+			wantAPIError(t, err, "InvalidInput", 400, tc.message)
+		})
+	}
+
+	// What the rules accept: another user as the caller, one boundary.
+	out, err := n.root().SimulatePrincipalPolicy(ctx, &iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(dev),
+		CallerArn: aws.String("arn:aws:iam::" + account + ":user/team/bob"), PermissionsBoundaryPolicyInputList: []string{allow("s3:*")},
+		ActionNames: []string{"s3:GetObject"}, ResourceArns: []string{"*", "arn:aws:s3:::b/k"}})
+	if err != nil || out.EvaluationResults[0].EvalDecision != types.PolicyEvaluationDecisionTypeAllowed {
+		t.Fatalf("valid input: %+v, %v", out, err)
+	}
+}
+
+// Policy variables with no value (IAM User Guide, "IAM policy elements:
+// Variables and tags"): the guide's Deny example in the simulator — access
+// is explicitly denied when aws:PrincipalTag/Team is not set, and the
+// variable is reported among the missing context values.
+func TestSimulatePolicyVariableWithNoValue(t *testing.T) {
+	n := newNode(t)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},` +
+		`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",` +
+		`"Condition":{"StringNotEquals":{"s3:ExistingObjectTag/Team":"${aws:PrincipalTag/Team}"}}}]}`
+	entry := func(k, v string) types.ContextEntry {
+		return types.ContextEntry{ContextKeyName: aws.String(k), ContextKeyValues: []string{v}, ContextKeyType: types.ContextKeyTypeEnumString}
+	}
+	tests := []struct {
+		name    string
+		context []types.ContextEntry
+		want    types.PolicyEvaluationDecisionType
+		missing string
+	}{
+		{"principal tag not set", []types.ContextEntry{entry("s3:ExistingObjectTag/Team", "blue")}, types.PolicyEvaluationDecisionTypeExplicitDeny, "aws:PrincipalTag/Team"},
+		{"same team", []types.ContextEntry{entry("s3:ExistingObjectTag/Team", "blue"), entry("aws:PrincipalTag/Team", "blue")}, types.PolicyEvaluationDecisionTypeAllowed, ""},
+		{"other team", []types.ContextEntry{entry("s3:ExistingObjectTag/Team", "blue"), entry("aws:PrincipalTag/Team", "red")}, types.PolicyEvaluationDecisionTypeExplicitDeny, ""},
+	}
+	for _, tc := range tests {
+		out, err := n.root().SimulateCustomPolicy(context.Background(), &iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{doc},
+			ActionNames: []string{"s3:GetObject"}, ResourceArns: []string{"arn:aws:s3:::amzn-s3-demo-bucket/report.csv"}, ContextEntries: tc.context})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		r := out.EvaluationResults[0]
+		if r.EvalDecision != tc.want || strings.Join(r.MissingContextValues, ",") != tc.missing {
+			t.Errorf("%s: %s missing %v, want %s missing %q", tc.name, r.EvalDecision, r.MissingContextValues, tc.want, tc.missing)
+		}
+	}
+}
