@@ -148,8 +148,15 @@ func audienceClaim(claims map[string]any) ([]string, *Error) {
 	return nil, claimErr(ReasonInvalidClaim, "aud", "aud is neither a string nor an array")
 }
 
-// subjectClaim returns sub; numbers become their JSON text. null, booleans,
-// objects and arrays are rejected (AWS answers null with InternalFailure).
+// subjectClaim returns sub; numbers become their JSON text. Absent or
+// empty → missing_claim. null, booleans, objects and arrays → invalid_claim,
+// which the STS layer answers with InvalidIdentityToken 400.
+//
+// Two deliberate departures from AWS (sts-contract §4.2 and §5.5, both
+// [P], third-party probes of live STS): AWS answers sub:null with
+// InternalFailure 500, which every SDK retries although the request can
+// never succeed; and AWS accepts an empty sub, which names no one, so
+// stsd treats it as missing ("Missing a required claim: sub").
 func subjectClaim(claims map[string]any) (string, *Error) {
 	v, ok := claims["sub"]
 	if !ok {
@@ -157,6 +164,9 @@ func subjectClaim(claims map[string]any) (string, *Error) {
 	}
 	switch s := v.(type) {
 	case string:
+		if s == "" {
+			return "", claimErr(ReasonMissingClaim, "sub", "sub is empty")
+		}
 		return s, nil
 	case json.Number:
 		return string(s), nil

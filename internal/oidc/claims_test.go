@@ -141,9 +141,13 @@ func TestSubjectAndAudienceForms(t *testing.T) {
 	if id.Subject != "12345678901234567890" || id.Audience != testAud || id.AMR[0] != "pwd" {
 		t.Fatalf("identity = %+v", id)
 	}
+	// An empty sub names no one: it is treated as missing (AWS was seen
+	// accepting it, sts-contract §5.5 [P]; stsd's choice is stricter).
 	claims["sub"] = ""
-	if id, err = e.verify(e.idp.Mint(claims)); err != nil || id.Subject != "" {
-		t.Fatalf("empty sub: %v %+v", err, id)
+	token := e.idp.Mint(claims)
+	id, err = e.verify(token)
+	if oe := wantRejected(t, id, err, token, ReasonMissingClaim); oe.Claim != "sub" {
+		t.Fatalf("empty sub: claim = %q", oe.Claim)
 	}
 }
 

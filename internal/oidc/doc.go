@@ -4,7 +4,9 @@
 //
 // A Verifier checks, in order and before any I/O: token size (4..20000),
 // compact JWS form (JWE and JSON serialization are refused), strict
-// base64url, header and payload JSON (duplicate member names at any depth
+// base64url (every byte of every segment in A–Z a–z 0–9 - _: no padding,
+// whitespace or line breaks, which Go's decoder would skip), header and
+// payload JSON (duplicate member names at any depth
 // are rejected — AWS takes the last one; rejecting is the safe choice so
 // no two parsers can disagree about a claim), the alg allow-list
 // (RS256/384/512, ES256/384/512; the header alone picks the hash and must
@@ -41,26 +43,33 @@
 // # Mapping reasons to AWS errors
 //
 // The STS layer renders each Reason as follows (spec §4, §5.2–5.7). All are
-// HTTP 400. "KEYMSG" is AWS's text with two spaces after the comma:
-// "Couldn't retrieve verification key from your identity provider,  please
-// reference AssumeRoleWithWebIdentity documentation for requirements".
+// HTTP 400: a token that can never succeed must never look retryable, and
+// every SDK retries a 5xx. "KEYMSG" is AWS's text with two spaces after the
+// comma: "Couldn't retrieve verification key from your identity provider,
+// please reference AssumeRoleWithWebIdentity documentation for
+// requirements". "MODELMSG" is the service model's description of
+// InvalidIdentityTokenException, used where AWS's own text was not
+// captured (spec §14 question 1): "The web identity token that was passed
+// could not be validated by AWS. Get a new identity token from the
+// identity provider and then retry the request."
 //
 //	Reason              Code                   Message
-//	malformed           InvalidIdentityToken   (not captured from AWS; suggest "The web identity token is malformed")
-//	unsupported_alg     InvalidIdentityToken   (not captured; suggest "The token's signing algorithm is not supported")
-//	unknown_kid         InvalidIdentityToken   KEYMSG
+//	malformed           InvalidIdentityToken   MODELMSG
+//	unsupported_alg     InvalidIdentityToken   MODELMSG
+//	unknown_kid         InvalidIdentityToken   MODELMSG
 //	too_many_keys       InvalidIdentityToken   KEYMSG
 //	keys_unavailable    InvalidIdentityToken   KEYMSG
 //	thumbprint_mismatch InvalidIdentityToken   "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
-//	bad_signature       InvalidIdentityToken   (not captured; suggest "The token's signature is invalid")
+//	bad_signature       InvalidIdentityToken   MODELMSG
 //	issuer_unknown      InvalidIdentityToken   "No OpenIDConnect provider found in your account for " + Error.Issuer
 //	wrong_audience      InvalidIdentityToken   "Incorrect token audience"
 //	ambiguous_audience  InvalidIdentityToken   "Incorrect token audience"
-//	missing_claim       InvalidIdentityToken   "Missing a required claim: " + Error.Claim
-//	invalid_claim       InvalidIdentityToken   (not captured; suggest "Invalid claim: " + Error.Claim). AWS answers
-//	                                           sub:null with InternalFailure 500; we answer this instead.
-//	not_yet_valid       InvalidIdentityToken   (not captured; suggest "Token is not yet valid")
-//	issued_in_future    InvalidIdentityToken   (not captured; suggest "Token issued in the future")
+//	missing_claim       InvalidIdentityToken   "Missing a required claim: " + Error.Claim (an empty sub counts as missing)
+//	invalid_claim       InvalidIdentityToken   MODELMSG. A claim of the wrong JSON type, e.g. sub null, true, {}
+//	                                           or ["x"]. AWS was seen answering sub:null with InternalFailure
+//	                                           500 (spec §4.2, [P]); stsd deliberately answers 400 instead.
+//	not_yet_valid       InvalidIdentityToken   MODELMSG
+//	issued_in_future    InvalidIdentityToken   MODELMSG
 //	expired             ExpiredTokenException  "Token expired: current date/time " + Now + " must be before the expiration date/time " + ExpiresAt
 //	too_old             ExpiredTokenException  "Token too old: " + Age
 //

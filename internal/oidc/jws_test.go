@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,47 @@ func TestParseCompactAccepts(t *testing.T) {
 	}
 	if tok.claims["n"] != any(jsonNumber("12345678901234567890")) {
 		t.Fatalf("number claim = %#v", tok.claims["n"])
+	}
+}
+
+// Any byte outside A–Z a–z 0–9 - _ in any segment is malformed. Go's
+// decoder skips '\r' and '\n' even in Strict mode, so without the alphabet
+// check a line break gave one token many spellings.
+func TestParseCompactRejectsBytesOutsideBase64URL(t *testing.T) {
+	parts := []string{seg(`{"alg":"RS256","kid":"k"}`), seg(`{"iss":"https://x"}`), seg("signature")}
+	if _, err := parseCompact(strings.Join(parts, ".")); err != nil {
+		t.Fatalf("control token: %v", err)
+	}
+	for i, name := range []string{"header", "payload", "signature"} {
+		for _, bad := range []string{"\r", "\n", "\r\n", " ", "\t", "=", "+", "/", ".", "\x00", "é", "\xff"} {
+			for _, at := range []string{"start", "middle", "end"} {
+				t.Run(fmt.Sprintf("%s/%q/%s", name, bad, at), func(t *testing.T) {
+					p := append([]string(nil), parts...)
+					switch at {
+					case "start":
+						p[i] = bad + p[i]
+					case "middle":
+						p[i] = p[i][:len(p[i])/2] + bad + p[i][len(p[i])/2:]
+					default:
+						p[i] += bad
+					}
+					token := strings.Join(p, ".")
+					tok, err := parseCompact(token)
+					if tok != nil || err == nil {
+						t.Fatal("accepted")
+					}
+					if err.Reason != ReasonMalformed {
+						t.Fatalf("reason = %s (%v), want malformed", err.Reason, err.Cause)
+					}
+					want := "outside the base64url alphabet"
+					if bad == "." {
+						want = "3 segments"
+					}
+					if !strings.Contains(err.Cause.Error(), want) {
+						t.Fatalf("cause = %v, want it to mention %q", err.Cause, want)
+					}
+				})
+			}
+		}
 	}
 }

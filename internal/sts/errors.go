@@ -65,12 +65,11 @@ func fromOIDC(err error) *awserr.Error {
 	case oidc.ReasonThumbprintMismatch:
 		e = invalidIdentityToken(msgThumbprint)
 	case oidc.ReasonInvalidClaim:
-		if oe.Claim == "sub" {
-			// AWS answers a null sub with InternalFailure (sts-contract §3.1, [P]).
-			e = awserr.InternalFailure(nil)
-		} else {
-			e = invalidIdentityToken(msgTokenNotValidated)
-		}
+		// A claim of the wrong type (sub null, true, {} or ["x"]; a
+		// fractional exp…). AWS was seen answering sub:null with
+		// InternalFailure 500 (sts-contract §4.2, [P]); stsd answers 400,
+		// because SDKs retry every 5xx and this request can never succeed.
+		e = invalidIdentityToken(msgTokenNotValidated)
 	default:
 		e = invalidIdentityToken(msgTokenNotValidated)
 	}
