@@ -13,7 +13,8 @@ type FailReason uint8
 
 // Reasons a condition failed.
 const (
-	// FailMissingKey: the key is not in the request context.
+	// FailMissingKey: the key is not in the request context, or (for
+	// ForAnyValue) resolves to a null dataset.
 	FailMissingKey FailReason = iota + 1
 	// FailNoMatch: no value of the key matched a policy value.
 	FailNoMatch
@@ -32,7 +33,7 @@ const (
 func (r FailReason) String() string {
 	switch r {
 	case FailMissingKey:
-		return "the key is not in the request context"
+		return "the key has no value in the request context"
 	case FailNoMatch:
 		return "no value of the key matches a policy value"
 	case FailNegatedMatch:

@@ -165,3 +165,17 @@ func TestConditionNullDataset(t *testing.T) {
 		{mv + ": an operator without qualifier compares the empty string", `{"StringEquals":{"aws:username":""}}`, map[string][]string{"aws:username": {""}}, true},
 	})
 }
+
+// A ForAnyValue condition on a null dataset explains itself as a key
+// without value, whether the key is absent or holds only empty strings.
+func TestConditionNullDatasetExplanation(t *testing.T) {
+	for _, ctx := range []map[string][]string{nil, {"[]aws:TagKeys": {""}}} {
+		ok, d := condHolds(t, Version2012, `{"ForAnyValue:StringEquals":{"aws:TagKeys":"x"}}`, ctxOf(ctx))
+		if ok || len(d.Failed) != 1 {
+			t.Fatalf("%v: allowed=%v failed=%v", ctx, ok, d.Failed)
+		}
+		if got, want := d.Failed[0].String(), "identity policy p statement 0: condition ForAnyValue:StringEquals on aws:TagKeys failed: the key has no value in the request context"; got != want {
+			t.Errorf("%v: failure = %q, want %q", ctx, got, want)
+		}
+	}
+}
