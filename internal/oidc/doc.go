@@ -28,10 +28,20 @@
 // fallback, by the first request that sees stale keys (that request is
 // served from the cache and never waits). When refreshes fail the last good
 // keys stay usable for 24 h more, retried every 30 s. An unknown kid
-// triggers an on-demand refresh at most once per 30 s per provider:
-// concurrent requests share the one fetch in flight, later ones fail fast,
-// and a kid the refresh did not find is remembered for a minute. With no
-// usable keys at all, a failed fetch is retried by requests after 5 s.
+// triggers an on-demand refresh; the token's iat, compared with the time
+// the cached key set was fetched, decides how soon. A token issued after
+// that fetch may be signed with a key the IdP published since (it rotated
+// and signs with the new key at once), so it refreshes at once, at most
+// once per second per provider, whatever kids were remembered as unknown.
+// A token issued before that fetch cannot be helped by a refresh: it
+// refreshes at most once per 30 s per provider, and a kid a refresh did not
+// find is remembered for a minute. Concurrent requests share the one fetch
+// in flight and the others fail fast. kid and iat are read before the
+// signature is checked, but only after every token-only check passed, and
+// they only decide whether to fetch the provider's own key set — never
+// where keys come from or whether a signature holds; a forged iat is at
+// most 5 min ahead and buys at most one fetch a second. With no usable
+// keys at all, a failed fetch is retried by requests after 5 s.
 // Fetches have a 5 s budget, a 1 MiB body cap, at most 3 redirects (never
 // https→http, and only to the fetched URL's scheme, host and port unless
 // Config.AllowCrossHostRedirects), no proxy, TLS verified against the

@@ -15,9 +15,14 @@ import (
 
 // Key-set refresh policy.
 const (
-	// forcedRefreshInterval: at most one on-demand refresh (unknown kid)
-	// per provider per interval; other requests fail fast meanwhile.
+	// forcedRefreshInterval: at most one on-demand refresh per provider
+	// per interval for tokens issued before the cached key set was
+	// fetched (see startOnDemand); other requests fail fast meanwhile.
 	forcedRefreshInterval = 30 * time.Second
+	// onDemandFloor: at most one on-demand refresh per provider per
+	// interval of any kind, including those for tokens issued after the
+	// cached key set was fetched.
+	onDemandFloor = time.Second
 	// initialRetryInterval: with no usable keys at all, a failed fetch is
 	// retried by a request no sooner than this.
 	initialRetryInterval = 5 * time.Second
@@ -36,6 +41,10 @@ type keyState struct {
 	keys        *keyMaterial
 	freshUntil  time.Time
 	usableUntil time.Time
+	// fetchedAt is the verifier's clock when the fetch that produced keys
+	// started (zero for a static JWKS). A key the IdP published later can
+	// be missing from keys; one published earlier cannot.
+	fetchedAt time.Time
 }
 
 // refreshCall is one fetch in flight; waiters share its result.
@@ -63,7 +72,8 @@ type keySet struct {
 
 	mu             sync.Mutex
 	inflight       *refreshCall
-	nextForced     time.Time // no unknown-kid refresh before this
+	nextForced     time.Time // no on-demand refresh for a token older than the key set before this
+	nextOnDemand   time.Time // no on-demand refresh at all before this (onDemandFloor)
 	nextInitial    time.Time // no fetch without usable keys before this (after a failure)
 	nextBackground time.Time
 	lastErr        *Error
@@ -72,8 +82,10 @@ type keySet struct {
 }
 
 // key returns the verification key for a token, fetching only when no
-// usable key set is cached or the kid is unknown.
-func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.PublicKey, *Error) {
+// usable key set is cached or the kid is unknown. iat is the token's
+// issued-at time, read from the not yet verified payload after every
+// token-only check passed (see startOnDemand for why that is safe).
+func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string, iat time.Time) (crypto.PublicKey, *Error) {
 	if ks.staticErr != nil {
 		return nil, &Error{Reason: ks.staticErr.Reason, Cause: ks.staticErr.Cause}
 	}
@@ -83,7 +95,7 @@ func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.P
 	}
 	st := ks.current.Load()
 	if st == nil || !now.Before(st.usableUntil) {
-		return ks.keyWithoutCache(ctx, alg, kid, now)
+		return ks.keyWithoutCache(ctx, st, alg, kid, now)
 	}
 	if now.After(st.freshUntil) {
 		ks.refreshInBackground(now)
@@ -99,16 +111,16 @@ func (ks *keySet) key(ctx context.Context, alg *algorithm, kid string) (crypto.P
 	if ks.static {
 		return nil, fail(ReasonUnknownKID, "kid not in the static JWKS")
 	}
-	call := ks.startOnDemand(now, kid)
+	call := ks.startOnDemand(st, now, kid, iat)
 	if call == nil {
 		return nil, fail(ReasonUnknownKID, "kid not in the cached key set; refresh rate-limited")
 	}
 	return ks.await(ctx, call, alg, kid, now)
 }
 
-func (ks *keySet) keyWithoutCache(ctx context.Context, alg *algorithm, kid string, now time.Time) (crypto.PublicKey, *Error) {
+func (ks *keySet) keyWithoutCache(ctx context.Context, seen *keyState, alg *algorithm, kid string, now time.Time) (crypto.PublicKey, *Error) {
 	ks.v.observer.KeyLookup(ks.issuer, false)
-	call := ks.startOnDemand(now, "")
+	call := ks.startOnDemand(seen, now, "", time.Time{})
 	if call == nil {
 		ks.mu.Lock()
 		last := ks.lastErr
@@ -122,31 +134,69 @@ func (ks *keySet) keyWithoutCache(ctx context.Context, alg *algorithm, kid strin
 }
 
 // startOnDemand joins the fetch in flight or starts one if the rate limit
-// allows; it returns nil when the caller must fail fast.
-func (ks *keySet) startOnDemand(now time.Time, kid string) *refreshCall {
+// allows; it returns nil when the caller must fail fast. seen is the key
+// state the caller looked the kid up in; if a refresh has replaced it
+// since, the caller gets the new keys without a fetch.
+//
+// With usable keys cached, the decision rests on the token's iat against
+// the time the cached set was fetched:
+//
+//   - iat later than the fetch: the IdP may have published the key after
+//     the fetch (it rotated and signs with the new key at once), so only a
+//     refresh can verify the token. It refreshes at once, whatever the
+//     negative cache says about the kid, at most once per onDemandFloor.
+//   - iat no later than the fetch: the key, if genuine, was published
+//     before the fetch and a refresh cannot help, so it stays behind the
+//     negative cache and forcedRefreshInterval.
+//
+// Reading kid and iat before the signature is verified is safe: they only
+// decide whether to fetch the provider's own key set from its registered
+// URL; they never choose where keys come from nor whether a signature is
+// accepted. A forger gains at most one fetch per onDemandFloor (a forged
+// iat more than the 5 min clock skew in the future was already rejected,
+// and only tokens for a registered issuer that passed every token-only
+// check get here). The rule trusts the IdP's clock to within a second or
+// so: a token whose iat is behind our fetch time falls back to the
+// 30 s limit, as before.
+func (ks *keySet) startOnDemand(seen *keyState, now time.Time, kid string, iat time.Time) *refreshCall {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
+	st := ks.current.Load()
+	if st != seen && st != nil && now.Before(st.usableUntil) {
+		return &refreshCall{done: closedDone, state: st}
+	}
 	if ks.inflight != nil {
 		return ks.inflight
 	}
-	if kid != "" {
-		if until, ok := ks.negative[kid]; ok && now.Before(until) {
-			return nil
-		}
-	}
-	if st := ks.current.Load(); st == nil || !now.Before(st.usableUntil) {
+	if st == nil || !now.Before(st.usableUntil) {
 		// No usable keys: fetch, unless one failed very recently.
 		if now.Before(ks.nextInitial) {
 			return nil
 		}
 		return ks.startLocked()
 	}
-	if now.Before(ks.nextForced) {
+	if now.Before(ks.nextOnDemand) {
 		return nil
 	}
-	ks.nextForced = now.Add(forcedRefreshInterval)
+	if !iat.After(st.fetchedAt) {
+		if until, ok := ks.negative[kid]; kid != "" && ok && now.Before(until) {
+			return nil
+		}
+		if now.Before(ks.nextForced) {
+			return nil
+		}
+		ks.nextForced = now.Add(forcedRefreshInterval)
+	}
+	ks.nextOnDemand = now.Add(onDemandFloor)
 	return ks.startLocked()
 }
+
+// closedDone is the done channel of a refreshCall that is already over.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // refreshInBackground starts a refresh of stale keys unless one runs or a
 // recent one failed; the caller keeps using the cached keys.
@@ -241,6 +291,7 @@ func (ks *keySet) rememberUnknown(kid string, now time.Time) {
 // refresh fetches and installs a new key set, keeping the old one on error.
 func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 	start := time.Now()
+	fetchedAt := ks.v.now()
 	keys, maxAge, err := ks.fetch(ctx)
 	took := time.Since(start)
 	now := ks.v.now()
@@ -248,7 +299,7 @@ func (ks *keySet) refresh(ctx context.Context, call *refreshCall) {
 	ks.mu.Lock()
 	if err == nil {
 		fresh := now.Add(maxAge)
-		call.state = &keyState{keys: keys, freshUntil: fresh, usableUntil: fresh.Add(staleIfError)}
+		call.state = &keyState{keys: keys, freshUntil: fresh, usableUntil: fresh.Add(staleIfError), fetchedAt: fetchedAt}
 		ks.current.Store(call.state)
 		ks.negative = nil
 		ks.lastErr = nil

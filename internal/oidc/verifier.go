@@ -154,7 +154,7 @@ func (v *Verifier) verify(ctx context.Context, token string, lookup func(iss str
 		err.Issuer = iss
 		return nil, err
 	}
-	key, err := ks.key(ctx, tok.alg, tok.kid)
+	key, err := ks.key(ctx, tok.alg, tok.kid, id.IssuedAt)
 	if err != nil {
 		err.Issuer = iss
 		return nil, err
