@@ -22,6 +22,21 @@ func CheckTrustPolicy(doc string) error {
 	return err
 }
 
+// DenyAll stands in for a stored identity policy that no longer parses —
+// written by an older stsd under a rule since tightened, or damaged — and
+// for a permissions boundary or session policy that cannot be resolved. It
+// denies every action: skipping such a policy instead would silently drop
+// its Deny statements (fail open); standing in for it, the role or user it
+// belongs to can do nothing until an operator rewrites the document, and
+// the cache logs why.
+var DenyAll = func() *policy.Policy {
+	p, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
 // ParseIdentityPolicy parses an identity-based policy; errors are
 // MalformedPolicyDocument *Error values.
 func ParseIdentityPolicy(doc string) (*policy.Policy, error) {

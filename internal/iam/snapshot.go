@@ -37,8 +37,8 @@ type RoleView struct {
 	// as trusting nobody.
 	Trust    *policy.Policy
 	TrustErr error
-	// Inline holds the inline policies that parse, sorted by name;
-	// InlineErr reports the first one that does not.
+	// Inline holds the inline policies sorted by name, DenyAll standing in
+	// for any that does not parse; InlineErr reports the first such.
 	Inline    []policy.Named
 	InlineErr error
 }
@@ -60,13 +60,14 @@ type PolicyView struct {
 	ARN    string
 	// Default is the default version (nil only for a corrupt value).
 	Default *PolicyVersion
-	// Document is the parsed default version; nil, with Err, if it does
-	// not parse.
+	// Document is the parsed default version; DenyAll, with Err, if it
+	// does not parse.
 	Document *policy.Policy
 	Err      error
 }
 
-// UserView is an IAM user with its inline policies parsed.
+// UserView is an IAM user with its inline policies parsed (DenyAll
+// standing in for any that does not parse, InlineErr saying why).
 type UserView struct {
 	User      *User
 	ARN       string

@@ -121,6 +121,9 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		if v.TrustErr != nil {
 			b.problems = append(b.problems, fmt.Errorf("iam cache: role %s trust policy: %w", v.ARN, v.TrustErr))
 		}
+		if v.InlineErr != nil {
+			b.problems = append(b.problems, fmt.Errorf("iam cache: role %s denies everything: %w", v.ARN, v.InlineErr))
+		}
 		b.account(account).roles[id] = v
 	case kindProviders:
 		var p OIDCProvider
@@ -136,7 +139,11 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		if err := decodeValue(kv, &p); err != nil {
 			return err
 		}
-		b.account(account).policies[id] = newPolicyView(&p)
+		v := newPolicyView(&p)
+		if v.Err != nil {
+			b.problems = append(b.problems, fmt.Errorf("iam cache: policy %s denies everything where attached: %w", v.ARN, v.Err))
+		}
+		b.account(account).policies[id] = v
 	case kindUsers:
 		var u User
 		if err := decodeValue(kv, &u); err != nil {
@@ -144,6 +151,9 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		}
 		v := &UserView{User: &u, ARN: u.ARN()}
 		v.Inline, v.InlineErr = parseInline(u.InlinePolicies)
+		if v.InlineErr != nil {
+			b.problems = append(b.problems, fmt.Errorf("iam cache: user %s denies everything: %w", v.ARN, v.InlineErr))
+		}
 		b.account(account).users[id] = v
 	case kindAccessKeys:
 		var k AccessKey
@@ -187,7 +197,7 @@ func parseInline(docs map[string]string) ([]policy.Named, error) {
 			if first == nil {
 				first = fmt.Errorf("inline policy %s: %w", n, err)
 			}
-			continue
+			p = DenyAll // fail closed: never lose the policy's denies
 		}
 		out = append(out, policy.Named{Name: n, Policy: p})
 	}
@@ -197,10 +207,13 @@ func parseInline(docs map[string]string) ([]policy.Named, error) {
 func newPolicyView(p *ManagedPolicy) *PolicyView {
 	v := &PolicyView{Policy: p, ARN: p.ARN(), Default: p.DefaultVersion()}
 	if v.Default == nil {
-		v.Err = errors.New("no default version")
+		v.Document, v.Err = DenyAll, errors.New("no default version")
 		return v
 	}
 	v.Document, v.Err = ParseIdentityPolicy(v.Default.Document)
+	if v.Err != nil {
+		v.Document = DenyAll // fail closed: never lose the policy's denies
+	}
 	return v
 }
 

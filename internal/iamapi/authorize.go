@@ -103,17 +103,8 @@ func boundary(snap *iam.Snapshot, arn string) []policy.Named {
 	if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
 		return []policy.Named{{Name: arn, Policy: v.Document}}
 	}
-	return []policy.Named{{Name: arn, Policy: denyAll}}
+	return []policy.Named{{Name: arn, Policy: iam.DenyAll}}
 }
-
-// denyAll stands in for a policy that cannot be resolved.
-var denyAll = func() *policy.Policy {
-	p, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`))
-	if err != nil {
-		panic(err)
-	}
-	return p
-}()
 
 // sessionPolicies is the session layer: the inline session policy and the
 // managed session policies, if any were passed when the session was made.
@@ -125,7 +116,7 @@ func sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.
 	if inline != "" {
 		p, err := policy.ParseAs([]byte(inline), policy.KindIdentity)
 		if err != nil {
-			p = denyAll
+			p = iam.DenyAll
 		}
 		out = append(out, policy.Named{Name: "session-policy", Policy: p})
 	}
@@ -135,7 +126,7 @@ func sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, policy.Named{Name: "session-policy", Policy: denyAll})
+		out = append(out, policy.Named{Name: "session-policy", Policy: iam.DenyAll})
 	}
 	return out
 }

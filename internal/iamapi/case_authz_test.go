@@ -66,7 +66,7 @@ var caseTargets = map[string]caseTarget{}
 var caseFree = map[string]bool{
 	"CreateRole": true, "CreateUser": true, "CreatePolicy": true, "CreateOpenIDConnectProvider": true,
 	"ListRoles": true, "ListUsers": true, "ListPolicies": true, "ListOpenIDConnectProviders": true,
-	"SimulateCustomPolicy": true,
+	"SimulateCustomPolicy":     true,
 	"GetOpenIDConnectProvider": true, "DeleteOpenIDConnectProvider": true,
 	"AddClientIDToOpenIDConnectProvider": true, "RemoveClientIDFromOpenIDConnectProvider": true,
 	"UpdateOpenIDConnectProviderThumbprint": true, "TagOpenIDConnectProvider": true,
