@@ -148,9 +148,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	authnFor := func(service string) *authn.Authenticator {
+	authnFor := func(service string, regions []string) *authn.Authenticator {
 		return &authn.Authenticator{
-			Verifier: &sigv4.Verifier{Now: o.Now, Regions: cfg.Regions, Services: []string{service}},
+			Verifier: &sigv4.Verifier{Now: o.Now, Regions: regions, Services: []string{service}},
 			Keyring:  a.Keyring, Root: root, Now: o.Now, Snapshot: a.Cache.Current, Secrets: secrets,
 		}
 	}
@@ -158,7 +158,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Snapshot: a.Cache.Current,
 		Verifier: a.verifier,
 		Keyring:  a.Keyring,
-		Authn:    authnFor("sts"),
+		Authn:    authnFor("sts", cfg.Regions),
 		Audit:    a.audit,
 		Now:      o.Now,
 		Logger:   o.Logger,
@@ -166,7 +166,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,
 		Cache:   a.Cache,
-		Authn:   authnFor("iam"),
+		Authn:   authnFor("iam", []string{iamapi.SigningRegion}),
 		Secrets: secrets,
 		Audit:   a.audit,
 		URL:     iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers},

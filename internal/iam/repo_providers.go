@@ -1,6 +1,10 @@
 package iam
 
-import "context"
+import (
+	"context"
+	"slices"
+	"strconv"
+)
 
 func errProviderExists(url string) error {
 	return newError(CodeEntityAlreadyExists, "Provider with url "+url+" already exists.")
@@ -24,6 +28,16 @@ func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvide
 	p.Thumbprints = Dedupe(p.Thumbprints)
 	if err := p.Validate(r.urlOpts); err != nil {
 		return nil, err
+	}
+	// The quota is checked on a listing, so two creates racing at the
+	// 100th provider can both pass; an existing URL answers
+	// EntityAlreadyExists rather than the quota.
+	existing, err := r.ListProviders(ctx, p.Account)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) >= MaxProvidersPerAccount && !slices.ContainsFunc(existing, func(e *OIDCProvider) bool { return e.HostPath() == p.HostPath() }) {
+		return nil, newError(CodeLimitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: "+strconv.Itoa(MaxProvidersPerAccount))
 	}
 	v := &p
 	if err := create(ctx, r.st, ProviderKey(p.Account, p.URL), v, func() error { return errProviderExists(p.URL) }); err != nil {

@@ -5,9 +5,6 @@ import (
 	"strconv"
 )
 
-// MaxAccessKeysPerUser is IAM's quota of access keys per user.
-const MaxAccessKeysPerUser = 2
-
 func errNoSuchUser(name string) error {
 	return newError(CodeNoSuchEntity, "The user with name "+name+" cannot be found.")
 }

@@ -6,11 +6,8 @@ import (
 	"strconv"
 )
 
-// Limits on attachments and key sets.
-const (
-	MaxManagedPoliciesPerRole = 10
-	MaxStaticJWKSBytes        = 256 << 10
-)
+// MaxStaticJWKSBytes bounds a provider's static key set.
+const MaxStaticJWKSBytes = 256 << 10
 
 func validateAccount(account string) error {
 	if !IsAccountID(account) {

@@ -11,10 +11,6 @@ import (
 // space.
 const (
 	MaxPolicyDocumentLength = 131072
-	MaxTrustPolicySize      = 2048  // ACLSizePerRole (default quota)
-	MaxManagedPolicySize    = 6144  // PolicySize
-	MaxRoleInlinePolicySize = 10240 // aggregate of a role's inline policies
-	MaxPolicyVersions       = 5
 	policyDocumentPattern   = `[\u0009\u000A\u000D\u0020-\u00FF]+`
 )
 

@@ -11,9 +11,7 @@ import (
 // Limits on OIDC providers (IAM model and quotas).
 const (
 	MaxProviderURLLength = 255
-	MaxClientIDs         = 100
 	MaxClientIDLength    = 255
-	MaxThumbprints       = 5
 	ThumbprintLength     = 40
 )
 

@@ -6,9 +6,8 @@ import (
 	"unicode"
 )
 
-// Tag limits (IAM model and quotas).
+// Tag limits (IAM model).
 const (
-	MaxTags           = 50
 	MaxTagKeyLength   = 128
 	MaxTagValueLength = 256
 	tagPattern        = `[\p{L}\p{Z}\p{N}_.:/=+\-@]`

@@ -6,9 +6,6 @@ const (
 	// (GetUser, DeleteUser, the user inline-policy actions), longer than a
 	// user name may be when created.
 	MaxExistingUserNameLength = 128
-	// MaxUserInlinePolicySize is IAM's quota on the sum of a user's inline
-	// policies (white space not counted).
-	MaxUserInlinePolicySize = 2048
 )
 
 // ValidateExistingUserName checks a user name naming an existing user

@@ -29,6 +29,15 @@ const (
 	Namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
 )
 
+// SigningRegion is the only region IAM requests may be signed for: IAM is a
+// global service whose requests are signed for us-east-1 ("If you use a
+// service like IAM that uses a globally unique endpoint, use the default
+// region (us-east-1)", AWS General Reference, "Elements of an AWS API
+// request signature"); AWS answers any other scope with
+// SignatureDoesNotMatch "Credential should be scoped to a valid region,
+// not '<region>'. ". STS accepts any region (or the configured ones).
+const SigningRegion = "us-east-1"
+
 // visibleWait bounds how long a write waits for the node's own snapshot to
 // show it, so a role created here is assumable here as soon as the call
 // returns. Other nodes follow through their watches.
