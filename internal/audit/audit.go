@@ -44,7 +44,10 @@
 // counted in Stats.EventsLost like any other.
 package audit
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Event is one audit record. Field names follow CloudTrail where it has one.
 type Event struct {
@@ -66,6 +69,24 @@ type Event struct {
 	ErrorCode          string        `json:"errorCode,omitempty"`
 	ErrorMessage       string        `json:"errorMessage,omitempty"`
 	Decision           *Decision     `json:"decision,omitempty"`
+}
+
+// MaxUserAgentBytes bounds the userAgent an event records. The header is
+// the caller's to choose, up to the server's whole header limit, on every
+// request, authenticated or not; recorded in full it would let anyone
+// write tens of kilobytes to the audit log per request. Real clients send
+// well under 300 bytes.
+const MaxUserAgentBytes = 1024
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // UserIdentity describes the caller as CloudTrail does.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,5 +79,32 @@ func TestBackpressureLosesNothing(t *testing.T) {
 	}
 	if w.n != total {
 		t.Errorf("wrote %d events, want %d", w.n, total)
+	}
+}
+
+// The userAgent an event records is at most MaxUserAgentBytes, cut on a
+// character boundary; shorter ones are kept whole.
+func TestUserAgentBounded(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"aws-sdk-go-v2/1.0", "aws-sdk-go-v2/1.0"},
+		{strings.Repeat("a", MaxUserAgentBytes), strings.Repeat("a", MaxUserAgentBytes)},
+		{strings.Repeat("a", 64<<10), strings.Repeat("a", MaxUserAgentBytes)},
+		{strings.Repeat("a", MaxUserAgentBytes-1) + "é", strings.Repeat("a", MaxUserAgentBytes-1)},
+	} {
+		var buf bytes.Buffer
+		l := NewLogger(&buf, nil)
+		if err := l.Record(&Event{EventName: "GetCallerIdentity", UserAgent: tc.in}); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var got Event
+		if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.UserAgent != tc.want {
+			t.Errorf("user agent of %d bytes recorded as %d bytes, want %d", len(tc.in), len(got.UserAgent), len(tc.want))
+		}
 	}
 }

@@ -54,6 +54,7 @@ func (l *Logger) write(w io.Writer, batch []*Event) {
 		if l.buf.Len() == 0 && l.torn {
 			l.buf.WriteByte('\n') // end the partial line a failed write left
 		}
+		e.UserAgent = truncateUTF8(e.UserAgent, MaxUserAgentBytes)
 		if err := l.enc.Encode(e); err != nil { // writes nothing to buf
 			l.stats.lost.Add(1)
 			l.logFailure("audit event not encodable", err, 1)

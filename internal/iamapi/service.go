@@ -152,6 +152,10 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 	}
 	x.caller, x.account, x.snap = caller, caller.Account, s.deps.Cache.Current()
 	x.event.UserIdentity = caller.AuditIdentity()
+	// Parameters are recorded once the caller is known: an unsigned or
+	// mis-signed request could otherwise write up to a whole request body
+	// into the audit log for anyone.
+	x.event.RequestParameters = requestParameters(x.call.Action, x.params)
 	if a.validate != nil {
 		if err := a.validate(x); err != nil {
 			return nil, err
@@ -211,17 +215,16 @@ func (x *exchange) saw(rev int64) {
 
 func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
 	return &audit.Event{
-		EventVersion:      "1.08",
-		EventTime:         call.Received.UTC(),
-		EventSource:       "iam.amazonaws.com",
-		EventName:         call.Action,
-		EventType:         "AwsApiCall",
-		SourceIPAddress:   call.SourceIP,
-		UserAgent:         call.UserAgent,
-		RequestID:         call.RequestID,
-		EventID:           awsquery.NewUUID(),
-		ReadOnly:          a.readOnly,
-		RequestParameters: requestParameters(call.Action, call.Params),
+		EventVersion:    "1.08",
+		EventTime:       call.Received.UTC(),
+		EventSource:     "iam.amazonaws.com",
+		EventName:       call.Action,
+		EventType:       "AwsApiCall",
+		SourceIPAddress: call.SourceIP,
+		UserAgent:       call.UserAgent,
+		RequestID:       call.RequestID,
+		EventID:         awsquery.NewUUID(),
+		ReadOnly:        a.readOnly,
 	}
 }
 
