@@ -16,6 +16,7 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/config"
 )
 
@@ -150,8 +151,9 @@ func TestAuditFailClosedRefusesUntilWritable(t *testing.T) {
 // rotated file holds whole events, and none is lost.
 func TestAuditLogRotatesAtConfiguredSize(t *testing.T) {
 	n := startAuditNode(t, nil, func(c *config.Config) { c.AuditMaxSizeMB, c.AuditMaxBackups = 1, 0 })
-	const calls = 150 // ≈ 9 KB each with this user agent: 1.3 MB
-	ua := http.Header{"User-Agent": {"soak/" + strings.Repeat("u", 8000)}}
+	// ≈ 2.4 KB each with a user agent at audit.MaxUserAgentBytes: 1.4 MB.
+	const calls = 600
+	ua := http.Header{"User-Agent": {"soak/" + strings.Repeat("u", audit.MaxUserAgentBytes)}}
 	for range calls {
 		if status, body := n.assume(ua); status != http.StatusOK {
 			t.Fatalf("AssumeRoleWithWebIdentity = %d %s", status, body)

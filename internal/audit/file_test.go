@@ -3,6 +3,7 @@ package audit
 import (
 	"bufio"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -132,8 +133,15 @@ func TestOpenFileRetentionAndCompression(t *testing.T) {
 		if fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", name, fi.Mode().Perm())
 		}
-		if lines := gunzipLines(t, name); lines < 900 {
-			t.Errorf("%s: %d lines, want a whole rotated file", name, lines)
+		// A file is cut before the chunk that would take it past 1 MiB, and
+		// chunks are at most chunkSize bytes of whole lines: a rotated file
+		// holds at least (1 MiB − chunkSize) of them.
+		line, err := json.Marshal(padded("e-4499"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines, least := gunzipLines(t, name), (1<<20-chunkSize-len(line)-1)/(len(line)+1); lines < least {
+			t.Errorf("%s: %d lines, want a whole rotated file (at least %d)", name, lines, least)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -113,11 +114,15 @@ func TestAccessKeysEndToEnd(t *testing.T) {
 
 	// The audit log records each call, CreateAccessKey included, without
 	// the secret.
-	events := n.auditEvents(8)
+	// The log is written in batches: wait until the last call's event is
+	// there (at least 8 events is not enough, the earlier ones may be all).
 	created := 0
-	for _, e := range events {
-		if e.EventName == "CreateAccessKey" && e.ErrorCode == "" {
-			created++
+	for deadline := time.Now().Add(5 * time.Second); created < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		created = 0
+		for _, e := range n.readAudit() {
+			if e.EventName == "CreateAccessKey" && e.ErrorCode == "" {
+				created++
+			}
 		}
 	}
 	if created != 2 {
