@@ -12,8 +12,9 @@ import (
 // entity that condition keys read.
 //
 // IAM finds a role, user or managed policy whatever the letter case of its
-// name ("Role names are not distinguished by case", IAM API reference,
-// CreateRole), but a policy's Resource element and its ARN and string
+// name ("Names are not distinguished by case. For example, you cannot
+// create resources named both "MyResource" and "myresource"", IAM API
+// reference, CreateRole), but a policy's Resource element and its ARN and string
 // conditions compare with case. Authorizing against the request's spelling
 // would let RoleName=R-GUARDED escape a Deny on role/r-guarded, or
 // RoleName=app-prod reach the role App-Prod through an Allow on role/app-*.
