@@ -67,6 +67,29 @@ func TestJSONValues(t *testing.T) {
 	}
 }
 
+func TestJSONSurrogates(t *testing.T) {
+	// A surrogate escape that is not the first half of a pair is U+FFFD
+	// and the escape after it stands alone, as in encoding/json (the
+	// parser before strictjson swallowed it). strictjson's tests cover the
+	// rest of the lexer.
+	for lit, want := range map[string]string{
+		`"\ud83d\ude00"`:       "😀",
+		`"\ud800"`:             "\uFFFD",
+		`"\ud800\u0041"`:       "\uFFFDA",
+		`"\udc00\u0041"`:       "\uFFFDA",
+		`"\ud800\ud83d\ude00"`: "\uFFFD😀",
+	} {
+		v, err := parseJSON([]byte(`{"s":` + lit + `}`))
+		if err != nil {
+			t.Errorf("%s: %s", lit, err.msg)
+			continue
+		}
+		if got := v.members[0].value.text; got != want {
+			t.Errorf("%s = %q, want %q", lit, got, want)
+		}
+	}
+}
+
 func TestTemplates(t *testing.T) {
 	tests := []struct {
 		in, err string

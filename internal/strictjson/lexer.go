@@ -188,32 +188,44 @@ func (l *lexer) digits() int {
 // reported first, at its own offset.
 func (l *lexer) str() (string, *SyntaxError) {
 	start := l.pos + 1
-	var or byte // every byte ORed: ≥ 0x80 when any is not ASCII
+	ascii := true
 	for i := start; i < len(l.text); i++ {
 		c := l.text[i]
+		if !stringSpecial[c] {
+			continue
+		}
 		switch {
 		case c == '"':
 			l.pos = i + 1
 			s := l.text[start:i] // a substring: no copy
-			if or >= utf8.RuneSelf && !utf8.ValidString(s) {
+			if !ascii && !utf8.ValidString(s) {
 				return "", l.errorf(start, "invalid UTF-8 in string")
 			}
 			return s, nil
 		case c == '\\':
 			l.pos = i
-			return l.unescape(start, or)
+			return l.unescape(start, ascii)
 		case c < 0x20:
 			return "", l.errorf(i, "control character 0x%02x in string: it must be escaped", c)
 		}
-		or |= c
+		ascii = false
 	}
 	return "", l.errorf(len(l.text), "unexpected end of input: unterminated string")
 }
 
+// stringSpecial marks the bytes a string scan stops at: the closing quote,
+// a backslash, control characters and bytes of multi-byte UTF-8.
+var stringSpecial = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // unescape finishes a string that starts at start and has an escape at
 // pos. It allocates once: the decoded string is never longer than the raw
 // one.
-func (l *lexer) unescape(start int, or byte) (string, *SyntaxError) {
+func (l *lexer) unescape(start int, ascii bool) (string, *SyntaxError) {
 	var b strings.Builder
 	b.Grow(l.rawLen(start))
 	b.WriteString(l.text[start:l.pos])
@@ -224,10 +236,12 @@ func (l *lexer) unescape(start int, or byte) (string, *SyntaxError) {
 		run := l.pos
 		for l.pos < len(l.text) {
 			c := l.text[l.pos]
-			if c == '"' || c == '\\' || c < 0x20 {
-				break
+			if stringSpecial[c] {
+				if c < utf8.RuneSelf {
+					break
+				}
+				ascii = false
 			}
-			or |= c
 			l.pos++
 		}
 		b.WriteString(l.text[run:l.pos])
@@ -240,7 +254,7 @@ func (l *lexer) unescape(start int, or byte) (string, *SyntaxError) {
 			s := b.String()
 			// Escapes decode to whole UTF-8 sequences, so s is valid
 			// exactly when the raw bytes between them are.
-			if or >= utf8.RuneSelf && !utf8.ValidString(s) {
+			if !ascii && !utf8.ValidString(s) {
 				return "", l.errorf(start, "invalid UTF-8 in string")
 			}
 			return s, nil
