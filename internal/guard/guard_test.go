@@ -27,6 +27,7 @@ var leaves = map[string][]string{
 	"internal/secret":     nil,
 	"internal/sigv4":      nil,
 	"internal/store":      nil,
+	"internal/strictb64":  nil,
 	"internal/strictjson": nil,
 }
 

@@ -5,7 +5,8 @@
 // resource and trust policies with principal matching) and explains every
 // decision.
 //
-// The package is a leaf: it imports nothing else from stsd. Every input is
+// The package is a leaf: of stsd it imports only internal/strictjson (the
+// strict JSON scanner, itself a leaf). Every input is
 // bounded (see limits.go and docs/policy.md) and every matcher runs in time
 // linear in its input, so no document or request can make parsing or
 // evaluation slow.
