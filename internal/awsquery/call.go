@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/stsd/stsd/internal/audit"
 )
 
 // Call is one decoded API request as the server hands it to an API (STS,
@@ -23,6 +25,25 @@ type Call struct {
 	SourceIP        string
 	UserAgent       string
 	SecureTransport bool
+}
+
+// AuditEvent starts the call's audit event (CloudTrail's AwsApiCall, event
+// version 1.08) for the service whose eventSource is source: what the
+// request says of itself. The dispatcher fills in who called, what was
+// asked and how it ended.
+func (c *Call) AuditEvent(source string, readOnly bool) *audit.Event {
+	return &audit.Event{
+		EventVersion:    "1.08",
+		EventTime:       c.Received.UTC(),
+		EventSource:     source,
+		EventName:       c.Action,
+		EventType:       "AwsApiCall",
+		SourceIPAddress: c.SourceIP,
+		UserAgent:       c.UserAgent,
+		RequestID:       c.RequestID,
+		EventID:         NewUUID(),
+		ReadOnly:        readOnly,
+	}
 }
 
 // API is a Query-protocol service served on the shared endpoint.

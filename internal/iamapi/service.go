@@ -133,7 +133,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 	if !ok {
 		return nil, awserr.InvalidAction(call.Action, call.Version)
 	}
-	x := &exchange{call: call, params: call.Params, event: s.newEvent(call, a)}
+	x := &exchange{call: call, params: call.Params, event: call.AuditEvent("iam.amazonaws.com", a.readOnly)}
 	resp, err := s.run(ctx, a, x)
 	if err != nil {
 		err = toAWS(err)
@@ -210,21 +210,6 @@ func (s *Service) waitSnapshotUntil(ctx context.Context, cond func(*iam.Snapshot
 func (x *exchange) saw(rev int64) {
 	if rev > x.wrote {
 		x.wrote = rev
-	}
-}
-
-func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
-	return &audit.Event{
-		EventVersion:    "1.08",
-		EventTime:       call.Received.UTC(),
-		EventSource:     "iam.amazonaws.com",
-		EventName:       call.Action,
-		EventType:       "AwsApiCall",
-		SourceIPAddress: call.SourceIP,
-		UserAgent:       call.UserAgent,
-		RequestID:       call.RequestID,
-		EventID:         awsquery.NewUUID(),
-		ReadOnly:        a.readOnly,
 	}
 }
 

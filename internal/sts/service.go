@@ -91,7 +91,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 	if !ok {
 		return nil, awserr.InvalidAction(call.Action, call.Version)
 	}
-	x := &exchange{call: call, event: s.newEvent(call, a)}
+	x := &exchange{call: call, event: call.AuditEvent("sts.amazonaws.com", a.readOnly)}
 	resp, err := s.run(ctx, a, x)
 	s.record(ctx, x, err)
 	return resp, err
@@ -110,21 +110,6 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 		x.event.UserIdentity = caller.AuditIdentity()
 	}
 	return a.run(ctx, x)
-}
-
-func (s *Service) newEvent(call *awsquery.Call, a action) *audit.Event {
-	return &audit.Event{
-		EventVersion:    "1.08",
-		EventTime:       call.Received.UTC(),
-		EventSource:     "sts.amazonaws.com",
-		EventName:       call.Action,
-		EventType:       "AwsApiCall",
-		SourceIPAddress: call.SourceIP,
-		UserAgent:       call.UserAgent,
-		RequestID:       call.RequestID,
-		EventID:         awsquery.NewUUID(),
-		ReadOnly:        a.readOnly,
-	}
 }
 
 // record completes and writes the call's audit event.
