@@ -1,6 +1,9 @@
 package audit
 
-import "github.com/stsd/stsd/internal/awserr"
+import (
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/policy"
+)
 
 // Complete fills in the outcome of a call's event: on error, the AWS code
 // and message the client saw (and no response elements); the decision,
@@ -21,4 +24,18 @@ func Complete(ev *Event, d Decision, err error) {
 		d.Reason = "ok"
 	}
 	ev.Decision = &d
+}
+
+// PolicyDecision is the audit record of a policy decision on action: the
+// effect, the first statement that matched, the first condition that
+// failed and the context keys the policies named but the request lacked.
+func PolicyDecision(action string, d *policy.Decision) Decision {
+	out := Decision{Effect: d.Effect.String(), Detail: action, MissingKeys: append([]string(nil), d.MissingKeys...)}
+	if len(d.Matched) > 0 {
+		out.MatchedStatement = d.Matched[0].String()
+	}
+	if len(d.Failed) > 0 {
+		out.FailedCondition = d.Failed[0].String()
+	}
+	return out
 }

@@ -31,7 +31,7 @@ func (s *Service) authorize(ctx context.Context, x *exchange) error {
 	}
 	set := policySet(x.snap, x.caller)
 	d := policy.Evaluate(policy.Request{Action: action, Resource: resource, Context: reqCtx}, set)
-	x.decision = explain(action, &d)
+	x.decision = audit.PolicyDecision(action, &d)
 	if d.Effect == policy.Allowed {
 		return nil
 	}
@@ -41,18 +41,6 @@ func (s *Service) authorize(ctx context.Context, x *exchange) error {
 	}
 	x.decision.Reason = "not_authorized_" + d.Effect.String()
 	return awserr.AccessDenied(msg).WithReason(x.decision.Reason, nil)
-}
-
-// explain turns a policy decision into the audit record's decision.
-func explain(action string, d *policy.Decision) audit.Decision {
-	out := audit.Decision{Effect: d.Effect.String(), Detail: action, MissingKeys: append([]string(nil), d.MissingKeys...)}
-	if len(d.Matched) > 0 {
-		out.MatchedStatement = d.Matched[0].String()
-	}
-	if len(d.Failed) > 0 {
-		out.FailedCondition = d.Failed[0].String()
-	}
-	return out
 }
 
 // policySet gathers the caller's policies from the snapshot. A policy that

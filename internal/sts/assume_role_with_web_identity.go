@@ -116,25 +116,13 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 		policy.EvaluateTrustInto(&d, policy.Request{
 			Action: act, Resource: rv.ARN, Principal: policy.FederatedPrincipal(providerARN), Context: pctx,
 		}, trust)
-		x.decision = explain(act, &d)
+		x.decision = audit.PolicyDecision(act, &d)
 		if d.Effect != policy.Allowed {
 			x.decision.Reason = "trust_policy_" + d.Effect.String()
 			return accessDenied(x.decision.Reason)
 		}
 	}
 	return nil
-}
-
-// explain turns a policy decision into the audit record's decision.
-func explain(act string, d *policy.Decision) audit.Decision {
-	out := audit.Decision{Effect: d.Effect.String(), Detail: act, MissingKeys: append([]string(nil), d.MissingKeys...)}
-	if len(d.Matched) > 0 {
-		out.MatchedStatement = d.Matched[0].String()
-	}
-	if len(d.Failed) > 0 {
-		out.FailedCondition = d.Failed[0].String()
-	}
-	return out
 }
 
 // checkSessionPolicy checks the inline session policy's grammar; the
