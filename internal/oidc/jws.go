@@ -4,8 +4,9 @@ import (
 	"crypto"
 	"crypto/elliptic"
 	"encoding/base64"
-	"fmt"
 	"strings"
+
+	"github.com/stsd/stsd/internal/strictb64"
 )
 
 // Token size bounds (the API's WebIdentityToken constraint is 4..20000).
@@ -136,31 +137,17 @@ func parseCompact(token string) (*parsedToken, *Error) {
 
 // decodeSegment decodes a base64url segment into the front of buf and
 // returns the decoded bytes and the rest of buf. Every byte must be in the
-// base64url alphabet: Go's decoder skips '\r' and '\n' even in Strict mode,
-// which would give one token unlimited spellings (RFC 7515 §2 and §7.1: a
-// segment is BASE64URL without line breaks, whitespace or padding).
+// base64url alphabet, line breaks included (strictb64: Go's decoder skips
+// '\r' and '\n' even in Strict mode, which would give one token unlimited
+// spellings; RFC 7515 §2 and §7.1: a segment is BASE64URL without line
+// breaks, whitespace or padding). The error names an offset, never a byte:
+// error texts carry no part of a token.
 func decodeSegment(buf []byte, segment string) (decoded, rest []byte, err error) {
-	if i := indexNotBase64URL(segment); i >= 0 {
-		// The offset, never the byte: error texts carry no part of a token.
-		return nil, nil, fmt.Errorf("byte at offset %d is outside the base64url alphabet", i)
-	}
-	n, err := b64.Decode(buf, []byte(segment))
+	n, err := strictb64.Decode(b64, buf, segment)
 	if err != nil {
 		return nil, nil, err
 	}
 	return buf[:n:n], buf[n:], nil
-}
-
-// indexNotBase64URL returns the offset of the first byte of s outside
-// A–Z a–z 0–9 - _, or -1.
-func indexNotBase64URL(s string) int {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return i
-		}
-	}
-	return -1
 }
 
 // checkHeader applies the header rules. jku, x5u, jwk and x5c are ignored:

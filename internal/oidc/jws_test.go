@@ -100,7 +100,7 @@ func TestParseCompactRejectsBytesOutsideBase64URL(t *testing.T) {
 					if err.Reason != ReasonMalformed {
 						t.Fatalf("reason = %s (%v), want malformed", err.Reason, err.Cause)
 					}
-					want := "outside the base64url alphabet"
+					want := "illegal base64 data at input byte"
 					if bad == "." {
 						want = "3 segments"
 					}

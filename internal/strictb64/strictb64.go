@@ -19,8 +19,19 @@ import (
 // alphabet is already refused by enc itself; pass an encoding with Strict
 // set to refuse non-zero trailing bits as well.
 func DecodeString(enc *base64.Encoding, s string) ([]byte, error) {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return nil, base64.CorruptInputError(i)
+	dst := make([]byte, enc.DecodedLen(len(s)))
+	n, err := Decode(enc, dst, s)
+	if err != nil {
+		return nil, err
 	}
-	return enc.DecodeString(s)
+	return dst[:n], nil
+}
+
+// Decode is DecodeString into dst, which must hold enc.DecodedLen(len(s))
+// bytes: for callers that decode several values into one buffer.
+func Decode(enc *base64.Encoding, dst []byte, s string) (int, error) {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return 0, base64.CorruptInputError(i)
+	}
+	return enc.Decode(dst, []byte(s))
 }
