@@ -142,6 +142,39 @@ func TestNoSecretInSignedOrPresignedCalls(t *testing.T) {
 			answers = append(answers, string(h), body)
 		}
 	}
+	// AssumeRoleWithWebIdentity is unsigned, but a GET carries the web
+	// identity token in the URL: accepted and rejected, it stays out of
+	// every log, and the rejections' answers.
+	for i, bad := range []string{"", tamper(n.token("u", nil)), n.token("u", map[string]any{"aud": "other"})} {
+		tok := n.token("u", nil)
+		if bad != "" {
+			tok = bad
+		}
+		secrets = append(secrets, tok)
+		q := arwwi(roleARN, "get"+string(rune('0'+i)), tok)
+		q.Set("Version", "2011-06-15")
+		req, err := http.NewRequest(http.MethodGet, n.app.URL+"/?"+q.Encode(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, header, body := n.do(req)
+		if bad == "" {
+			var got struct {
+				Secret string `xml:"AssumeRoleWithWebIdentityResult>Credentials>SecretAccessKey"`
+				Token  string `xml:"AssumeRoleWithWebIdentityResult>Credentials>SessionToken"`
+			}
+			if err := xml.Unmarshal([]byte(body), &got); status != http.StatusOK || err != nil || got.Token == "" {
+				t.Fatalf("GET AssumeRoleWithWebIdentity: %d %v %s", status, err, body)
+			}
+			secrets = append(secrets, got.Secret, got.Token)
+			continue
+		}
+		if status != http.StatusBadRequest {
+			t.Errorf("GET AssumeRoleWithWebIdentity with a bad token: %d %s", status, body)
+		}
+		h, _ := json.Marshal(header)
+		answers = append(answers, string(h), body)
+	}
 	n.stop() // flush the audit log
 
 	audit := n.auditLog()
