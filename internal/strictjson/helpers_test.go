@@ -118,6 +118,7 @@ func stdShape(doc []byte) (shape, error) {
 	var s shape
 	var stack []*frame
 	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber() // numbers beyond float64 are valid JSON (found by the fuzzer)
 	for {
 		tok, err := dec.Token()
 		if err != nil {
