@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,48 +26,13 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 const (
 	testAccount = "111122223333"
 	testAud     = "sts.amazonaws.com"
 )
-
-// syncBuffer collects the node's logs across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// switchWriter forwards the audit log to one of two real files.
-type switchWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *switchWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-func (s *switchWriter) set(w io.Writer) {
-	s.mu.Lock()
-	s.w = w
-	s.mu.Unlock()
-}
 
 // openReal opens a real file in a temporary directory: read-only (every
 // Write fails with EBADF) or for appending.
@@ -96,7 +60,7 @@ type auditNode struct {
 	t       *testing.T
 	app     *App
 	idp     *fakeidp.IdP
-	logs    *syncBuffer
+	logs    *syncio.Buffer
 	dataDir string
 	role    string
 }
@@ -105,7 +69,7 @@ type auditNode struct {
 // the configuration names), with edit applied to the configuration.
 func startAuditNode(t *testing.T, w io.Writer, edit func(*config.Config)) *auditNode {
 	t.Helper()
-	n := &auditNode{t: t, idp: fakeidp.New(t, fakeidp.Options{}), logs: &syncBuffer{}, dataDir: t.TempDir()}
+	n := &auditNode{t: t, idp: fakeidp.New(t, fakeidp.Options{}), logs: &syncio.Buffer{}, dataDir: t.TempDir()}
 	cfg := config.Default()
 	cfg.DataDir, cfg.AccountID, cfg.AllowHTTPIssuers = n.dataDir, testAccount, true
 	if edit != nil {

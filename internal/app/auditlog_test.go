@@ -18,6 +18,7 @@ import (
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 // unavailable503 asserts err is AWS's 503 ServiceUnavailable.
@@ -80,7 +81,7 @@ func TestAuditFailOpenKeepsServing(t *testing.T) {
 // recorded, and writing one is what brings the node back.
 func TestAuditFailClosedRefusesUntilWritable(t *testing.T) {
 	ro, roPath := openReal(t, false)
-	sw := &switchWriter{w: ro}
+	sw := syncio.NewSwitch(ro)
 	n := startAuditNode(t, sw, func(c *config.Config) { c.AuditFailClosed = true })
 	sts, iamc := n.stsClient(), n.iamClient()
 
@@ -108,7 +109,7 @@ func TestAuditFailClosedRefusesUntilWritable(t *testing.T) {
 	unavailable503(t, "CreateRole while failing", err)
 
 	good, goodPath := openReal(t, true)
-	sw.set(good)
+	sw.Set(good)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, err := sts.GetCallerIdentity(t.Context(), &stssdk.GetCallerIdentityInput{})

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 // readOnlyFile is a real file opened O_RDONLY: every Write fails (EBADF),
@@ -45,24 +45,6 @@ func appendFile(t *testing.T) (*os.File, string) {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f, path
-}
-
-// switchWriter forwards to one of two real files, switched by the test.
-type switchWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *switchWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-func (s *switchWriter) set(w io.Writer) {
-	s.mu.Lock()
-	s.w = w
-	s.mu.Unlock()
 }
 
 // fullDisk writes to a real file until room bytes are used, then fails
@@ -177,7 +159,7 @@ func readEvents(t *testing.T, path string) []Event {
 // failure is logged once a minute at most with the counts of the lines
 // not logged, and the recovery is logged. No log line carries an event.
 func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
-	sw := &switchWriter{w: readOnlyFile(t)}
+	sw := syncio.NewSwitch(readOnlyFile(t))
 	var logs lockedBuffer
 	clock := &fakeClock{t: time.Unix(1_000_000_000, 0)}
 	l := New(sw, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: clock.Now})
@@ -209,7 +191,7 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	}
 
 	good, path := appendFile(t)
-	sw.set(good)
+	sw.Set(good)
 	if err := l.Record(event("kept")); err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +217,7 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 // ServiceUnavailable (the cause kept internal) until a write succeeds;
 // Record still queues, and writing a queued event is what recovers.
 func TestFailClosedRefusesUntilAWriteSucceeds(t *testing.T) {
-	sw := &switchWriter{w: readOnlyFile(t)}
+	sw := syncio.NewSwitch(readOnlyFile(t))
 	l := New(sw, Options{FailClosed: true})
 	if err := l.Check(); err != nil {
 		t.Fatalf("Check before any write = %v, want nil", err)
@@ -262,7 +244,7 @@ func TestFailClosedRefusesUntilAWriteSucceeds(t *testing.T) {
 	}
 
 	good, path := appendFile(t)
-	sw.set(good)
+	sw.Set(good)
 	if err := l.Record(event("probe-2")); err != nil {
 		t.Fatal(err)
 	}
