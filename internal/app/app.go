@@ -22,6 +22,7 @@ import (
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/creds"
@@ -163,10 +164,12 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Now:      o.Now,
 		Logger:   o.Logger,
 	})
+	engine := authz.New(a.Cache.Current, o.Now)
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,
 		Cache:   a.Cache,
 		Authn:   authnFor("iam", []string{iamapi.SigningRegion}),
+		Authz:   engine,
 		Secrets: secrets,
 		Audit:   a.audit,
 		URL:     iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers},

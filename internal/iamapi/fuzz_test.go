@@ -9,6 +9,7 @@ import (
 	"github.com/stsd/stsd/internal/authn"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/secret"
@@ -49,7 +50,7 @@ func FuzzActions(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := New(Deps{Repo: repo, Cache: cache, Secrets: secrets})
+	s := New(Deps{Repo: repo, Cache: cache, Secrets: secrets, Authz: authz.New(cache.Current, nil)})
 	names := s.Actions()
 	sort.Strings(names)
 	const acct = "111122223333"

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
@@ -50,8 +51,10 @@ type Deps struct {
 	Repo *iam.Repo
 	// Cache is the node's snapshot: callers' policies for authorization, and
 	// the revision a write waits for.
-	Cache   *iam.Cache
-	Authn   *authn.Authenticator
+	Cache *iam.Cache
+	Authn *authn.Authenticator
+	// Authz decides every call's authorization.
+	Authz   *authz.Engine
 	Secrets *creds.SecretWrapper
 	Audit   *audit.Logger
 	// URL says which provider URLs CreateOpenIDConnectProvider accepts.

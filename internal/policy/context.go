@@ -42,6 +42,15 @@ func (c *Context) set(key string, values []string, multi bool) {
 	c.keys[strings.ToLower(key)] = contextValue{name: key, values: append([]string(nil), values...), multi: multi}
 }
 
+// Clone returns a copy that can be changed without changing c.
+func (c *Context) Clone() *Context {
+	out := &Context{keys: make(map[string]contextValue, len(c.keys)+4)}
+	for k, v := range c.keys {
+		out.keys[k] = v // values are never changed in place
+	}
+	return out
+}
+
 // Delete removes a key.
 func (c *Context) Delete(key string) {
 	delete(c.keys, strings.ToLower(key))

@@ -1,0 +1,126 @@
+package authz
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/policy"
+)
+
+// baseContext builds the condition keys shared by every check of a
+// request: first the keys the requesting service supplied (filtered), then
+// the keys stsd fills itself, which replace any of the same name.
+func baseContext(req *Request) *policy.Context {
+	c := policy.NewContext()
+	addKeys(c, req.Keys)
+	env := req.Env
+	now := env.Time.UTC()
+	c.Set("aws:CurrentTime", now.Format(time.RFC3339))
+	c.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	c.Set("aws:SecureTransport", strconv.FormatBool(env.SecureTransport))
+	setOrDelete(c, "aws:SourceIp", env.SourceIP)
+	setOrDelete(c, "aws:UserAgent", env.UserAgent)
+	setOrDelete(c, "aws:RequestedRegion", env.RequestedRegion)
+	c.Set("aws:ViaAWSService", "false")
+	c.Set("aws:PrincipalIsAWSService", "false")
+	acct := req.ResourceAccount
+	if acct == "" {
+		acct = req.Caller.Account
+	}
+	c.Set("aws:ResourceAccount", acct)
+	principalContext(c, req.Caller)
+	return c
+}
+
+func setOrDelete(c *policy.Context, key, value string) {
+	if value == "" {
+		c.Delete(key)
+		return
+	}
+	c.Set(key, value)
+}
+
+// addKeys adds the supplied keys that Supplied honours.
+func addKeys(c *policy.Context, keys []Key) {
+	for _, k := range keys {
+		if !Supplied(k.Name) {
+			continue
+		}
+		if k.Multi {
+			c.SetList(k.Name, k.Values...)
+		} else {
+			c.Set(k.Name, k.Values...)
+		}
+	}
+}
+
+// Supplied reports whether a requesting service may supply the condition
+// key name. Of the aws: keys only the request and resource keys are
+// honoured (aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*); every other
+// global key describes the caller or the request and is stsd's to fill.
+// Service keys ("s3:prefix", "execute-api:…", "iam:PolicyARN") are
+// honoured; a key whose prefix is not a service prefix (letters, digits
+// and '-' only) is not — that excludes the web-identity keys a session
+// carries ("token.actions.githubusercontent.com:sub"), which only the
+// session can supply. Key names are case-insensitive, as in IAM.
+func Supplied(name string) bool {
+	prefix, rest, ok := strings.Cut(name, ":")
+	if !ok || prefix == "" || rest == "" {
+		return false
+	}
+	if strings.EqualFold(prefix, "aws") {
+		lower := strings.ToLower(rest)
+		return lower == "tagkeys" ||
+			(strings.HasPrefix(lower, "requesttag/") && len(rest) > len("requesttag/")) ||
+			(strings.HasPrefix(lower, "resourcetag/") && len(rest) > len("resourcetag/"))
+	}
+	for i := 0; i < len(prefix); i++ {
+		ch := prefix[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// principalContext sets the keys that describe the caller (IAM User
+// Guide, "AWS global condition context keys", principal properties).
+func principalContext(ctx *policy.Context, c *authn.Caller) {
+	ctx.Set("aws:PrincipalAccount", c.Account)
+	ctx.Set("aws:userid", c.UserID)
+	switch c.Kind {
+	case authn.KindRoot:
+		ctx.Set("aws:PrincipalArn", c.ARN)
+		ctx.Set("aws:PrincipalType", "Account")
+	case authn.KindUser:
+		ctx.Set("aws:PrincipalArn", c.ARN)
+		ctx.Set("aws:PrincipalType", "User")
+		ctx.Set("aws:username", c.User.User.Name)
+		for _, t := range c.User.User.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+	case authn.KindAssumedRole:
+		sess := c.Session
+		ctx.Set("aws:PrincipalType", "AssumedRole")
+		// Temporary credentials made without MFA carry "false"; long-term
+		// keys carry no aws:MultiFactorAuthPresent at all (IAM User Guide,
+		// global condition keys). stsd has no MFA devices.
+		ctx.Set("aws:MultiFactorAuthPresent", "false")
+		ctx.Set("aws:PrincipalArn", sess.RoleARN()) // the role, not the session (IAM's rule)
+		ctx.Set("aws:TokenIssueTime", sess.IssuedAt.UTC().Format(time.RFC3339))
+		if sess.SourceIdentity != "" {
+			ctx.Set("aws:SourceIdentity", sess.SourceIdentity)
+		}
+		if sess.FederatedProvider != "" {
+			ctx.Set("aws:FederatedProvider", sess.FederatedProvider)
+		}
+		for _, t := range sess.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+		for k, vs := range sess.WebIdentity {
+			ctx.SetList(k, vs...)
+		}
+	}
+}
