@@ -76,17 +76,23 @@ var (
 func (a *Authenticator) Authenticate(ctx context.Context, call *awsquery.Call) (*Caller, error) {
 	req, err := sigv4.ParseRequest(call.HTTP, call.Body)
 	if err != nil {
-		return nil, fromSigV4(err)
+		return nil, FromSigV4(err)
 	}
+	return a.AuthenticateParsed(ctx, req)
+}
+
+// AuthenticateParsed is Authenticate for a request the caller parsed
+// itself (the front doors, which may not have the body).
+func (a *Authenticator) AuthenticateParsed(ctx context.Context, req *sigv4.Request) (*Caller, error) {
 	if err := a.Verifier.Precheck(req); err != nil {
-		return nil, fromSigV4(err)
+		return nil, FromSigV4(err)
 	}
 	caller, key, err := a.identify(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.Verifier.Verify(req, key.Reveal()); err != nil {
-		return nil, fromSigV4(err)
+		return nil, FromSigV4(err)
 	}
 	if caller.Session != nil && caller.Session.Expired(a.Now()) {
 		return nil, errExpiredToken.WithReason("session_expired", nil)
@@ -154,8 +160,8 @@ func (a *Authenticator) identifyUser(req *sigv4.Request) (*Caller, secret.String
 		AccessKeyID: key.AccessKeyID, User: user}, sec, nil
 }
 
-// fromSigV4 converts the verifier's error into the API error.
-func fromSigV4(err error) *awserr.Error {
+// FromSigV4 converts the verifier's error into the API error.
+func FromSigV4(err error) *awserr.Error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
 		return awserr.New(se.Code, se.Status, se.Message).WithReason("sigv4_"+se.Code, nil)

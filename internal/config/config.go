@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -53,6 +54,22 @@ type Config struct {
 	// follow redirects to another scheme, host or port than the URL
 	// fetched (oidc.Config.AllowCrossHostRedirects); off by default.
 	AllowCrossHostOIDCRedirects bool `yaml:"allow_cross_host_oidc_redirects"`
+	// Authz is the listener of the authorization front doors
+	// (forward-auth, the JSON decision API, Envoy ext_authz); off unless
+	// an address is set.
+	Authz Authz `yaml:"authz"`
+}
+
+// Authz configures the authorization front doors.
+type Authz struct {
+	// Addr is the HTTP listener for /forward-auth and /v1/… ("" = off).
+	Addr string `yaml:"addr"`
+	// GRPCAddr is the Envoy ext_authz gRPC listener ("" = off).
+	GRPCAddr string `yaml:"grpc_addr"`
+	// TrustedProxies are the addresses or CIDR prefixes of proxies whose
+	// X-Forwarded-For names the client (aws:SourceIp); from any other
+	// peer the header is ignored and the peer is the client.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // The store backends.
@@ -124,6 +141,9 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
 	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
 	fs.DurationVar(&c.KeyringRotationInterval, "keyring-rotation-interval", c.KeyringRotationInterval, "how long a session-token key stays primary before this node rotates it (at least 1s)")
+	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
+	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
+	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
 	e := &c.Etcd
 	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
 	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
@@ -198,6 +218,12 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Store = flags.Store
 		case "keyring_rotation_interval":
 			c.KeyringRotationInterval = flags.KeyringRotationInterval
+		case "authz_addr":
+			c.Authz.Addr = flags.Authz.Addr
+		case "authz_grpc_addr":
+			c.Authz.GRPCAddr = flags.Authz.GRPCAddr
+		case "authz_trusted_proxies":
+			c.Authz.TrustedProxies = flags.Authz.TrustedProxies
 		case "etcd_endpoints":
 			c.Etcd.Endpoints = flags.Etcd.Endpoints
 		case "etcd_prefix":
@@ -259,6 +285,7 @@ func (c Config) Validate() error {
 		// The keyring records when a key became primary in whole seconds.
 		add("keyring_rotation_interval %v: must be at least 1s", c.KeyringRotationInterval)
 	}
+	c.Authz.validate(add)
 	switch c.Store {
 	case StoreBolt:
 		if len(c.Etcd.Endpoints) > 0 {
@@ -291,6 +318,40 @@ func (c Config) validateAudit(add func(string, ...any)) {
 		c.AuditMaxBackups != d.AuditMaxBackups || c.AuditCompress != d.AuditCompress) {
 		add(`audit_max_size_mb, audit_max_age_days, audit_max_backups, audit_compress: set, but audit_log is "-" (stdout), which is never rotated: remove them, or rotate where the output is collected`)
 	}
+}
+
+// validate checks the authz section.
+func (a Authz) validate(add func(string, ...any)) {
+	for _, f := range []struct{ key, addr string }{{"authz.addr", a.Addr}, {"authz.grpc_addr", a.GRPCAddr}} {
+		if f.addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(f.addr); err != nil {
+			add("%s %q: must be host:port", f.key, f.addr)
+		}
+	}
+	if _, err := a.ParseTrustedProxies(); err != nil {
+		add("authz.trusted_proxies: %v", err)
+	}
+}
+
+// ParseTrustedProxies reads TrustedProxies: each an IP address (a /32 or
+// /128) or a CIDR prefix.
+func (a Authz) ParseTrustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range a.TrustedProxies {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix", s)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
 }
 
 // validate checks the etcd section for store: etcd.

@@ -35,6 +35,21 @@ type authFields struct {
 // neither yields MissingAuthenticationToken. ParseRequest needs no clock and
 // no secret; pass the result to Verifier.Verify.
 func ParseRequest(r *http.Request, body []byte) (*Request, error) {
+	return parseRequest(r, body, true)
+}
+
+// ParseRequestWithoutBody parses r when the body is not available to the
+// verifier (a proxy's forward-auth subrequest carries headers only). The
+// payload hash is the one the client claimed in x-amz-content-sha256 (a
+// signed header on every client that sends it), or the hash of an empty
+// body when it claimed none. The signature then proves the headers, and
+// the claimed hash binds the body for whoever receives it; a client that
+// signed a body without sending the header does not verify.
+func ParseRequestWithoutBody(r *http.Request) (*Request, error) {
+	return parseRequest(r, nil, false)
+}
+
+func parseRequest(r *http.Request, body []byte, haveBody bool) (*Request, error) {
 	if r == nil || r.URL == nil {
 		return nil, errMissingAuth()
 	}
@@ -70,7 +85,7 @@ func ParseRequest(r *http.Request, body []byte) (*Request, error) {
 	if err := req.setSessionToken(r, params); err != nil {
 		return nil, err
 	}
-	payload, err := payloadHash(r, params, body)
+	payload, err := payloadHash(r, params, body, haveBody)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +269,7 @@ func (req *Request) setSessionToken(r *http.Request, params []queryParam) *Error
 // the client sent x-amz-content-sha256 (header, or query on a presigned
 // request) it must equal the body's hash; UNSIGNED-PAYLOAD is accepted only
 // for an empty body, so no unsigned byte is ever acted on.
-func payloadHash(r *http.Request, params []queryParam, body []byte) (string, *Error) {
+func payloadHash(r *http.Request, params []queryParam, body []byte, haveBody bool) (string, *Error) {
 	sum := sha256.Sum256(body)
 	computed := hex.EncodeToString(sum[:])
 	claims := r.Header.Values("X-Amz-Content-Sha256")
@@ -266,6 +281,8 @@ func payloadHash(r *http.Request, params []queryParam, body []byte) (string, *Er
 		return computed, nil
 	case len(claims) > 1:
 		return "", newError(CodeContentSHA256Mismatch, http.StatusBadRequest, msgContentSHA256)
+	case !haveBody && (claims[0] == UnsignedPayload || isHexSHA256(claims[0])):
+		return claims[0], nil
 	case claims[0] == UnsignedPayload && len(body) == 0:
 		return UnsignedPayload, nil
 	case claims[0] == computed:
@@ -299,4 +316,17 @@ func canonicalRequestHash(r *http.Request, params []queryParam, req *Request, pa
 	b.WriteByte('\n')
 	b.WriteString(payload)
 	return sha256.Sum256([]byte(b.String()))
+}
+
+// isHexSHA256 reports whether s is 64 lower-case hex digits.
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
