@@ -26,6 +26,7 @@ import (
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/downstream"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/iamapi"
 	"github.com/stsd/stsd/internal/oidc"
@@ -54,6 +55,9 @@ type Options struct {
 	Now func() time.Time
 	// Store, when set, replaces the bbolt store in the data directory.
 	Store store.Store
+	// AuthzListener, when set, is used instead of listening on
+	// Config.Authz.Addr (which must still be set to enable the doors).
+	AuthzListener net.Listener
 	// AuditWriter, when set, receives the audit log instead of the file
 	// or stdout the configuration names (tests).
 	AuditWriter io.Writer
@@ -70,12 +74,19 @@ type App struct {
 
 	// Handler is the node's HTTP handler (benchmarks drive it directly).
 	Handler http.Handler
+	// Engine is the node's authorization engine.
+	Engine *authz.Engine
+	// Door is the front doors' core and AuthzURL the authz listener's
+	// URL, when the doors are enabled.
+	Door     *downstream.Door
+	AuthzURL string
 
 	store    store.Store
 	verifier *oidc.Verifier
 	audit    *audit.Logger
 	auditOut io.Closer
 	srv      *http.Server
+	authzSrv *http.Server
 	served   chan error
 	cancel   context.CancelFunc
 }
@@ -165,6 +176,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Logger:   o.Logger,
 	})
 	engine := authz.New(a.Cache.Current, o.Now)
+	a.Engine = engine
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,
 		Cache:   a.Cache,
@@ -185,6 +197,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		DefaultVersion: sts.Version,
 	})
 	a.Handler = handler
+	if err := a.startDoors(o, engine, root, secrets); err != nil {
+		return nil, err
+	}
 	return a, a.serve(o, handler)
 }
 
@@ -250,11 +265,17 @@ func (a *App) Close(timeout time.Duration) error {
 	if a.srv != nil {
 		err = server.Shutdown(a.srv, timeout)
 	}
+	if a.authzSrv != nil {
+		_ = server.Shutdown(a.authzSrv, timeout)
+	}
 	a.closeParts()
 	return err
 }
 
 func (a *App) closeParts() {
+	if a.authzSrv != nil {
+		_ = a.authzSrv.Close() // a start that failed after the doors opened
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}
