@@ -33,6 +33,7 @@ func (a *App) startDoors(o Options, engine *authz.Engine, root authn.RootCredent
 			Keyring:  a.Keyring, Root: root, Now: o.Now, Snapshot: a.Cache.Current, Secrets: secrets,
 		},
 		Engine:         engine,
+		Account:        o.Config.AccountID,
 		Sealer:         a.Keyring,
 		Audit:          a.audit,
 		TrustedProxies: trusted,

@@ -46,6 +46,9 @@ type Deps struct {
 	Engine *authz.Engine
 	Sealer authz.Sealer
 	Audit  *audit.Logger
+	// Account owns the resources the doors authorize (the execute-api
+	// ARNs' account): stsd's account.
+	Account string
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	Now            func() time.Time
