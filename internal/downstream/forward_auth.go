@@ -189,6 +189,15 @@ func (d *Door) forwardAuth(w http.ResponseWriter, r *http.Request, in *Incoming,
 	for name, values := range IdentityHeaders(v.Caller) {
 		h[name] = values
 	}
+	// Every identity header is sent, empty when it has no value (a session
+	// without a source identity): a proxy copying them then overwrites the
+	// client's own, and Caddy 2.6, which copies a missing header as its
+	// literal placeholder, copies an empty value instead.
+	for _, name := range IdentityHeaderNames {
+		if _, ok := h[name]; !ok {
+			h[name] = []string{""}
+		}
+	}
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 }
