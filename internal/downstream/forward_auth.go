@@ -83,26 +83,27 @@ const (
 	msgInvalidToken     = "The security token included in the request is invalid."
 	msgInternal         = "Internal server error"
 
-	msgBadMethod      = "The request method is not valid: it must be an upper-case HTTP method."
-	msgBadURI         = "The request URI is not valid."
-	msgURITooLong     = "The request URI is too long."
-	msgDotSegment     = "The request path must not contain '.' or '..' segments."
-	msgEncodedSlash   = "The request path must not contain an encoded '/' or a '\\'."
-	msgEmptySegment   = "The request path must not contain empty segments ('//')."
-	msgBadRegion      = "Credential should be scoped to a valid region. "
-	msgNoMethod       = "The proxy did not forward the request's method (X-Forwarded-Method or X-Original-Method)."
-	msgNoURI          = "The proxy did not forward the request's URI (X-Forwarded-Uri or X-Original-URI)."
-	msgBadQuery       = "The forward-auth URL's query string is not valid."
-	msgBadProto       = "X-Forwarded-Proto must be 'http' or 'https'."
-	msgBadHost        = "The forwarded host (X-Forwarded-Host or Host) is not valid."
-	msgBadLength      = "X-Original-Content-Length must be a decimal number of bytes."
-	msgNoService      = "The forward-auth URL must include service=execute-api."
-	msgWrongService   = "The forward-auth URL's service must be 'execute-api'."
-	msgNoAPI          = "The forward-auth URL must include api (the API id)."
-	msgBadAPI         = "The forward-auth URL's api must be 1 to 128 letters, digits, '-', '_' or '.'."
-	msgNoStage        = "The forward-auth URL must include stage (the stage name)."
-	msgBadStage       = "The forward-auth URL's stage must be 1 to 128 letters, digits, '-', '_', '.' or '$'."
-	msgBadQueryRegion = "The forward-auth URL's region must be 1 to 32 lower-case letters, digits or '-'."
+	msgBadMethod       = "The request method is not valid: it must be an upper-case HTTP method."
+	msgBadURI          = "The request URI is not valid."
+	msgURITooLong      = "The request URI is too long."
+	msgDotSegment      = "The request path must not contain '.' or '..' segments."
+	msgEncodedSlash    = "The request path must not contain an encoded '/' or a '\\'."
+	msgEmptySegment    = "The request path must not contain empty segments ('//')."
+	msgBadRegion       = "Credential should be scoped to a valid region. "
+	msgUnsignedPayload = "UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."
+	msgNoMethod        = "The proxy did not forward the request's method (X-Forwarded-Method or X-Original-Method)."
+	msgNoURI           = "The proxy did not forward the request's URI (X-Forwarded-Uri or X-Original-URI)."
+	msgBadQuery        = "The forward-auth URL's query string is not valid."
+	msgBadProto        = "X-Forwarded-Proto must be 'http' or 'https'."
+	msgBadHost         = "The forwarded host (X-Forwarded-Host or Host) is not valid."
+	msgBadLength       = "X-Original-Content-Length must be a decimal number of bytes."
+	msgNoService       = "The forward-auth URL must include service=execute-api."
+	msgWrongService    = "The forward-auth URL's service must be 'execute-api'."
+	msgNoAPI           = "The forward-auth URL must include api (the API id)."
+	msgBadAPI          = "The forward-auth URL's api must be 1 to 128 letters, digits, '-', '_' or '.'."
+	msgNoStage         = "The forward-auth URL must include stage (the stage name)."
+	msgBadStage        = "The forward-auth URL's stage must be 1 to 128 letters, digits, '-', '_', '.' or '$'."
+	msgBadQueryRegion  = "The forward-auth URL's region must be 1 to 32 lower-case letters, digits or '-'."
 )
 
 // faTarget is what the forward-auth URL's query names.
@@ -414,6 +415,9 @@ func (d *Door) forwardedRequest(r *http.Request) (*Incoming, string, *faError) {
 	if ferr != nil {
 		return nil, "", ferr
 	}
+	if unsignedPayload(h, u) {
+		return nil, "", badRequest("forward_auth_unsigned_payload", msgUnsignedPayload)
+	}
 	header := h.Clone()
 	if length != "" {
 		header.Set("Content-Length", length)
@@ -495,6 +499,27 @@ func parseForwardedURI(uri string) (*url.URL, string, *faError) {
 		return nil, "", badRequest("forward_auth_bad_uri", msgBadURI)
 	}
 	return u, strings.Join(decoded, "/"), nil
+}
+
+// unsignedPayload reports whether the client claimed UNSIGNED-PAYLOAD
+// (header or presigned query): the body would then be bound to nothing,
+// and API Gateway signatures always cover the body.
+func unsignedPayload(h http.Header, u *url.URL) bool {
+	for _, v := range h.Values("X-Amz-Content-Sha256") {
+		if strings.TrimSpace(v) == "UNSIGNED-PAYLOAD" {
+			return true
+		}
+	}
+	for name, vs := range u.Query() {
+		if strings.EqualFold(name, "X-Amz-Content-Sha256") {
+			for _, v := range vs {
+				if v == "UNSIGNED-PAYLOAD" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func hasControl(s string) bool {

@@ -387,6 +387,21 @@ func TestForwardAuthBody(t *testing.T) {
 		n.forward(c, faQuery, func(h http.Header) { h.Set(downstream.HeaderOriginalContentLength, fmt.Sprint(len(body))) }).
 			want(t, 403, mismatch, "InvalidSignatureException")
 	})
+	t.Run("unsigned payload refused", func(t *testing.T) {
+		c := n.clientRequest(creds, "POST", "/pets", body, http.Header{"X-Amz-Content-Sha256": {"UNSIGNED-PAYLOAD"}})
+		n.forward(c, faQuery, func(h http.Header) { h.Set(downstream.HeaderOriginalContentLength, fmt.Sprint(len(body))) }).
+			want(t, 403, `{"message":"UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."}`, "ForbiddenException")
+	})
+	t.Run("unsigned payload refused in a presigned query", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", "https://"+clientHost+"/pets?X-Amz-Content-Sha256=UNSIGNED-PAYLOAD", nil)
+		signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "execute-api", region, n.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := http.NewRequest("GET", signed, nil)
+		n.forward(p, faQuery, nil).
+			want(t, 403, `{"message":"UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."}`, "ForbiddenException")
+	})
 	t.Run("bad original length", func(t *testing.T) {
 		c := n.clientRequest(creds, "POST", "/pets", body, claim)
 		n.forward(c, faQuery, func(h http.Header) { h.Set(downstream.HeaderOriginalContentLength, "-1") }).
