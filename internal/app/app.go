@@ -166,17 +166,18 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 			Keyring:  a.Keyring, Root: root, Now: o.Now, Snapshot: a.Cache.Current, Secrets: secrets,
 		}
 	}
+	engine := authz.New(a.Cache.Current, o.Now)
+	a.Engine = engine
 	stsAPI := sts.New(sts.Deps{
 		Snapshot: a.Cache.Current,
 		Verifier: a.verifier,
 		Keyring:  a.Keyring,
 		Authn:    authnFor("sts", cfg.Regions),
+		Authz:    engine,
 		Audit:    a.audit,
 		Now:      o.Now,
 		Logger:   o.Logger,
 	})
-	engine := authz.New(a.Cache.Current, o.Now)
-	a.Engine = engine
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,
 		Cache:   a.Cache,

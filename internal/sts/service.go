@@ -12,6 +12,7 @@ import (
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
@@ -33,9 +34,12 @@ type Deps struct {
 	Verifier *oidc.Verifier
 	Keyring  *creds.Keyring
 	Authn    *authn.Authenticator
-	Audit    *audit.Logger
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Authz decides the signed actions that need a permission
+	// (DecodeAuthorizationMessage).
+	Authz  *authz.Engine
+	Audit  *audit.Logger
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Service is the STS API.
@@ -64,8 +68,9 @@ type exchange struct {
 func New(deps Deps) *Service {
 	s := &Service{deps: deps}
 	s.actions = map[string]action{
-		"AssumeRoleWithWebIdentity": {run: s.assumeRoleWithWebIdentity},
-		"GetCallerIdentity":         {signed: true, readOnly: true, run: s.getCallerIdentity},
+		"AssumeRoleWithWebIdentity":  {run: s.assumeRoleWithWebIdentity},
+		"GetCallerIdentity":          {signed: true, readOnly: true, run: s.getCallerIdentity},
+		"DecodeAuthorizationMessage": {signed: true, readOnly: true, run: s.decodeAuthorizationMessage},
 	}
 	return s
 }

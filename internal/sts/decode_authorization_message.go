@@ -1,0 +1,172 @@
+package sts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/stsd/stsd/internal/audit"
+	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/sigv4"
+)
+
+// DecodeAuthorizationMessage, as AWS documents it (STS API Reference,
+// "DecodeAuthorizationMessage"; botocore's STS model, service-2.json):
+//
+//   - a signed call whose one member is EncodedMessage: required, shape
+//     encodedMessageType, a string of length 1..10,240 (no pattern);
+//   - the caller must be allowed sts:DecodeAuthorizationMessage by its
+//     policies; the action has no resource type in the Service Authorization
+//     Reference, so the resource is "*". The account root is allowed;
+//   - the answer is DecodedMessage, the JSON document of the decision
+//     (authz.DecodedMessage: allowed, explicitDeny, matchedStatements,
+//     failures, context);
+//   - the one modeled error is InvalidAuthorizationMessageException (wire
+//     code InvalidAuthorizationMessageException, suffix kept, HTTP 400,
+//     senderFault): "the message passed to DecodeAuthorizationMessage was
+//     invalid. This can happen if the token contains invalid characters,
+//     such as line breaks, or if the message has expired".
+//
+// What AWS does not publish, and stsd chooses:
+//
+//   - AWS's message text for InvalidAuthorizationMessageException was not
+//     found in any capture; stsd answers msgInvalidAuthorizationMessage,
+//     worded after the model's description, for every message that does
+//     not open: malformed, tampered, sealed by another keyring, sealed
+//     with a retired key, or sealed for another account.
+//   - A message is decodable only by callers of the account whose
+//     principal was denied (the account in the decoded context's principal
+//     ARN). A caller of any other account gets the same
+//     InvalidAuthorizationMessageException as for a forged message, so a
+//     message neither leaks across accounts nor reveals that it is genuine.
+//   - The member constraints are checked first (ValidationError, with
+//     the value never echoed: a message may be 10 KiB), then the
+//     authorization, then the message is opened.
+//   - The audit event records only the encoded message's length, and no
+//     response elements: the decoded document is the privileged
+//     information AWS encodes it to protect.
+const (
+	actionDecodeAuthorizationMessage = "sts:DecodeAuthorizationMessage"
+	// maxEncodedMessage is encodedMessageType's max in the model.
+	maxEncodedMessage = 10240
+
+	msgInvalidAuthorizationMessage = "The message passed to DecodeAuthorizationMessage was invalid."
+)
+
+func invalidAuthorizationMessage(reason string) *awserr.Error {
+	return awserr.New("InvalidAuthorizationMessageException", http.StatusBadRequest, msgInvalidAuthorizationMessage).
+		WithReason(reason, nil)
+}
+
+// decodeRequestParameters is the audit view of the request: the encoded
+// message's length (characters), never the message.
+type decodeRequestParameters struct {
+	EncodedMessageLength int `json:"encodedMessageLength"`
+}
+
+func (s *Service) decodeAuthorizationMessage(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	c := x.caller
+	x.event.RecipientAccountID = c.Account
+	encoded, present := x.call.Params.Get("EncodedMessage")
+	n := utf8.RuneCountInString(encoded)
+	if present {
+		x.event.RequestParameters = &decodeRequestParameters{EncodedMessageLength: n}
+	}
+	var v awserr.Violations
+	switch {
+	case !present:
+		v.Add(nil, "encodedMessage", "Member must not be null")
+	case n < 1:
+		v.Add(&encoded, "encodedMessage", "Member must have length greater than or equal to 1")
+	case n > maxEncodedMessage:
+		v.AddHidden("encodedMessage", "Member must have length less than or equal to "+strconv.Itoa(maxEncodedMessage))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.authorizeDecode(x); err != nil {
+		return nil, err
+	}
+	plain, err := s.deps.Keyring.OpenMessage(ctx, encoded)
+	if errors.Is(err, creds.ErrMessageInvalid) {
+		return nil, invalidAuthorizationMessage("message_invalid")
+	}
+	if err != nil {
+		return nil, awserr.ServiceUnavailable(err)
+	}
+	if acct, ok := messageAccount(plain); !ok || acct != c.Account {
+		return nil, invalidAuthorizationMessage("message_other_account")
+	}
+	return &awsquery.Response{Action: "DecodeAuthorizationMessage", Namespace: Namespace, Result: []awsquery.Node{
+		awsquery.Str("DecodedMessage", string(plain)),
+	}}, nil
+}
+
+// authorizeDecode asks the engine whether the caller may call
+// sts:DecodeAuthorizationMessage (resource "*"). A denial is AccessDenied
+// 403 with AWS's text, "User: <caller ARN> is not authorized to perform:
+// sts:DecodeAuthorizationMessage on resource: *" (authz.DenialMessage).
+func (s *Service) authorizeDecode(x *exchange) error {
+	if s.deps.Authz == nil {
+		return awserr.InternalFailure(errors.New("sts: no authorization engine"))
+	}
+	res := s.deps.Authz.Decide(authz.Request{
+		Caller: x.caller,
+		Checks: []authz.Check{{Action: actionDecodeAuthorizationMessage}},
+		Env: authz.Env{
+			Time:            x.call.Received,
+			SourceIP:        x.call.SourceIP,
+			SecureTransport: x.call.SecureTransport,
+			UserAgent:       x.call.UserAgent,
+			RequestedRegion: signingRegion(x.call),
+		},
+	})
+	cr := &res.Checks[0]
+	x.decision = audit.PolicyDecision(actionDecodeAuthorizationMessage, &cr.Decision)
+	if res.Allowed {
+		return nil
+	}
+	x.decision.Reason = "not_authorized_" + cr.Decision.Effect.String()
+	return awserr.AccessDenied(authz.DenialMessage(x.caller.ARN, cr)).WithReason(x.decision.Reason, nil)
+}
+
+// signingRegion is the region of the request's signature scope
+// (aws:RequestedRegion). The call was authenticated, so it parses.
+func signingRegion(call *awsquery.Call) string {
+	if call.HTTP == nil {
+		return ""
+	}
+	req, err := sigv4.ParseRequest(call.HTTP, call.Body)
+	if err != nil {
+		return ""
+	}
+	return req.Scope.Region
+}
+
+// messageAccount is the account of the principal a decoded message
+// describes: the fifth field of its ARN (arn:aws:iam::<acct>:user/…,
+// arn:aws:sts::<acct>:assumed-role/…, arn:aws:iam::<acct>:root).
+func messageAccount(plain []byte) (string, bool) {
+	var m struct {
+		Context struct {
+			Principal struct {
+				ARN string `json:"arn"`
+			} `json:"principal"`
+		} `json:"context"`
+	}
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return "", false
+	}
+	parts := strings.SplitN(m.Context.Principal.ARN, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
+		return "", false
+	}
+	return parts[4], true
+}
