@@ -6,6 +6,7 @@ import "testing"
 // upstream, asking stsd's /forward-auth; the configuration is the one
 // docs/downstream.md shows.
 func TestForwardAuthCaddy(t *testing.T) {
+	checkDocumented(t, caddyfile, "http://{{LISTEN}} {")
 	forwardAuthSuite(t, startCaddy)
 }
 

@@ -776,3 +776,35 @@ func revocationAcrossNodes(t *testing.T, start proxyStarter) {
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// checkDocumented fails when a line of a tested proxy configuration (from
+// the line containing from on, blank lines, braces, comments and lines
+// with test placeholders aside) is missing from docs/downstream.md, so the
+// documented configuration stays the tested one.
+func checkDocumented(t *testing.T, conf, from string, skip ...string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "downstream.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(raw)), " ")
+	_, body, ok := strings.Cut(conf, from)
+	if !ok {
+		t.Fatalf("%q not in the configuration", from)
+	}
+lines:
+	for line := range strings.SplitSeq(body, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" || line == "}" || strings.HasPrefix(line, "#") || strings.Contains(line, "{{") {
+			continue
+		}
+		for _, s := range skip {
+			if strings.Contains(line, s) {
+				continue lines
+			}
+		}
+		if !strings.Contains(doc, line) {
+			t.Errorf("docs/downstream.md lacks the tested line %q", line)
+		}
+	}
+}

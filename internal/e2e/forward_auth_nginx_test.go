@@ -16,6 +16,7 @@ import (
 // upstream, asking stsd's /forward-auth; the configuration is the one
 // docs/downstream.md shows.
 func TestForwardAuthNginx(t *testing.T) {
+	checkDocumented(t, nginxConf, "listen {{LISTEN}};", "location /direct/")
 	forwardAuthSuite(t, startNginx)
 }
 
