@@ -356,8 +356,8 @@ http {
       proxy_set_header X-Forwarded-Host $http_host;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_buffer_size 16k;
-      proxy_buffers 4 16k;
+      proxy_buffer_size 128k;
+      proxy_buffers 4 128k;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
