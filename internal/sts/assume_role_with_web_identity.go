@@ -86,6 +86,9 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if err := s.authorizeTrust(x, rv, view.ARN, pctx, session); err != nil {
 		return nil, err
 	}
+	if err := checkPolicyArns(snap, role.Account, in.PolicyArns); err != nil {
+		return nil, err
+	}
 	maxDuration := role.MaxSessionDuration
 	if maxDuration == 0 {
 		maxDuration = defaultDuration
@@ -133,6 +136,37 @@ func checkSessionPolicy(in *webIdentityInput) *awserr.Error {
 	}
 	if _, err := policy.ParseAs([]byte(in.Policy), policy.KindIdentity); err != nil {
 		return awserr.New("MalformedPolicyDocument", http.StatusBadRequest, err.Error()).WithReason("session_policy_malformed", nil)
+	}
+	return nil
+}
+
+// checkPolicyArns requires every PolicyArns entry to name a customer
+// managed policy of the role's account that exists now, with a default
+// version that parses.
+//
+// AWS documents that "the policies must exist in the same account as the
+// role" (botocore's STS model, PolicyArns) but not what it answers when one
+// does not (sts-contract §14, question 3; no capture was found). Issuing
+// the session anyway would give a session whose session-policy layer grants
+// nothing — every later request silently denied. stsd refuses instead:
+// InvalidParameterValue 400 (STS's code for a parameter value it cannot
+// use, never retried by SDKs) with IAM's own wording for a policy ARN that
+// names nothing, "Policy <arn> does not exist or is not attachable.". A
+// policy of another account, an AWS managed policy ARN (stsd has none) and
+// a malformed ARN answer the same, so nothing about other accounts is
+// revealed. The check runs after the trust policy allowed the call, so
+// only a caller the role trusts learns whether a policy exists.
+func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.Error {
+	for _, arn := range arns {
+		var v *iam.PolicyView
+		acct, _, _, ok := iam.ParseEntityARN(arn, "policy")
+		if ok && acct == account {
+			v, _ = snap.ManagedPolicy(arn)
+		}
+		if v == nil || v.Document == nil || v.Err != nil {
+			return awserr.New("InvalidParameterValue", http.StatusBadRequest,
+				"Policy "+arn+" does not exist or is not attachable.").WithReason("policy_arn_not_found", nil)
+		}
 	}
 	return nil
 }

@@ -21,7 +21,8 @@ import (
 // "DecodeAuthorizationMessage"; botocore's STS model, service-2.json):
 //
 //   - a signed call whose one member is EncodedMessage: required, shape
-//     encodedMessageType, a string of length 1..10,240 (no pattern);
+//     encodedMessageType, a string of length 1..10,240 (no pattern); the
+//     ValidationError texts are the STS ones (sts-contract §2.2);
 //   - the caller must be allowed sts:DecodeAuthorizationMessage by its
 //     policies; the action has no resource type in the Service Authorization
 //     Reference, so the resource is "*". The account root is allowed;
@@ -46,16 +47,28 @@ import (
 //     ARN). A caller of any other account gets the same
 //     InvalidAuthorizationMessageException as for a forged message, so a
 //     message neither leaks across accounts nor reveals that it is genuine.
+//   - The model caps EncodedMessage at 10,240 characters, but stsd's
+//     messages carry more than AWS's (the policy, layer and index of every
+//     matched statement and failed condition, every condition key of the
+//     request): a role session denied by eight statements already encodes
+//     to about 7,000 characters. A cap stsd's own messages can exceed
+//     would make some denials undecodable, so stsd accepts what its
+//     keyring seals, up to creds.MaxMessageSize (65,536) characters; SDKs
+//     do not check the maximum (botocore checks only min, aws-sdk-go-v2
+//     only required members), so no client sees the difference. In a form
+//     body the server's 64 KiB body cap (RequestEntityTooLarge 413) is
+//     reached first.
 //   - The member constraints are checked first (ValidationError, with
-//     the value never echoed: a message may be 10 KiB), then the
+//     the value never echoed: a message may be 64 KiB), then the
 //     authorization, then the message is opened.
 //   - The audit event records only the encoded message's length, and no
 //     response elements: the decoded document is the privileged
 //     information AWS encodes it to protect.
 const (
 	actionDecodeAuthorizationMessage = "sts:DecodeAuthorizationMessage"
-	// maxEncodedMessage is encodedMessageType's max in the model.
-	maxEncodedMessage = 10240
+	// maxEncodedMessage is stsd's maximum EncodedMessage length (the
+	// model's is 10,240; see above).
+	maxEncodedMessage = creds.MaxMessageSize
 
 	msgInvalidAuthorizationMessage = "The message passed to DecodeAuthorizationMessage was invalid."
 )

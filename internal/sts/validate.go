@@ -92,7 +92,45 @@ func parseWebIdentityInput(p awsquery.Params) (*webIdentityInput, *awserr.Error)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if err := checkSessionPolicyPlaintext(in); err != nil {
+		return nil, err
+	}
 	return in, nil
+}
+
+// maxSessionPolicyPlaintext is the limit on the plaintext of the inline
+// and managed session policies together: "the plaintext that you use for
+// both inline and managed session policies can't exceed 2,048 characters"
+// (botocore's STS model, the Policy and PolicyArns members of
+// AssumeRoleWithWebIdentity; IAM User Guide, "Session policies").
+const maxSessionPolicyPlaintext = 2048
+
+// msgSessionPolicyPlaintext is stsd's text for that limit: AWS's own
+// message for an inline policy and ARNs that are each within their
+// member limits but together over 2,048 characters was not found.
+const msgSessionPolicyPlaintext = "The plaintext of the inline session policy and the managed session policy ARNs must not exceed 2048 characters; this request has "
+
+// checkSessionPolicyPlaintext enforces the combined limit. AWS does not
+// say how an ARN counts toward it; stsd counts what the caller sends as
+// the managed policies' plaintext — each ARN's characters — plus the
+// inline policy's characters, the way Policy alone is counted against its
+// 2,048 maximum. It runs after the member constraints, so a Policy over
+// 2,048 characters on its own is the model's ValidationError, as before.
+// ValidationError 400: a request that can never succeed, and one no SDK
+// retries.
+func checkSessionPolicyPlaintext(in *webIdentityInput) *awserr.Error {
+	if len(in.PolicyArns) == 0 {
+		return nil
+	}
+	n := utf8.RuneCountInString(in.Policy)
+	for _, a := range in.PolicyArns {
+		n += utf8.RuneCountInString(a)
+	}
+	if n <= maxSessionPolicyPlaintext {
+		return nil
+	}
+	return awserr.ValidationError(msgSessionPolicyPlaintext+strconv.Itoa(n)+".").
+		WithReason("session_policy_plaintext_too_long", nil)
 }
 
 // checkLength adds AWS's length messages; hidden members are not echoed.
