@@ -168,6 +168,10 @@ type echoed struct {
 	URI     string            `json:"uri"`
 	Headers map[string]string `json:"headers"`
 	Body    string            `json:"body"`
+	// Smuggled lists the headers received under another spelling of an
+	// identity header (X_Stsd_Principal_Arn: CGI, WSGI and PHP upstreams
+	// read it as HTTP_X_STSD_PRINCIPAL_ARN, the same as the real one).
+	Smuggled []string `json:"smuggled"`
 }
 
 // echoHeaders are the headers the upstream reports (present or not).
@@ -183,6 +187,14 @@ func newEchoUpstream(t testing.TB) *echoUpstream {
 		for _, h := range echoHeaders {
 			if vs, ok := r.Header[h]; ok {
 				e.Headers[h] = strings.Join(vs, "|")
+			}
+		}
+		for name := range r.Header {
+			cgi := strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+			for _, h := range echoHeaders {
+				if name != h && cgi == strings.ToUpper(strings.ReplaceAll(h, "-", "_")) {
+					e.Smuggled = append(e.Smuggled, name)
+				}
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -390,8 +402,9 @@ func startNginx(t testing.TB, authz, upstream string) *proxyProc {
 }
 
 // caddyfile is the tested Caddy configuration: the client's X-Stsd-*
-// headers removed first (route keeps the order), then forward_auth with
-// the identity headers copied, then the upstream.
+// headers removed first, in any case and with '_' for '-' (route keeps the
+// order), then forward_auth with the identity headers copied, then the
+// upstream.
 const caddyfile = `{
 	admin off
 	auto_https off
@@ -400,12 +413,8 @@ const caddyfile = `{
 
 http://{{LISTEN}} {
 	route {
-		request_header -X-Stsd-Principal-Arn
-		request_header -X-Stsd-Account
-		request_header -X-Stsd-User-Id
-		request_header -X-Stsd-Source-Identity
-		request_header -X-Stsd-Session-Tags
-		request_header -X-Stsd-Authorization-Message
+		request_header -X-Stsd*
+		request_header -X_Stsd*
 		forward_auth {{AUTHZ}} {
 			uri /forward-auth?service=execute-api&api={{API}}&stage={{STAGE}}
 			header_up -X-Original-Method
@@ -639,6 +648,28 @@ func forwardAuthSuite(t *testing.T, start proxyStarter) {
 			if v := e.Headers[k]; v != "" { // absent (nginx) or empty (Caddy)
 				t.Errorf("upstream received the client's %s: %q", k, v)
 			}
+		}
+	})
+	t.Run("forged identity headers in other spellings, repeated, never arrive", func(t *testing.T) {
+		req := c.signed("GET", "/pets", nil, nil)
+		req.Header["x-stsd-principal-arn"] = []string{"arn:aws:iam::111122223333:root"}
+		req.Header["X-STSD-USER-ID"] = []string{"AIDAFORGED"}
+		req.Header["X-Stsd-Account"] = []string{"999999999999", "999999999998"}
+		req.Header["X_Stsd_Principal_Arn"] = []string{"arn:aws:iam::111122223333:root"}
+		req.Header["X-Stsd_Source-Identity"] = []string{"forged"}
+		e := c.do(req).echo(t)
+		if e.Headers["X-Stsd-Principal-Arn"] != sessionARN || e.Headers["X-Stsd-Account"] != account ||
+			e.Headers["X-Stsd-User-Id"] != roleID+":s1" || e.Headers["X-Stsd-Source-Identity"] != "" {
+			t.Errorf("upstream headers %v", e.Headers)
+		}
+		if len(e.Smuggled) != 0 {
+			t.Errorf("the upstream received forged identity headers %v", e.Smuggled)
+		}
+	})
+	t.Run("POST with an empty body", func(t *testing.T) {
+		e := c.do(c.signed("POST", "/pets", nil, nil)).echo(t)
+		if e.Method != "POST" || e.Body != "" || e.Headers["X-Stsd-Principal-Arn"] != sessionARN {
+			t.Errorf("upstream got %+v", e)
 		}
 	})
 	t.Run("presigned", func(t *testing.T) {
