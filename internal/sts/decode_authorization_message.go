@@ -14,6 +14,7 @@ import (
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
+	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/sigv4"
 )
 
@@ -124,8 +125,7 @@ func (s *Service) decodeAuthorizationMessage(ctx context.Context, x *exchange) (
 
 // authorizeDecode asks the engine whether the caller may call
 // sts:DecodeAuthorizationMessage (resource "*"). A denial is AccessDenied
-// 403 with AWS's text, "User: <caller ARN> is not authorized to perform:
-// sts:DecodeAuthorizationMessage on resource: *" (authz.DenialMessage).
+// 403 with AWS's text (decodeDenialMessage).
 func (s *Service) authorizeDecode(x *exchange) error {
 	if s.deps.Authz == nil {
 		return awserr.InternalFailure(errors.New("sts: no authorization engine"))
@@ -147,7 +147,49 @@ func (s *Service) authorizeDecode(x *exchange) error {
 		return nil
 	}
 	x.decision.Reason = "not_authorized_" + cr.Decision.Effect.String()
-	return awserr.AccessDenied(authz.DenialMessage(x.caller.ARN, cr)).WithReason(x.decision.Reason, nil)
+	return awserr.AccessDenied(decodeDenialMessage(x.caller.ARN, &cr.Decision)).WithReason(x.decision.Reason, nil)
+}
+
+// decodeDenialMessage is AWS's AccessDenied text for
+// sts:DecodeAuthorizationMessage. STS names no resource for this action
+// (it has no resource type); captured answers of real STS read
+//
+//	User: arn:aws:iam::458241751342:user/sergey.zakharov is not authorized
+//	to perform: sts:DecodeAuthorizationMessage because no identity-based
+//	policy allows the sts:DecodeAuthorizationMessage action
+//
+// (the older form stops after the action name). The reason clauses are the
+// ones the IAM User Guide lists in "Troubleshoot access denied error
+// messages": "because no identity-based policy allows the <action>
+// action", "because no permissions boundary allows …", "because no
+// session policy allows …" for an implicit deny, by the first layer that
+// did not allow, and "with an explicit deny in an identity-based policy"
+// (or "a session policy", "a permissions boundary") for an explicit one.
+func decodeDenialMessage(callerARN string, d *policy.Decision) string {
+	msg := "User: " + callerARN + " is not authorized to perform: " + actionDecodeAuthorizationMessage
+	if d.Effect == policy.ExplicitDeny {
+		where := "an identity-based policy"
+		if len(d.Matched) > 0 {
+			switch d.Matched[0].Layer {
+			case policy.LayerSession:
+				where = "a session policy"
+			case policy.LayerBoundary:
+				where = "a permissions boundary"
+			case policy.LayerResource:
+				where = "a resource-based policy"
+			}
+		}
+		return msg + " with an explicit deny in " + where
+	}
+	layer := "identity-based policy"
+	switch {
+	case !d.IdentityAllowed:
+	case !d.BoundaryAllowed:
+		layer = "permissions boundary"
+	case !d.SessionAllowed:
+		layer = "session policy"
+	}
+	return msg + " because no " + layer + " allows the " + actionDecodeAuthorizationMessage + " action"
 }
 
 // signingRegion is the region of the request's signature scope

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stsd/stsd/internal/authn"
@@ -173,18 +174,28 @@ func TestDecodeAuthorizationMessageDenied(t *testing.T) {
 
 	_, err := n.decode(app, msg)
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
-		"User: arn:aws:sts::"+account+":assumed-role/app/s1 is not authorized to perform: sts:DecodeAuthorizationMessage on resource: *")
+		"User: arn:aws:sts::"+account+":assumed-role/app/s1 is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action")
 	_, err = n.decode(denied, msg)
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
-		"User: arn:aws:sts::"+account+":assumed-role/denied/s2 is not authorized to perform: sts:DecodeAuthorizationMessage on resource: * with an explicit deny in an identity-based policy")
+		"User: arn:aws:sts::"+account+":assumed-role/denied/s2 is not authorized to perform: sts:DecodeAuthorizationMessage with an explicit deny in an identity-based policy")
 	_, err = n.decode(n.userCreds("bob"), msg)
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
-		"User: arn:aws:iam::"+account+":user/bob is not authorized to perform: sts:DecodeAuthorizationMessage on resource: *")
+		"User: arn:aws:iam::"+account+":user/bob is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action")
 	// A garbage message is refused as AccessDenied too: authorization
 	// comes before the message is opened.
 	_, err = n.decode(app, "garbage")
 	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
-		"User: arn:aws:sts::"+account+":assumed-role/app/s1 is not authorized to perform: sts:DecodeAuthorizationMessage on resource: *")
+		"User: arn:aws:sts::"+account+":assumed-role/app/s1 is not authorized to perform: sts:DecodeAuthorizationMessage because no identity-based policy allows the sts:DecodeAuthorizationMessage action")
+	// A session policy that does not allow the action: the role allows
+	// everything, the session's inline policy only s3:GetObject.
+	out, err := n.assume(n.role("wide", map[string]string{"all": allowAll}), "s3", allowS3Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrowed := credentials.NewStaticCredentialsProvider(*out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+	_, err = n.decode(narrowed, msg)
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden,
+		"User: arn:aws:sts::"+account+":assumed-role/wide/s3 is not authorized to perform: sts:DecodeAuthorizationMessage because no session policy allows the sts:DecodeAuthorizationMessage action")
 	// Unsigned: the action is signed.
 	_, err = n.decode(nil, msg)
 	if err == nil {
