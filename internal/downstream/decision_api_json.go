@@ -52,7 +52,7 @@ func parseBody(body []byte) (*jnode, *awserr.Error) {
 		var se *strictjson.SyntaxError
 		msg := "The request body is not valid JSON."
 		if errors.As(err, &se) {
-			msg = "The request body is not valid JSON: " + se.Error() + "."
+			msg = "The request body is not valid JSON at offset " + strconv.Itoa(se.Offset) + ": " + se.Msg + "."
 		}
 		return nil, errSerialization(msg)
 	}

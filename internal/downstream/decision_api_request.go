@@ -520,4 +520,3 @@ func isLowerHex64(s string) bool {
 	_, err := hex.DecodeString(s)
 	return err == nil && strings.ToLower(s) == s
 }
-
