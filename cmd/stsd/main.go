@@ -25,6 +25,7 @@ func main() {
 	root := &cobra.Command{Use: "stsd", Short: "A self-hosted AWS STS/IAM-compatible security token service", SilenceUsage: true, SilenceErrors: true}
 	root.AddCommand(serveCommand(), devCommand(), policycli.NewCommand(os.Stdout, os.Stderr))
 	root.AddCommand(gitopsCommands()...)
+	root.AddCommand(revokeSessionsCommand())
 	if err := root.Execute(); err != nil {
 		var exit *policycli.ExitError
 		if errors.As(err, &exit) { // the command has printed its own message
