@@ -102,6 +102,30 @@ func (w *world) updateRole(name string, mutate func(*iam.Role)) {
 	w.wait(r.Revision)
 }
 
+// updateUser changes a user and waits for the snapshot to show it.
+func (w *world) updateUser(name string, mutate func(*iam.User)) {
+	w.t.Helper()
+	u, err := w.repo.UpdateUser(w.ctx, acct, name, func(u *iam.User) error { mutate(u); return nil })
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.wait(u.Revision)
+}
+
+// setDefaultVersion adds a version holding doc to a managed policy, makes
+// it the default, and waits for the snapshot to show it.
+func (w *world) setDefaultVersion(arn, doc string) {
+	w.t.Helper()
+	p, err := w.repo.UpdatePolicy(w.ctx, arn, func(p *iam.ManagedPolicy) error {
+		_, err := p.AddVersion(doc, true, testNow)
+		return err
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.wait(p.Revision)
+}
+
 // user creates an IAM user and returns it as an authenticated caller, as
 // authn builds one from the snapshot.
 func (w *world) user(name string, e entity) *authn.Caller {
@@ -135,6 +159,9 @@ func (w *world) session(r *iam.Role, sessionName string, edit func(*creds.Sessio
 	}
 	return sessionCaller(s)
 }
+
+// callerT is an authenticated caller.
+type callerT = authn.Caller
 
 // sessionT is the sealed session a role session carries.
 type sessionT = creds.Session

@@ -157,7 +157,7 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 			// permissions boundary policy attached, regardless of the
 			// values specified in the NotPrincipal element."
 			notPrincipalDenies := bounded && st.Effect == Deny && req.Principal.Kind == PrincipalAWS
-			if pm != principalNoMatch && !notPrincipalDenies {
+			if notPrincipalSpares(st.principal, &req.Principal, pm) && !notPrincipalDenies {
 				return principalNoMatch, false
 			}
 			pm = matchedBroad
@@ -183,6 +183,27 @@ func evalStatement(d *Decision, req *Request, st *Statement, name string, layer 
 		}
 	}
 	return pm, holds
+}
+
+// notPrincipalSpares reports whether a NotPrincipal element lists the
+// caller itself, which the statement then does not apply to. A role
+// session is spared only by its own session ARN, an IAM user by its user
+// ARN: naming the role or the account spares none of them (IAM User
+// Guide, "AWS JSON policy elements: NotPrincipal": AWS may check the
+// account, the role and the session each against the list, and
+// "Principals must always name a specific session"). Naming the account
+// spares its root.
+func notPrincipalSpares(ps *principalSet, p *Principal, pm principalMatch) bool {
+	switch {
+	case pm == principalNoMatch:
+		return false
+	case ps.any, p.Kind != PrincipalAWS, pm == matchedExact:
+		return true
+	case pm == matchedAccount:
+		_, root := rootAccount(p.ID)
+		return root
+	}
+	return ps.awsAny
 }
 
 func (st *Statement) matchAction(action string) bool {
