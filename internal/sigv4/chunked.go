@@ -546,7 +546,7 @@ func (cr *ChunkedReader) stream(p []byte) (int, *Error) {
 // chunk-signature extension with 64 lower-case hex digits, the unsigned mode
 // allows no extension.
 func (cr *ChunkedReader) readChunkHeader() (uint64, string, *Error) {
-	line, err := cr.readLine()
+	line, err := cr.readLine(errChunkFraming())
 	if err != nil {
 		return 0, "", err
 	}
@@ -588,8 +588,9 @@ func hexDigit(c byte) (byte, bool) {
 }
 
 // readLine reads one line ending in CRLF, at most maxChunkLine bytes; a
-// bare CR or LF, a NUL, or the end of the body fails.
-func (cr *ChunkedReader) readLine() (string, *Error) {
+// bare CR or LF, a NUL, or the end of the body fails with framing, a longer
+// line with tooLong.
+func (cr *ChunkedReader) readLine(tooLong *Error) (string, *Error) {
 	var b [maxChunkLine]byte
 	n := 0
 	for {
@@ -607,7 +608,7 @@ func (cr *ChunkedReader) readLine() (string, *Error) {
 			return "", errChunkFraming()
 		}
 		if n == len(b) {
-			return "", errChunkFraming()
+			return "", tooLong
 		}
 		b[n] = c
 		n++
@@ -722,10 +723,10 @@ func (cr *ChunkedReader) readTrailers() *Error {
 		if i == maxTrailerLines {
 			return errMalformedTrailer()
 		}
-		line, err := cr.readLine()
+		line, err := cr.readLine(errMalformedTrailer())
 		if err != nil {
 			if i == 0 {
-				return err // no CRLF after the final chunk: framing
+				return err // the body ends without the CRLF after the final chunk
 			}
 			return errMalformedTrailer()
 		}

@@ -28,15 +28,15 @@ const (
 )
 
 type capture struct {
-	Client        string            `json:"client"`
-	Note          string            `json:"note"`
-	Method        string            `json:"method"`
-	URL           string            `json:"url"`
-	Host          string            `json:"host"`
-	Header        map[string][]string `json:"header"`
-	Body          []byte            `json:"body"`
-	DataLen       int               `json:"data_len"`
-	DataSeed      byte              `json:"data_seed"`
+	Client   string              `json:"client"`
+	Note     string              `json:"note"`
+	Method   string              `json:"method"`
+	URL      string              `json:"url"`
+	Host     string              `json:"host"`
+	Header   map[string][]string `json:"header"`
+	Body     []byte              `json:"body"`
+	DataLen  int                 `json:"data_len"`
+	DataSeed byte                `json:"data_seed"`
 }
 
 var (
