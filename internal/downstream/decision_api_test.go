@@ -411,4 +411,3 @@ func TestAuthorizeAudit(t *testing.T) {
 		}
 	}
 }
-
