@@ -177,7 +177,10 @@ func TestSigningKey(t *testing.T) {
 			UserName: aws.String("alice"), AccessKeyId: aws.String(user.AccessKeyID), Status: iamtypes.StatusTypeInactive}); err != nil {
 			t.Fatal(err)
 		}
-		n.waitFor(func(s *iam.Snapshot) bool { k, _ := s.AccessKey(user.AccessKeyID); return k.Status != iam.AccessKeyActive })
+		n.waitFor(func(s *iam.Snapshot) bool {
+			k, _ := s.AccessKey(user.AccessKeyID)
+			return k.Status != iam.AccessKeyActive
+		})
 		n.signingKey(svc, map[string]any{"accessKeyId": user.AccessKeyID, "date": today, "region": region, "service": "s3"}).
 			wantError(t, 400, "InvalidClientTokenId", "The access key is inactive.")
 	})
