@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -91,6 +92,7 @@ const (
 	msgEmptySegment    = "The request path must not contain empty segments ('//')."
 	msgBadRegion       = "Credential should be scoped to a valid region. "
 	msgUnsignedPayload = "UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."
+	msgBodyUnclaimed   = "A request with a body must be signed with the body's SHA-256 in X-Amz-Content-Sha256."
 	msgNoMethod        = "The proxy did not forward the request's method (X-Forwarded-Method or X-Original-Method)."
 	msgNoURI           = "The proxy did not forward the request's URI (X-Forwarded-Uri or X-Original-URI)."
 	msgBadQuery        = "The forward-auth URL's query string is not valid."
@@ -415,12 +417,18 @@ func (d *Door) forwardedRequest(r *http.Request) (*Incoming, string, *faError) {
 	if ferr != nil {
 		return nil, "", ferr
 	}
-	if unsignedPayload(h, u) {
+	claims := payloadClaims(h, u)
+	if slices.Contains(claims, "UNSIGNED-PAYLOAD") {
 		return nil, "", badRequest("forward_auth_unsigned_payload", msgUnsignedPayload)
 	}
 	header := h.Clone()
 	if length != "" {
 		header.Set("Content-Length", length)
+	}
+	// Without a claim the signature covers an empty body: a body the proxy
+	// says is there was not signed (an empty POST replayed with a body).
+	if len(claims) == 0 && strings.TrimLeft(header.Get("Content-Length"), "0 ") != "" {
+		return nil, "", badRequest("forward_auth_body_unclaimed", msgBodyUnclaimed)
 	}
 	req := &http.Request{
 		Method: method, URL: u, Host: host, Header: header, RequestURI: uri,
@@ -501,25 +509,22 @@ func parseForwardedURI(uri string) (*url.URL, string, *faError) {
 	return u, strings.Join(decoded, "/"), nil
 }
 
-// unsignedPayload reports whether the client claimed UNSIGNED-PAYLOAD
-// (header or presigned query): the body would then be bound to nothing,
-// and API Gateway signatures always cover the body.
-func unsignedPayload(h http.Header, u *url.URL) bool {
+// payloadClaims returns the body hashes the client claimed in
+// X-Amz-Content-Sha256 (headers, and the presigned query's parameter in
+// any case), trimmed. UNSIGNED-PAYLOAD among them is refused: the body
+// would be bound to nothing, and API Gateway signatures always cover the
+// body.
+func payloadClaims(h http.Header, u *url.URL) []string {
+	var claims []string
 	for _, v := range h.Values("X-Amz-Content-Sha256") {
-		if strings.TrimSpace(v) == "UNSIGNED-PAYLOAD" {
-			return true
-		}
+		claims = append(claims, strings.TrimSpace(v))
 	}
 	for name, vs := range u.Query() {
 		if strings.EqualFold(name, "X-Amz-Content-Sha256") {
-			for _, v := range vs {
-				if v == "UNSIGNED-PAYLOAD" {
-					return true
-				}
-			}
+			claims = append(claims, vs...)
 		}
 	}
-	return false
+	return claims
 }
 
 func hasControl(s string) bool {

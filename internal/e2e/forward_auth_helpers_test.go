@@ -672,6 +672,17 @@ func forwardAuthSuite(t *testing.T, start proxyStarter) {
 			t.Errorf("upstream got %+v", e)
 		}
 	})
+	t.Run("empty POST replayed with a body", func(t *testing.T) {
+		req := c.signed("POST", "/pets", nil, nil)
+		body := `{"name":"rex"}`
+		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
+		before := up.hits.Load()
+		c.do(req).wantDenied(t, `{"message":"A request with a body must be signed with the body's SHA-256 in X-Amz-Content-Sha256."}`,
+			"ForbiddenException", false)
+		if up.hits.Load() != before {
+			t.Error("the replayed request reached the upstream")
+		}
+	})
 	t.Run("presigned", func(t *testing.T) {
 		e := c.do(c.presigned("/pets/7")).echo(t)
 		if e.Headers["X-Stsd-Principal-Arn"] != sessionARN {
