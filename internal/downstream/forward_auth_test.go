@@ -705,35 +705,44 @@ func TestForwardAuthHostileInput(t *testing.T) {
 }
 
 // aws:SecureTransport comes from X-Forwarded-Proto and aws:SourceIp from
-// X-Forwarded-For only when the peer is a trusted proxy.
+// X-Forwarded-For only when the peer is a trusted proxy; otherwise the
+// peer is the client and the transport is not secure. Each key has a role
+// of its own, so each outcome proves one key.
 func TestForwardAuthTrustedProxy(t *testing.T) {
-	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*",
- "Condition":{"Bool":{"aws:SecureTransport":"true"},"IpAddress":{"aws:SourceIp":"198.51.100.0/24"}}}]}`
-	for _, trusted := range []bool{true, false} {
-		t.Run(fmt.Sprint("trusted=", trusted), func(t *testing.T) {
+	allowIf := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":` + cond + `}]}`
+	}
+	roles := map[string]string{
+		"xff":      allowIf(`{"IpAddress":{"aws:SourceIp":"198.51.100.0/24"}}`),
+		"loopback": allowIf(`{"IpAddress":{"aws:SourceIp":"127.0.0.1/32"}}`),
+		"tls":      allowIf(`{"Bool":{"aws:SecureTransport":"true"}}`),
+		"plain":    allowIf(`{"Bool":{"aws:SecureTransport":"false"}}`),
+	}
+	cases := []struct {
+		trusted bool
+		proto   string
+		want    map[string]int
+	}{
+		{true, "https", map[string]int{"xff": 200, "loopback": 403, "tls": 200, "plain": 403}},
+		{true, "http", map[string]int{"xff": 200, "loopback": 403, "tls": 403, "plain": 200}},
+		{false, "https", map[string]int{"xff": 403, "loopback": 200, "tls": 403, "plain": 200}},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("trusted=%v proto=%s", c.trusted, c.proto), func(t *testing.T) {
 			var n *faNode
-			if trusted {
+			if c.trusted {
 				n = startNode(t, "127.0.0.1/32")
 			} else {
 				n = startNode(t)
 			}
-			creds := n.session(n.role("app", map[string]string{"p": policy}), "s1", 900, nil)
-			a := n.forward(n.clientRequest(creds, "GET", "/x", nil, nil), faQuery, func(h http.Header) {
-				h.Set("X-Forwarded-For", "203.0.113.1, 198.51.100.7")
-			})
-			if trusted && a.status != 200 {
-				t.Errorf("trusted proxy: got %d %s", a.status, a.body)
-			}
-			if !trusted && a.status != 403 {
-				t.Errorf("untrusted peer: got %d, want 403", a.status)
-			}
-			if trusted {
-				a = n.forward(n.clientRequest(creds, "GET", "/x", nil, nil), faQuery, func(h http.Header) {
-					h.Set("X-Forwarded-For", "198.51.100.7")
-					h.Set("X-Forwarded-Proto", "http")
+			for name, policy := range roles {
+				creds := n.session(n.role(name, map[string]string{"p": policy}), "s1", 900, nil)
+				a := n.forward(n.clientRequest(creds, "GET", "/x", nil, nil), faQuery, func(h http.Header) {
+					h.Set("X-Forwarded-For", "203.0.113.1, 198.51.100.7")
+					h.Set("X-Forwarded-Proto", c.proto)
 				})
-				if a.status != 403 {
-					t.Errorf("plain http behind a trusted proxy: got %d, want 403", a.status)
+				if a.status != c.want[name] {
+					t.Errorf("role %s: got %d %s, want %d", name, a.status, a.body, c.want[name])
 				}
 			}
 		})
