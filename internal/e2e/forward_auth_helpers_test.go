@@ -683,6 +683,19 @@ func forwardAuthSuite(t *testing.T, start proxyStarter) {
 			t.Error("the replayed request reached the upstream")
 		}
 	})
+	t.Run("huge header is a 4xx", func(t *testing.T) {
+		// nginx refuses a header line over large_client_header_buffers
+		// (8 KiB) itself; Caddy passes up to 1 MB on and stsd's listener
+		// (64 KiB of headers) answers 431, which Caddy returns.
+		want := map[string][3]int{"nginx": {400, 400, 400}, "caddy": {200, 200, 431}}[p.name]
+		for i, size := range []int{20 << 10, 60 << 10, 100 << 10} {
+			req := c.signed("GET", "/pets", nil, nil)
+			req.Header.Set("X-Big", strings.Repeat("b", size))
+			if a := c.do(req); a.status != want[i] {
+				t.Errorf("%d KiB header: got %d %q, want %d", size>>10, a.status, a.body, want[i])
+			}
+		}
+	})
 	t.Run("presigned", func(t *testing.T) {
 		e := c.do(c.presigned("/pets/7")).echo(t)
 		if e.Headers["X-Stsd-Principal-Arn"] != sessionARN {
