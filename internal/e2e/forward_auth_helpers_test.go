@@ -176,7 +176,7 @@ type echoed struct {
 
 // echoHeaders are the headers the upstream reports (present or not).
 var echoHeaders = []string{"X-Stsd-Principal-Arn", "X-Stsd-Account", "X-Stsd-User-Id", "X-Stsd-Source-Identity",
-	"X-Stsd-Session-Tags", "X-Stsd-Authorization-Message"}
+	"X-Stsd-Session-Tags", "X-Stsd-Authorization-Message", "Authorization", "X-Amz-Security-Token"}
 
 func newEchoUpstream(t testing.TB) *echoUpstream {
 	u := &echoUpstream{}
@@ -343,6 +343,8 @@ http {
       proxy_set_header X-Stsd-Source-Identity $stsd_source_identity;
       proxy_set_header X-Stsd-Session-Tags $stsd_session_tags;
       proxy_set_header X-Stsd-Authorization-Message "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Amz-Security-Token "";
       proxy_set_header Host $http_host;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -422,6 +424,8 @@ http://{{LISTEN}} {
 			header_up X-Original-Content-Length {http.request.header.Content-Length}
 			copy_headers X-Stsd-Principal-Arn X-Stsd-Account X-Stsd-User-Id X-Stsd-Source-Identity X-Stsd-Session-Tags
 		}
+		request_header -Authorization
+		request_header -X-Amz-Security-Token
 		reverse_proxy {{UPSTREAM}}
 	}
 }
@@ -647,6 +651,13 @@ func forwardAuthSuite(t *testing.T, start proxyStarter) {
 		for _, k := range []string{"X-Stsd-Source-Identity", "X-Stsd-Authorization-Message"} {
 			if v := e.Headers[k]; v != "" { // absent (nginx) or empty (Caddy)
 				t.Errorf("upstream received the client's %s: %q", k, v)
+			}
+		}
+		// The upstream needs the identity, not the client's signature or
+		// session token: the proxy drops them.
+		for _, k := range []string{"Authorization", "X-Amz-Security-Token"} {
+			if _, ok := e.Headers[k]; ok {
+				t.Errorf("upstream received the client's %s", k)
 			}
 		}
 	})
