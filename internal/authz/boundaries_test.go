@@ -247,7 +247,7 @@ func TestBoundaryDelegationExample(t *testing.T) {
 	// instance that allows Nikhil to start and stop the instance, he still
 	// cannot manage the instance."
 	w.expect("Nikhil starts the production instance", nikhil, req{action: "ec2:StartInstances",
-		resource: "arn:aws:ec2:us-east-1:111122223333:instance/i-1234567890abcdef0",
+		resource:       "arn:aws:ec2:us-east-1:111122223333:instance/i-1234567890abcdef0",
 		resourcePolicy: resourcePolicyFor("Allow", userARNPrefix+"Nikhil", "ec2:StartInstances")}, explicitDeny)
 	// "However, if a resource-based policy attached to a Secrets Manager
 	// secret allows Nikhil to perform the secretsmanager:GetSecretValue

@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/policy"
 )
 
 // baseContext builds the condition keys shared by every check of a
 // request: first the keys the requesting service supplied (filtered), then
 // the keys stsd fills itself, which replace any of the same name.
-func baseContext(req *Request) *policy.Context {
+func baseContext(req *Request, st *callerState, f *keyFilter) *policy.Context {
 	c := policy.NewContext()
-	addKeys(c, req.Keys)
+	f.add(c, req.Keys)
 	env := req.Env
 	now := env.Time.UTC()
 	c.Set("aws:CurrentTime", now.Format(time.RFC3339))
@@ -30,7 +31,7 @@ func baseContext(req *Request) *policy.Context {
 		acct = req.Caller.Account
 	}
 	c.Set("aws:ResourceAccount", acct)
-	principalContext(c, req.Caller)
+	principalContext(c, req.Caller, st.tags)
 	return c
 }
 
@@ -42,10 +43,75 @@ func setOrDelete(c *policy.Context, key, value string) {
 	c.Set(key, value)
 }
 
-// addKeys adds the supplied keys that Supplied honours.
-func addKeys(c *policy.Context, keys []Key) {
+// keyFilter decides which supplied condition keys a request honours:
+// those Supplied allows, except the keys of web identity providers — the
+// prefixes of the session's own web-identity keys and of its federated
+// provider, and those of every OIDC provider registered in the caller's
+// account. A provider's host path can look like a service prefix
+// ("keycloak", "idp:8443"), which Supplied alone cannot tell apart; only
+// a session's sealed token carries such keys.
+type keyFilter struct {
+	prefixes []string // "<provider host path>:", compared without case
+}
+
+// newKeyFilter returns the filter for the caller; it reads the snapshot
+// only when the request supplies keys at all.
+func newKeyFilter(snap *iam.Snapshot, req *Request) keyFilter {
+	var f keyFilter
+	if !suppliesKeys(req) {
+		return f
+	}
+	for _, p := range snap.Providers(req.Caller.Account) {
+		f.prefixes = append(f.prefixes, p.HostPath+":")
+	}
+	if s := req.Caller.Session; s != nil {
+		for k := range s.WebIdentity {
+			if i := strings.LastIndexByte(k, ':'); i > 0 {
+				f.prefixes = append(f.prefixes, k[:i+1])
+			}
+		}
+		if s.FederatedProvider != "" {
+			if _, host, ok := iam.ParseProviderARN(s.FederatedProvider); ok {
+				f.prefixes = append(f.prefixes, host+":")
+			} else {
+				f.prefixes = append(f.prefixes, s.FederatedProvider+":")
+			}
+		}
+	}
+	return f
+}
+
+func suppliesKeys(req *Request) bool {
+	if len(req.Keys) > 0 {
+		return true
+	}
+	for i := range req.Checks {
+		if len(req.Checks[i].Keys) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// allows reports whether the supplied key name is honoured.
+func (f *keyFilter) allows(name string) bool {
+	if !Supplied(name) {
+		return false
+	}
+	for _, p := range f.prefixes {
+		if len(name) > len(p) && strings.EqualFold(name[:len(p)], p) {
+			return false
+		}
+	}
+	return true
+}
+
+// add adds the supplied keys the filter honours. Honoured keys never
+// collide with a key stsd fills itself, so adding them to a context that
+// already holds stsd's keys (a check's own keys) cannot replace any.
+func (f *keyFilter) add(c *policy.Context, keys []Key) {
 	for _, k := range keys {
-		if !Supplied(k.Name) {
+		if !f.allows(k.Name) {
 			continue
 		}
 		if k.Multi {
@@ -86,8 +152,11 @@ func Supplied(name string) bool {
 }
 
 // principalContext sets the keys that describe the caller (IAM User
-// Guide, "AWS global condition context keys", principal properties).
-func principalContext(ctx *policy.Context, c *authn.Caller) {
+// Guide, "AWS global condition context keys", principal properties). tags
+// are the user's tags, or the role's for a role session, from the live
+// snapshot; a session tag overrides a role tag of the same key (keys
+// compare without case).
+func principalContext(ctx *policy.Context, c *authn.Caller, tags []iam.Tag) {
 	ctx.Set("aws:PrincipalAccount", c.Account)
 	ctx.Set("aws:userid", c.UserID)
 	switch c.Kind {
@@ -98,7 +167,7 @@ func principalContext(ctx *policy.Context, c *authn.Caller) {
 		ctx.Set("aws:PrincipalArn", c.ARN)
 		ctx.Set("aws:PrincipalType", "User")
 		ctx.Set("aws:username", c.User.User.Name)
-		for _, t := range c.User.User.Tags {
+		for _, t := range tags {
 			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 		}
 	case authn.KindAssumedRole:
@@ -115,6 +184,9 @@ func principalContext(ctx *policy.Context, c *authn.Caller) {
 		}
 		if sess.FederatedProvider != "" {
 			ctx.Set("aws:FederatedProvider", sess.FederatedProvider)
+		}
+		for _, t := range tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 		}
 		for _, t := range sess.Tags {
 			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)

@@ -12,6 +12,7 @@ import (
 type Engine struct {
 	snapshot func() *iam.Snapshot
 	now      func() time.Time
+	parsed   parsedPolicies // inline session policies, parsed once
 }
 
 // New returns an engine reading policies from snapshot (the cache's
@@ -64,7 +65,8 @@ type Request struct {
 	Checks []Check
 	Env    Env
 	// Keys are request and service condition keys the requesting service
-	// supplies for every check; see Filter for which names are honoured.
+	// supplies for every check; Supplied says which names are honoured, and
+	// keys of the web identity providers are never taken from the service.
 	Keys []Key
 	// ResourcePolicy is a resource-based policy (a bucket policy, an API's
 	// resource policy) or nil. ResourcePolicyName names it in
@@ -111,7 +113,8 @@ func (e *Engine) Decide(req Request) Result {
 		return res
 	}
 	snap := e.snapshot()
-	set := policySet(snap, req.Caller)
+	st := e.callerPolicies(snap, req.Caller)
+	set := st.set
 	if req.ResourcePolicy != nil {
 		name := req.ResourcePolicyName
 		if name == "" {
@@ -122,7 +125,8 @@ func (e *Engine) Decide(req Request) Result {
 	if req.Env.Time.IsZero() {
 		req.Env.Time = e.now()
 	}
-	base := baseContext(&req)
+	filter := newKeyFilter(snap, &req)
+	base := baseContext(&req, &st, &filter)
 	principal := principalOf(req.Caller)
 	resourceAccount := req.ResourceAccount
 	if resourceAccount == "" {
@@ -133,7 +137,7 @@ func (e *Engine) Decide(req Request) Result {
 		ctx := base
 		if len(chk.Keys) > 0 {
 			ctx = base.Clone()
-			addKeys(ctx, chk.Keys)
+			filter.add(ctx, chk.Keys)
 		}
 		pr := policy.Request{
 			Action: chk.Action, Resource: chk.Resource, Principal: principal,

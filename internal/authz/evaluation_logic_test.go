@@ -111,7 +111,9 @@ func TestEvalExplicitDenyInEveryPolicyType(t *testing.T) {
 	w.expect("boundary deny, resource policy names the session", w.session(r, "s", nil), sessionRP("deny-boundary", "s"), explicitDeny)
 
 	r = w.role("deny-session", entity{inline: map[string]string{"allow": allowS3All}})
-	s := w.session(r, "s", func(s *sessionT) { s.Policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}` })
+	s := w.session(r, "s", func(s *sessionT) {
+		s.Policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}`
+	})
 	w.expect("session policy deny", s, get, explicitDeny)
 	w.expect("session policy deny, resource policy names the session", s, sessionRP("deny-session", "s"), explicitDeny)
 	s = w.session(r, "m", func(s *sessionT) { s.PolicyARNs = []string{denyManaged} })

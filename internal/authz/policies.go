@@ -6,16 +6,31 @@ import (
 	"github.com/stsd/stsd/internal/policy"
 )
 
-// policySet gathers the caller's policies from the snapshot. A policy that
-// does not parse or no longer exists grants nothing (fail closed).
-func policySet(snap *iam.Snapshot, c *authn.Caller) policy.Set {
-	var set policy.Set
+// callerState is what the live snapshot holds about the caller: its
+// policies and the tags that become aws:PrincipalTag/* (the user's own,
+// or the role's, which the session's tags then override).
+type callerState struct {
+	set  policy.Set
+	tags []iam.Tag
+}
+
+// callerPolicies gathers the caller's policies and tags from the snapshot.
+// A policy that does not parse or no longer exists grants nothing (fail
+// closed). A user or role deleted since authentication — or deleted and
+// created again under the same name, a different entity — is allowed
+// nothing, not even by a resource-based policy naming it: its identity
+// layer is iam.DenyAll.
+func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState {
+	var st callerState
+	set := &st.set
 	switch c.Kind {
 	case authn.KindUser:
-		u := c.User
-		if cur, ok := snap.UserByName(c.Account, u.User.Name); ok {
-			u = cur // the user's policies as of now, not as of authentication
+		u, ok := snap.UserByName(c.Account, c.User.User.Name)
+		if !ok || u.User.UserID != c.User.User.UserID {
+			set.Identity = denyAllLayer("user-deleted")
+			return st
 		}
+		st.tags = u.User.Tags
 		set.Identity = append(set.Identity, u.Inline...)
 		set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
 		set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
@@ -23,20 +38,30 @@ func policySet(snap *iam.Snapshot, c *authn.Caller) policy.Set {
 		sess := c.Session
 		role, ok := snap.RoleByName(c.Account, sess.RoleName)
 		if !ok || role.Role.RoleID != sess.RoleID {
-			return set // the role is gone (or recreated): nothing is allowed
+			set.Identity = denyAllLayer("role-deleted")
+			return st
 		}
+		st.tags = role.Role.Tags
 		set.Identity = append(set.Identity, role.Inline...)
 		set.Identity = append(set.Identity, managed(snap, role.Role.ManagedPolicyARNs)...)
 		set.Boundary = boundary(snap, role.Role.PermissionsBoundaryARN)
-		set.Session = sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
+		set.Session = e.sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
 	}
-	return set
+	return st
+}
+
+// denyAllLayer is one layer holding only iam.DenyAll.
+func denyAllLayer(name string) []policy.Named {
+	return []policy.Named{{Name: name, Policy: iam.DenyAll}}
 }
 
 // managed resolves attached managed policies to their parsed default
 // versions.
 func managed(snap *iam.Snapshot, arns []string) []policy.Named {
-	var out []policy.Named
+	if len(arns) == 0 {
+		return nil
+	}
+	out := make([]policy.Named, 0, len(arns))
 	for _, arn := range arns {
 		if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
 			out = append(out, policy.Named{Name: arn, Policy: v.Document})
@@ -54,34 +79,30 @@ func boundary(snap *iam.Snapshot, arn string) []policy.Named {
 	if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
 		return []policy.Named{{Name: arn, Policy: v.Document}}
 	}
-	return []policy.Named{{Name: arn, Policy: iam.DenyAll}}
+	return denyAllLayer(arn)
 }
 
 // sessionPolicies is the session layer: the inline session policy and the
 // managed session policies, if any were passed when the session was made.
-// A managed session policy deleted since issuance grants nothing; when no
-// session policy remains the layer denies everything rather than
-// disappearing (a session made with session policies never becomes a
-// session without them).
-func sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.Named {
+// A session made with session policies never becomes a session without
+// them: an inline policy that does not parse, or a managed session policy
+// deleted since issuance, stands as iam.DenyAll — its Deny statements
+// cannot be known any more, so none of the session's requests is allowed
+// (fail closed, as for a boundary that cannot be resolved).
+func (e *Engine) sessionPolicies(snap *iam.Snapshot, inline string, arns []string) []policy.Named {
 	if inline == "" && len(arns) == 0 {
 		return nil
 	}
-	var out []policy.Named
+	out := make([]policy.Named, 0, len(arns)+1)
 	if inline != "" {
-		p, err := policy.ParseAs([]byte(inline), policy.KindIdentity)
-		if err != nil {
-			p = iam.DenyAll
-		}
-		out = append(out, policy.Named{Name: "session-policy", Policy: p})
+		out = append(out, policy.Named{Name: "session-policy", Policy: e.parsed.get(inline)})
 	}
 	for _, arn := range arns {
 		if v, ok := snap.ManagedPolicy(arn); ok && v.Document != nil {
 			out = append(out, policy.Named{Name: arn, Policy: v.Document})
+			continue
 		}
-	}
-	if len(out) == 0 {
-		out = append(out, policy.Named{Name: "session-policy", Policy: iam.DenyAll})
+		out = append(out, policy.Named{Name: arn, Policy: iam.DenyAll})
 	}
 	return out
 }

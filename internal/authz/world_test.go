@@ -163,6 +163,9 @@ func (w *world) session(r *iam.Role, sessionName string, edit func(*creds.Sessio
 // callerT is an authenticated caller.
 type callerT = authn.Caller
 
+// sessionTag is a session tag.
+type sessionTag = creds.Tag
+
 // sessionT is the sealed session a role session carries.
 type sessionT = creds.Session
 
