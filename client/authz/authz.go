@@ -190,6 +190,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error renders the code and the message.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // APIError is stsd refusing the service's own call: its status and error.
@@ -198,6 +199,7 @@ type APIError struct {
 	Err    Error
 }
 
+// Error renders the status, code and message.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("stsd answered %d: %s", e.Status, e.Err.Error())
 }
