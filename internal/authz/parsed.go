@@ -14,6 +14,9 @@ import (
 const (
 	parsedMaxEntries = 1024
 	parsedMaxBytes   = 4 << 20
+	// parsedMaxDoc is the largest text cached; larger ones (only possible
+	// if issuance limits change) are parsed every time.
+	parsedMaxDoc = 16 << 10
 )
 
 // parsedPolicies caches inline session policies by their text, so a
@@ -41,7 +44,7 @@ func (c *parsedPolicies) get(doc string) *policy.Policy {
 	if err != nil {
 		p = iam.DenyAll
 	}
-	if len(doc) > parsedMaxBytes/16 {
+	if len(doc) > parsedMaxDoc {
 		return p // too large to be worth a share of the cache
 	}
 	c.mu.Lock()
