@@ -55,6 +55,10 @@ const (
 	// the proxy drops it from the body-less subrequest (nginx); the SDKs
 	// sign content-length whenever a request has a body.
 	HeaderOriginalContentLength = "X-Original-Content-Length"
+	// HeaderOriginalTransferEncoding carries the client's Transfer-Encoding
+	// (nginx: $http_transfer_encoding): a chunked body has no length to
+	// forward, and a body must not pass unseen.
+	HeaderOriginalTransferEncoding = "X-Original-Transfer-Encoding"
 )
 
 // The forwarded-request headers, as Traefik and Caddy (X-Forwarded-*) and
@@ -426,8 +430,11 @@ func (d *Door) forwardedRequest(r *http.Request) (*Incoming, string, *faError) {
 		header.Set("Content-Length", length)
 	}
 	// Without a claim the signature covers an empty body: a body the proxy
-	// says is there was not signed (an empty POST replayed with a body).
-	if len(claims) == 0 && strings.TrimLeft(header.Get("Content-Length"), "0 ") != "" {
+	// says is there (a length, or any transfer coding) was not signed (an
+	// empty POST replayed with a body). The coding is the client's own
+	// value: only its presence counts, so a list cannot be a 400.
+	chunked := strings.TrimSpace(strings.Join(h.Values(HeaderOriginalTransferEncoding), "")) != ""
+	if len(claims) == 0 && (chunked || strings.TrimLeft(header.Get("Content-Length"), "0 ") != "") {
 		return nil, "", badRequest("forward_auth_body_unclaimed", msgBodyUnclaimed)
 	}
 	req := &http.Request{

@@ -414,6 +414,25 @@ func TestForwardAuthBody(t *testing.T) {
 		req.Header.Set("X-Forwarded-Host", clientHost)
 		n.send(req).want(t, 403, unclaimed, "ForbiddenException")
 	})
+	for _, te := range [][]string{{"chunked"}, {"gzip, chunked"}, {"gzip", "chunked"}} {
+		t.Run("empty POST replayed with a chunked body "+strings.Join(te, "|"), func(t *testing.T) {
+			c := n.clientRequest(creds, "POST", "/pets", nil, nil)
+			n.forward(c, faQuery, func(h http.Header) { h[downstream.HeaderOriginalTransferEncoding] = te }).
+				want(t, 403, unclaimed, "ForbiddenException")
+		})
+	}
+	t.Run("chunked body with its hash claimed", func(t *testing.T) {
+		c, _ := http.NewRequest("POST", "https://"+clientHost+"/pets", bytes.NewReader(body))
+		c.ContentLength = -1 // sent chunked: the SDK signs no content-length
+		c.Header.Set("X-Amz-Content-Sha256", claim.Get("X-Amz-Content-Sha256"))
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, c, claim.Get("X-Amz-Content-Sha256"), "execute-api", region, n.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		a := n.forward(c, faQuery, func(h http.Header) { h.Set(downstream.HeaderOriginalTransferEncoding, "chunked") })
+		if a.status != http.StatusOK {
+			t.Fatalf("got %d %s", a.status, a.body)
+		}
+	})
 	t.Run("empty GET presigned, replayed with a body", func(t *testing.T) {
 		n.forward(n.presigned(creds, "GET", "/pets", 60), faQuery, func(h http.Header) { h.Set(downstream.HeaderOriginalContentLength, "3") }).
 			want(t, 403, unclaimed, "ForbiddenException")
