@@ -11,10 +11,12 @@ import (
 )
 
 // baseContext builds the condition keys shared by every check of a
-// request: first the keys the requesting service supplied (filtered), then
-// the keys stsd fills itself, which replace any of the same name.
-func baseContext(req *Request, st *callerState, f *keyFilter) *policy.Context {
-	c := policy.NewContext()
+// request: a copy of the caller's template (the keys that describe the
+// caller, see template), the keys the requesting service supplied
+// (filtered: none can name a key stsd fills), and the facts of this
+// request.
+func baseContext(req *Request, tmpl *policy.Context, f *keyFilter) *policy.Context {
+	c := tmpl.Clone()
 	f.add(c, req.Keys)
 	env := req.Env
 	now := env.Time.UTC()
@@ -24,14 +26,11 @@ func baseContext(req *Request, st *callerState, f *keyFilter) *policy.Context {
 	setOrDelete(c, "aws:SourceIp", env.SourceIP)
 	setOrDelete(c, "aws:UserAgent", env.UserAgent)
 	setOrDelete(c, "aws:RequestedRegion", env.RequestedRegion)
-	c.Set("aws:ViaAWSService", "false")
-	c.Set("aws:PrincipalIsAWSService", "false")
 	acct := req.ResourceAccount
 	if acct == "" {
 		acct = req.Caller.Account
 	}
 	c.Set("aws:ResourceAccount", acct)
-	principalContext(c, req.Caller, st.tags)
 	return c
 }
 

@@ -13,6 +13,7 @@ type Engine struct {
 	snapshot func() *iam.Snapshot
 	now      func() time.Time
 	parsed   parsedPolicies // inline session policies, parsed once
+	callers  callerViews    // what each caller's decisions share
 }
 
 // New returns an engine reading policies from snapshot (the cache's
@@ -113,8 +114,8 @@ func (e *Engine) Decide(req Request) Result {
 		return res
 	}
 	snap := e.snapshot()
-	st := e.callerPolicies(snap, req.Caller)
-	set := st.set
+	view := e.view(snap, req.Caller)
+	set := view.st.set
 	if req.ResourcePolicy != nil {
 		name := req.ResourcePolicyName
 		if name == "" {
@@ -126,8 +127,8 @@ func (e *Engine) Decide(req Request) Result {
 		req.Env.Time = e.now()
 	}
 	filter := newKeyFilter(snap, &req)
-	base := baseContext(&req, &st, &filter)
-	principal := principalOf(req.Caller)
+	base := baseContext(&req, view.template, &filter)
+	principal := view.principal
 	resourceAccount := req.ResourceAccount
 	if resourceAccount == "" {
 		resourceAccount = req.Caller.Account
