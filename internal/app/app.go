@@ -58,6 +58,9 @@ type Options struct {
 	// AuthzListener, when set, is used instead of listening on
 	// Config.Authz.Addr (which must still be set to enable the doors).
 	AuthzListener net.Listener
+	// AuthzGRPCListener, when set, is used instead of listening on
+	// Config.Authz.GRPCAddr (which must still be set to enable ext_authz).
+	AuthzGRPCListener net.Listener
 	// AuditWriter, when set, receives the audit log instead of the file
 	// or stdout the configuration names (tests).
 	AuditWriter io.Writer
@@ -80,6 +83,9 @@ type App struct {
 	// URL, when the doors are enabled.
 	Door     *downstream.Door
 	AuthzURL string
+	// AuthzGRPCAddr is the host:port of the Envoy ext_authz gRPC listener,
+	// when it is enabled.
+	AuthzGRPCAddr string
 
 	store    store.Store
 	verifier *oidc.Verifier

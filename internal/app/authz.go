@@ -52,5 +52,5 @@ func (a *App) startDoors(o Options, engine *authz.Engine, root authn.RootCredent
 		go func() { _ = a.authzSrv.Serve(ln) }()
 		o.Logger.Info("stsd authorization front doors serving", "url", a.AuthzURL)
 	}
-	return nil
+	return a.startAuthzGRPC(o, trusted)
 }
