@@ -139,6 +139,9 @@ func (d *Door) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client, aerr := req.incoming(r)
+	if client != nil {
+		client.RequestedBy = call.v.Caller
+	}
 	var v *Verified
 	if aerr == nil {
 		v, aerr = d.Authenticate(r.Context(), client, req.service)

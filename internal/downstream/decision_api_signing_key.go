@@ -75,6 +75,7 @@ func (d *Door) serveSigningKey(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, SigningKeyEvent, call, &dec, awserr.As(err), nil)
 		return
 	}
+	call.in.KeyOwner = owner
 	d.Record(SigningKeyEvent, call.in, &dec, nil)
 	out := signingKeyAnswer{
 		SigningKey: hex.EncodeToString(key[:]), AccessKeyID: req.accessKeyID,

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,10 @@ func TestSigningKeyAuthorization(t *testing.T) {
 	}
 	if c := strings.Count(n.audit.String(), `"eventName":"DeriveSigningKey"`); c != 6 {
 		t.Errorf("%d DeriveSigningKey events, want 6", c)
+	}
+	// The events of derived keys name whose key it was.
+	owner := regexp.MustCompile(`"keyOwner":\{[^}]*"arn":"arn:aws:iam::111122223333:user/alice"`)
+	if c := len(owner.FindAllString(n.audit.String(), -1)); c != 3 {
+		t.Errorf("%d events name alice as the key owner, want 3:\n%s", c, n.audit.String())
 	}
 }

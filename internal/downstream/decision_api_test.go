@@ -397,6 +397,13 @@ func TestAuthorizeAudit(t *testing.T) {
 	if id, _ := events[0]["userIdentity"].(map[string]any); id["arn"] != "arn:aws:sts::111122223333:assumed-role/app/s1" {
 		t.Errorf("userIdentity %v", events[0]["userIdentity"])
 	}
+	// The events about a client's request name the service that asked.
+	for i := range 3 {
+		params, _ := events[i]["requestParameters"].(map[string]any)
+		if by, _ := params["requestedBy"].(map[string]any); by["arn"] != "arn:aws:iam::111122223333:user/svc" {
+			t.Errorf("event %d requestedBy = %v, want the service user", i, params["requestedBy"])
+		}
+	}
 	if id, _ := events[3]["userIdentity"].(map[string]any); id["arn"] != "arn:aws:iam::111122223333:user/svc" {
 		t.Errorf("the service's refused call: userIdentity %v", events[3]["userIdentity"])
 	}

@@ -87,6 +87,11 @@ type Incoming struct {
 	// aws:SecureTransport (the client reached the proxy over TLS).
 	ClientIP string
 	Secure   bool
+	// RequestedBy is the service that asked stsd about this request (the
+	// decision API's caller), and KeyOwner the owner of the access key a
+	// signing key was derived for; the audit event names both.
+	RequestedBy *authn.Caller
+	KeyOwner    *authn.Caller
 }
 
 // Verified is an authenticated forwarded request.
@@ -172,7 +177,8 @@ func (d *Door) Record(eventName string, in *Incoming, dec *Decision, authErr *aw
 		UserAgent: in.HTTP.Header.Get("User-Agent"), RequestID: awsquery.NewUUID(),
 		EventID: awsquery.NewUUID(), ReadOnly: true,
 	}
-	params := requestParams{Method: in.HTTP.Method, Host: in.HTTP.Host, Path: in.HTTP.URL.Path}
+	params := requestParams{Method: in.HTTP.Method, Host: in.HTTP.Host, Path: in.HTTP.URL.Path,
+		RequestedBy: auditPrincipal(in.RequestedBy), KeyOwner: auditPrincipal(in.KeyOwner)}
 	var decision audit.Decision
 	var err error
 	if authErr != nil { // a nil *awserr.Error must not become a non-nil error
@@ -206,6 +212,16 @@ type requestParams struct {
 	Host   string       `json:"host"`
 	Path   string       `json:"path"`
 	Checks []checkParam `json:"checks,omitempty"`
+	// RequestedBy and KeyOwner: see Incoming.
+	RequestedBy *audit.UserIdentity `json:"requestedBy,omitempty"`
+	KeyOwner    *audit.UserIdentity `json:"keyOwner,omitempty"`
+}
+
+func auditPrincipal(c *authn.Caller) *audit.UserIdentity {
+	if c == nil {
+		return nil
+	}
+	return c.AuditIdentity()
 }
 
 type checkParam struct {
