@@ -79,7 +79,7 @@ const (
 	msgNoMethod        = "The CheckRequest has no HTTP method."
 	msgNoPath          = "The CheckRequest has no HTTP path."
 	msgBadHeaderName   = "The CheckRequest has a header name that is not a lower-case token."
-	msgTooManyHeaders  = "The CheckRequest has too many headers."
+	msgTooManyHeaders  = "The request has too many headers."
 	msgNoService       = "The route's ext_authz context_extensions must include service: execute-api."
 	msgWrongService    = "The route's ext_authz context_extensions service must be 'execute-api'."
 	msgNoAPI           = "The route's ext_authz context_extensions must include api (the API id)."
@@ -145,7 +145,7 @@ func checkHeaders(h *authv3.AttributeContext_HttpRequest) (map[string][]string, 
 	out := map[string][]string{}
 	if raw := h.GetHeaderMap().GetHeaders(); len(raw) > 0 {
 		if len(raw) > maxHeaders {
-			return nil, configError("ext_authz_too_many_headers", msgTooManyHeaders)
+			return nil, clientError("ext_authz_too_many_headers", msgTooManyHeaders)
 		}
 		for _, hv := range raw {
 			v := hv.GetValue()
@@ -156,7 +156,7 @@ func checkHeaders(h *authv3.AttributeContext_HttpRequest) (map[string][]string, 
 		}
 	} else {
 		if len(h.GetHeaders()) > maxHeaders {
-			return nil, configError("ext_authz_too_many_headers", msgTooManyHeaders)
+			return nil, clientError("ext_authz_too_many_headers", msgTooManyHeaders)
 		}
 		for k, v := range h.GetHeaders() {
 			out[k] = []string{v}
