@@ -189,6 +189,9 @@ func (e *envoyStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		up[p[0]] = append(up[p[0]], p[1])
 	}
 	for _, h := range ok.GetHeaders() {
+		// Envoy decides set or append on this deprecated field alone
+		// (ext_authz_grpc_impl.cc, copyHeaderFieldIntoResponse).
+		//lint:ignore SA1019 what Envoy reads
 		if h.GetAppend().GetValue() {
 			e.t.Errorf("header %s is appended, want replaced", h.GetHeader().GetKey())
 		}
@@ -414,8 +417,10 @@ func TestExtAuthz(t *testing.T) {
 			}
 			ok := a.check.GetOkResponse()
 			for _, h := range ok.GetHeaders() {
-				if h.GetAppendAction() != corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD || h.GetAppend() != nil {
-					t.Errorf("header %s: append %v, action %v", h.GetHeader().GetKey(), h.GetAppend(), h.GetAppendAction())
+				//lint:ignore SA1019 unset is what Envoy reads as "replace"
+				appendSet := h.GetAppend() != nil
+				if h.GetAppendAction() != corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD || appendSet {
+					t.Errorf("header %s: append set %v, action %v", h.GetHeader().GetKey(), appendSet, h.GetAppendAction())
 				}
 			}
 			wantRemove := []string{"authorization", "x-amz-security-token", "x-stsd-authorization-message", "x-stsd-source-identity", "x_stsd_session_tags"}
@@ -688,5 +693,47 @@ func TestExtAuthzMalformed(t *testing.T) {
 		if resp.GetStatus().GetCode() != int32(tc.code) || int(d.GetStatus().GetCode()) != tc.status || body["message"] != tc.msg {
 			t.Errorf("%s: got %v %d %s\nwant %v %d %q", tc.name, codes.Code(resp.GetStatus().GetCode()), d.GetStatus().GetCode(), d.GetBody(), tc.code, tc.status, tc.msg)
 		}
+	}
+}
+
+// TestExtAuthzOnly enables ext_authz alone, listening on the configured
+// address itself: the door is built, the HTTP listener stays off, and
+// closing the node ends the gRPC service while Envoy's connection is open.
+func TestExtAuthzOnly(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DataDir, cfg.AccountID = dir, account
+	cfg.Authz.GRPCAddr = "127.0.0.1:0"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Getenv: func(string) string { return "" },
+		Logger: slog.New(slog.DiscardHandler), Notice: io.Discard, Listener: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.AuthzURL != "" || a.AuthzGRPCAddr == "" || strings.HasSuffix(a.AuthzGRPCAddr, ":0") {
+		t.Fatalf("AuthzURL %q, AuthzGRPCAddr %q", a.AuthzURL, a.AuthzGRPCAddr)
+	}
+	conn, err := grpc.NewClient(a.AuthzGRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	resp, err := authv3.NewAuthorizationClient(conn).Check(context.Background(), &authv3.CheckRequest{})
+	if err != nil || resp.GetStatus().GetCode() != int32(codes.InvalidArgument) {
+		t.Fatalf("Check: %v %v", resp, err)
+	}
+	start := time.Now()
+	if err := a.Close(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("Close took %v", took)
+	}
+	if c, err := net.DialTimeout("tcp", a.AuthzGRPCAddr, time.Second); err == nil {
+		c.Close()
+		t.Error("the ext_authz port still accepts connections after Close")
 	}
 }
