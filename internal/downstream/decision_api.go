@@ -76,7 +76,7 @@ func (d *Door) acceptCall(w http.ResponseWriter, r *http.Request, event string) 
 	in.Body, in.HaveBody = body, true
 	v, aerr := d.Authenticate(r.Context(), in, ServiceStsd)
 	if aerr != nil {
-		d.refuseCall(w, event, in, redactAuthorization(aerr, r.Header.Get("Authorization")))
+		d.refuseCall(w, event, in, RedactAuthorization(aerr, r.Header.Get("Authorization")))
 		return nil
 	}
 	return &serviceCall{in: in, v: v, body: body}
@@ -150,7 +150,7 @@ func (d *Door) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		aerr = checkClientScope(v)
 	}
 	if aerr != nil {
-		aerr = redactAuthorization(aerr, client.HTTP.Header.Get("Authorization"))
+		aerr = RedactAuthorization(aerr, client.HTTP.Header.Get("Authorization"))
 		d.Record(AuthorizeEvent, client, nil, aerr)
 		if aerr.Status >= 500 {
 			d.deps.Logger.Error("decision API failed", "event", AuthorizeEvent, "reason", aerr.Reason, "err", aerr.Cause)

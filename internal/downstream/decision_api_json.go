@@ -97,7 +97,7 @@ func quoteName(s string) string {
 	if len(s) > 64 {
 		s = s[:64] + "..."
 	}
-	return asciiJSONString(s)
+	return ASCIIJSONString(s)
 }
 
 // stringField returns a string member; present reports whether it was

@@ -140,7 +140,7 @@ func (req *authorizeRequest) parseRequest(n *jnode) *awserr.Error {
 		return e
 	case !present:
 		return errValidation("'request.method' is required.")
-	case !isMethod(method):
+	case !ValidMethod(method):
 		return errValidation("'request.method' must be an upper-case HTTP method (letters, digits, '-' or '_').")
 	}
 	req.method = method
@@ -240,7 +240,7 @@ func (req *authorizeRequest) parseURL(raw string) (string, *awserr.Error) {
 			i = len(rest)
 		}
 		host, target = rest[:i], rest[i:]
-		if !isHost(host) {
+		if !ValidHost(host) {
 			return "", errValidation("The host of 'request.url' is not valid.")
 		}
 		switch {
@@ -298,7 +298,7 @@ func (req *authorizeRequest) parseHeaders(n *jnode) *awserr.Error {
 			}
 		}
 		if name == "Host" {
-			if len(values) != 1 || !isHost(values[0]) {
+			if len(values) != 1 || !ValidHost(values[0]) {
 				return errValidation("'request.headers.Host' must be one valid host[:port].")
 			}
 			req.host = values[0]

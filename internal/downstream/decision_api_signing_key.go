@@ -132,7 +132,7 @@ func (d *Door) parseSigningKey(body []byte) (*signingKeyRequest, *awserr.Error) 
 	if e != nil {
 		return nil, e
 	}
-	if !present || !isRegion(region) {
+	if !present || !ValidRegion(region) {
 		return nil, errValidation("'region' is required: 1 to 32 lower-case letters, digits or '-'.")
 	}
 	if regions := d.deps.Authn.Verifier.Regions; len(regions) > 0 && !slices.Contains(regions, region) {

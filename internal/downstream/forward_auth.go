@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
@@ -74,27 +73,12 @@ const (
 )
 
 // Limits on forwarded values.
-const (
-	maxForwardedURI = 8 << 10
-	maxNameLen      = 128
-	maxMethodLen    = 32
-	maxHostLen      = 255
-)
+const ()
 
 // Messages of the client-request rejections (403) and of the proxy
 // configuration errors (400). They never echo a value the client chose.
 const (
-	msgMissingAuthToken = "Missing Authentication Token"
-	msgInvalidToken     = "The security token included in the request is invalid."
-	msgInternal         = "Internal server error"
-
 	msgBadMethod       = "The request method is not valid: it must be an upper-case HTTP method."
-	msgBadURI          = "The request URI is not valid."
-	msgURITooLong      = "The request URI is too long."
-	msgDotSegment      = "The request path must not contain '.' or '..' segments."
-	msgEncodedSlash    = "The request path must not contain an encoded '/' or a '\\'."
-	msgEmptySegment    = "The request path must not contain empty segments ('//')."
-	msgBadRegion       = "Credential should be scoped to a valid region. "
 	msgUnsignedPayload = "UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."
 	msgBodyUnclaimed   = "A request with a body must be signed with the body's SHA-256 in X-Amz-Content-Sha256."
 	msgNoMethod        = "The proxy did not forward the request's method (X-Forwarded-Method or X-Original-Method)."
@@ -163,13 +147,13 @@ func (d *Door) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 func (d *Door) forwardAuth(w http.ResponseWriter, r *http.Request, in *Incoming, target faTarget, path string) {
 	v, aerr := d.Authenticate(r.Context(), in, ServiceExecuteAPI)
 	if aerr == nil {
-		aerr = checkRegion(v.Scope.Region, target.region)
+		aerr = CheckRegion(v.Scope.Region, target.region)
 	}
 	authorization := in.HTTP.Header.Get("Authorization")
 	if aerr != nil {
-		aerr = redactAuthorization(aerr, authorization)
+		aerr = RedactAuthorization(aerr, authorization)
 		d.Record(ForwardAuthEvent, in, nil, aerr)
-		status, key, msg, errType := gatewayAuthError(aerr)
+		status, key, msg, errType := GatewayAuthError(aerr)
 		writeGatewayError(w, status, key, msg, errType, nil)
 		return
 	}
@@ -184,7 +168,7 @@ func (d *Door) forwardAuth(w http.ResponseWriter, r *http.Request, in *Incoming,
 	if dec.Err != nil {
 		// API Gateway answers an IAM denial with "Message" (capital M) and
 		// the API's account masked to its last four digits.
-		msg := strings.Replace(dec.Err.Message, resource, maskAccount(resource, account), 1)
+		msg := strings.Replace(dec.Err.Message, resource, MaskAccount(resource, account), 1)
 		extra := http.Header{}
 		if dec.EncodedMessage != "" {
 			extra.Set(HeaderAuthorizationMessage, dec.EncodedMessage)
@@ -254,49 +238,16 @@ func parseForwardAuthQuery(raw string) (faTarget, *faError) {
 		return t, badConfig("forward_auth_wrong_service", msgWrongService)
 	case !seen["api"] || t.api == "":
 		return t, badConfig("forward_auth_no_api", msgNoAPI)
-	case !isName(t.api, false):
+	case !ValidName(t.api, false):
 		return t, badConfig("forward_auth_bad_api", msgBadAPI)
 	case !seen["stage"] || t.stage == "":
 		return t, badConfig("forward_auth_no_stage", msgNoStage)
-	case !isName(t.stage, true):
+	case !ValidName(t.stage, true):
 		return t, badConfig("forward_auth_bad_stage", msgBadStage)
-	case seen["region"] && !isRegion(t.region):
+	case seen["region"] && !ValidRegion(t.region):
 		return t, badConfig("forward_auth_bad_region", msgBadQueryRegion)
 	}
 	return t, nil
-}
-
-// isName reports whether s is an API id or stage name: 1 to 128 of
-// A-Z a-z 0-9 - _ . (and $ for stages: HTTP APIs' "$default"), and not a
-// dot segment.
-func isName(s string, dollar bool) bool {
-	if s == "" || len(s) > maxNameLen || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
-		case c == '$' && dollar:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// isRegion reports whether s looks like a region name (us-east-1).
-func isRegion(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // isParamName reports whether an unknown parameter name is safe to echo.
@@ -311,20 +262,6 @@ func isParamName(s string) bool {
 		}
 	}
 	return true
-}
-
-// checkRegion rejects a signature scoped to a region that cannot be part of
-// an ARN, or to another region than the one the forward-auth URL pins, with
-// AWS's SignatureDoesNotMatch wording.
-func checkRegion(region, pinned string) *awserr.Error {
-	if !isRegion(region) {
-		return awserr.New("SignatureDoesNotMatch", http.StatusForbidden, msgBadRegion).WithReason("sigv4_bad_region", nil)
-	}
-	if pinned != "" && region != pinned {
-		return awserr.New("SignatureDoesNotMatch", http.StatusForbidden,
-			"Credential should be scoped to a valid region, not '"+region+"'. ").WithReason("sigv4_wrong_region", nil)
-	}
-	return nil
 }
 
 // single returns the one value of a header sent at most once; ok is false
@@ -399,7 +336,7 @@ func (d *Door) forwardedRequest(r *http.Request) (*Incoming, string, *faError) {
 	if host == "" {
 		host = r.Host
 	}
-	if !isHost(host) {
+	if !ValidHost(host) {
 		return nil, "", badConfig("forward_auth_bad_host", msgBadHost)
 	}
 	proto, ok := single(h, hdrForwardedProto)
@@ -414,12 +351,12 @@ func (d *Door) forwardedRequest(r *http.Request) (*Incoming, string, *faError) {
 	if !ok || (length != "" && (len(length) > 18 || !allDigits(length))) {
 		return nil, "", badConfig("forward_auth_bad_content_length", msgBadLength)
 	}
-	if !isMethod(method) {
+	if !ValidMethod(method) {
 		return nil, "", badRequest("forward_auth_bad_method", msgBadMethod)
 	}
-	u, path, ferr := parseForwardedURI(uri)
-	if ferr != nil {
-		return nil, "", ferr
+	u, path, perr := ParseClientPath(uri)
+	if perr != nil {
+		return nil, "", badRequest("forward_auth_"+perr.Kind, perr.Message)
 	}
 	claims := payloadClaims(h, u)
 	if slices.Contains(claims, "UNSIGNED-PAYLOAD") {
@@ -457,11 +394,11 @@ func rejectedIncoming(r *http.Request, trusted []netip.Prefix) *Incoming {
 	if method == "" {
 		method, _ = single(r.Header, hdrOriginalMethod)
 	}
-	if !isMethod(method) {
+	if !ValidMethod(method) {
 		method = ""
 	}
 	host, _ := single(r.Header, hdrForwardedHost)
-	if !isHost(host) {
+	if !ValidHost(host) {
 		host = ""
 	}
 	req := &http.Request{Method: method, Host: host, URL: &url.URL{}, Header: http.Header{}}
@@ -469,51 +406,6 @@ func rejectedIncoming(r *http.Request, trusted []netip.Prefix) *Incoming {
 		req.Header.Set("User-Agent", ua)
 	}
 	return &Incoming{HTTP: req, ClientIP: ClientIP(r.RemoteAddr, r.Header.Values(hdrForwardedFor), trusted)}
-}
-
-// parseForwardedURI checks the client's request-target and returns it
-// parsed, with the ARN path. Refused: anything but origin-form, bytes
-// outside printable ASCII, a fragment, a '.' or '..' segment (also
-// percent-encoded, also with a ";param" suffix), an encoded '/' or any '\',
-// an empty segment, a path that decodes to a control character or to
-// invalid UTF-8. The upstream and the ARN then see the same path: no
-// normalization by either can turn an allowed path into another one.
-func parseForwardedURI(uri string) (*url.URL, string, *faError) {
-	if len(uri) > maxForwardedURI {
-		return nil, "", badRequest("forward_auth_uri_too_long", msgURITooLong)
-	}
-	if uri[0] != '/' {
-		return nil, "", badRequest("forward_auth_bad_uri", msgBadURI)
-	}
-	for i := 0; i < len(uri); i++ {
-		if c := uri[i]; c <= ' ' || c >= 0x7f || c == '#' {
-			return nil, "", badRequest("forward_auth_bad_uri", msgBadURI)
-		}
-	}
-	rawPath, _, _ := strings.Cut(uri, "?")
-	segs := strings.Split(rawPath[1:], "/")
-	decoded := make([]string, len(segs))
-	for i, seg := range segs {
-		if seg == "" && i < len(segs)-1 {
-			return nil, "", badRequest("forward_auth_empty_segment", msgEmptySegment)
-		}
-		s, err := url.PathUnescape(seg)
-		if err != nil || !utf8.ValidString(s) || hasControl(s) {
-			return nil, "", badRequest("forward_auth_bad_uri", msgBadURI)
-		}
-		if strings.ContainsAny(s, "/\\") {
-			return nil, "", badRequest("forward_auth_encoded_slash", msgEncodedSlash)
-		}
-		if base, _, _ := strings.Cut(s, ";"); base == "." || base == ".." {
-			return nil, "", badRequest("forward_auth_dot_segment", msgDotSegment)
-		}
-		decoded[i] = s
-	}
-	u, err := url.ParseRequestURI(uri)
-	if err != nil {
-		return nil, "", badRequest("forward_auth_bad_uri", msgBadURI)
-	}
-	return u, strings.Join(decoded, "/"), nil
 }
 
 // payloadClaims returns the body hashes the client claimed in
@@ -534,46 +426,6 @@ func payloadClaims(h http.Header, u *url.URL) []string {
 	return claims
 }
 
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return true
-		}
-	}
-	return false
-}
-
-// isMethod accepts upper-case HTTP methods: A-Z first, then A-Z 0-9 - _.
-// Lower-case is refused so that "delete" cannot slip past a Deny on DELETE
-// to an upstream that compares methods without case.
-func isMethod(m string) bool {
-	if m == "" || len(m) > maxMethodLen || m[0] < 'A' || m[0] > 'Z' {
-		return false
-	}
-	for i := 1; i < len(m); i++ {
-		c := m[i]
-		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// isHost accepts a host[:port] of printable ASCII without '/', '\', '@',
-// spaces or quotes.
-func isHost(h string) bool {
-	if h == "" || len(h) > maxHostLen {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("/\\@\"'<>#?,", c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -592,65 +444,11 @@ func peerTrusted(peer string, trusted []netip.Prefix) bool {
 	return isTrusted(ap.Addr().Unmap(), trusted)
 }
 
-// maskAccount writes the account in an ARN as API Gateway does in its
-// denial messages: all but the last four digits as '*'.
-func maskAccount(arn, account string) string {
-	if len(account) <= 4 {
-		return arn
-	}
-	return strings.Replace(arn, ":"+account+":", ":"+strings.Repeat("*", len(account)-4)+account[len(account)-4:]+":", 1)
-}
-
-// gatewayAuthError maps an authentication failure to API Gateway's answer:
-// 403 for every client error (API Gateway's INVALID_SIGNATURE,
-// EXPIRED_TOKEN, MISSING_AUTHENTICATION_TOKEN gateway responses are all
-// 403), {"message": …}, and its x-amzn-ErrorType.
-func gatewayAuthError(e *awserr.Error) (status int, key, msg, errType string) {
-	if e.Status >= 500 {
-		return http.StatusInternalServerError, "message", msgInternal, "InternalServerErrorException"
-	}
-	msg = e.Message
-	switch e.Code {
-	case "MissingAuthenticationToken":
-		msg, errType = msgMissingAuthToken, "MissingAuthenticationTokenException"
-	case "InvalidClientTokenId":
-		msg, errType = msgInvalidToken, "UnrecognizedClientException"
-	case "SignatureDoesNotMatch":
-		errType = "InvalidSignatureException"
-	case "AccessDenied":
-		errType = "AccessDeniedException"
-	default: // IncompleteSignature, ExpiredToken, XAmzContentSHA256Mismatch, …
-		errType = e.Code + "Exception"
-	}
-	return http.StatusForbidden, "message", msg, errType
-}
-
-// redactAuthorization removes the client's Authorization header from an
-// error message (SigV4's IncompleteSignature texts echo it, as AWS does),
-// so that it reaches neither the audit log nor the proxy's logs.
-func redactAuthorization(e *awserr.Error, header string) *awserr.Error {
-	if header == "" {
-		return e
-	}
-	msg := e.Message
-	for _, h := range []string{header, strings.TrimSpace(header)} {
-		if h != "" {
-			msg = strings.ReplaceAll(msg, h, "<redacted>")
-		}
-	}
-	if msg == e.Message {
-		return e
-	}
-	c := *e
-	c.Message = msg
-	return &c
-}
-
 // writeGatewayError writes API Gateway's error answer: a one-field JSON
 // object (ASCII only), x-amzn-ErrorType, and the body repeated in
 // X-Stsd-Error-Body.
 func writeGatewayError(w http.ResponseWriter, status int, key, msg, errType string, extra http.Header) {
-	body := `{"` + key + `":` + asciiJSONString(msg) + `}`
+	body := `{"` + key + `":` + ASCIIJSONString(msg) + `}`
 	h := w.Header()
 	for name, values := range extra {
 		h[name] = values
@@ -661,37 +459,4 @@ func writeGatewayError(w http.ResponseWriter, status int, key, msg, errType stri
 	h.Set(HeaderErrorBody, body)
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
-}
-
-// asciiJSONString quotes s as a JSON string of printable ASCII only, so the
-// same text is a valid header value.
-func asciiJSONString(s string) string {
-	const hexDigits = "0123456789abcdef"
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	writeU := func(r rune) {
-		b.WriteString(`\u`)
-		for shift := 12; shift >= 0; shift -= 4 {
-			b.WriteByte(hexDigits[(r>>shift)&0xf])
-		}
-	}
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		case r > 0xffff:
-			r -= 0x10000
-			writeU(0xd800 + (r>>10)&0x3ff)
-			writeU(0xdc00 + r&0x3ff)
-		default:
-			writeU(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

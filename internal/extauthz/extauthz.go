@@ -130,10 +130,10 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.C
 	in := c.in
 	v, aerr := door.Authenticate(ctx, in, downstream.ServiceExecuteAPI)
 	if aerr == nil {
-		aerr = checkRegion(v.Scope.Region, t.region)
+		aerr = downstream.CheckRegion(v.Scope.Region, t.region)
 	}
 	if aerr != nil {
-		aerr = redactAuthorization(aerr, in.HTTP.Header.Values("Authorization"))
+		aerr = downstream.RedactAuthorization(aerr, in.HTTP.Header.Values("Authorization")...)
 		door.Record(EventName, in, nil, aerr)
 		return authFailure(aerr), nil
 	}
@@ -148,7 +148,7 @@ func (s *Server) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.C
 	if dec.Err != nil {
 		// API Gateway answers an IAM denial with "Message" (capital M) and
 		// the account masked to its last four digits.
-		msg := strings.Replace(dec.Err.Message, resource, maskAccount(resource, account), 1)
+		msg := strings.Replace(dec.Err.Message, resource, downstream.MaskAccount(resource, account), 1)
 		var extra []header
 		if dec.EncodedMessage != "" {
 			extra = append(extra, header{strings.ToLower(downstream.HeaderAuthorizationMessage), dec.EncodedMessage})
@@ -186,11 +186,11 @@ func rejectedIncoming(attrs *authv3.AttributeContext, trusted []netip.Prefix) *d
 	h := attrs.GetRequest().GetHttp()
 	headers := h.GetHeaders()
 	method := h.GetMethod()
-	if !isMethod(method) {
+	if !downstream.ValidMethod(method) {
 		method = ""
 	}
 	host := h.GetHost()
-	if !isHost(host) {
+	if !downstream.ValidHost(host) {
 		host = ""
 	}
 	req := &http.Request{Method: method, Host: host, URL: &url.URL{}, Header: http.Header{}}
@@ -202,50 +202,6 @@ func rejectedIncoming(attrs *authv3.AttributeContext, trusted []netip.Prefix) *d
 		xff = []string{v}
 	}
 	return &downstream.Incoming{HTTP: req, ClientIP: downstream.ClientIP(sourceAddr(attrs), xff, trusted)}
-}
-
-// checkRegion rejects a signature scoped to a region that cannot be part of
-// an ARN, or to another region than the route pins, with AWS's
-// SignatureDoesNotMatch wording (as forward-auth does).
-func checkRegion(region, pinned string) *awserr.Error {
-	if !isRegion(region) {
-		return awserr.New("SignatureDoesNotMatch", http.StatusForbidden, "Credential should be scoped to a valid region. ").
-			WithReason("sigv4_bad_region", nil)
-	}
-	if pinned != "" && region != pinned {
-		return awserr.New("SignatureDoesNotMatch", http.StatusForbidden,
-			"Credential should be scoped to a valid region, not '"+region+"'. ").WithReason("sigv4_wrong_region", nil)
-	}
-	return nil
-}
-
-// redactAuthorization removes the client's Authorization header from an
-// error message (SigV4's IncompleteSignature texts echo it, as AWS does),
-// so that it reaches neither the audit log nor the client's proxy logs.
-func redactAuthorization(e *awserr.Error, values []string) *awserr.Error {
-	msg := e.Message
-	for _, v := range values {
-		for _, h := range []string{v, strings.TrimSpace(v)} {
-			if h != "" {
-				msg = strings.ReplaceAll(msg, h, "<redacted>")
-			}
-		}
-	}
-	if msg == e.Message {
-		return e
-	}
-	c := *e
-	c.Message = msg
-	return &c
-}
-
-// maskAccount writes the account in an ARN as API Gateway does in its
-// denial messages: all but the last four digits as '*'.
-func maskAccount(arn, account string) string {
-	if len(account) <= 4 {
-		return arn
-	}
-	return strings.Replace(arn, ":"+account+":", ":"+strings.Repeat("*", len(account)-4)+account[len(account)-4:]+":", 1)
 }
 
 // status builds a CheckResponse status.

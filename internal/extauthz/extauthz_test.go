@@ -56,49 +56,6 @@ func TestParseExtensions(t *testing.T) {
 	}
 }
 
-func TestParsePath(t *testing.T) {
-	good := map[string]string{
-		"/":                     "",
-		"/pets":                 "pets",
-		"/pets/":                "pets/",
-		"/pets/caf%C3%A9?q=%2F": "pets/café",
-		"/a;b/c":                "a;b/c",
-	}
-	for uri, want := range good {
-		u, path, ref := parsePath(uri)
-		if ref != nil || path != want || u.RequestURI() != uri {
-			t.Errorf("%q: got %q %v %v, want %q", uri, path, u, ref, want)
-		}
-	}
-	bad := map[string]string{
-		"pets":                             msgBadURI,
-		"*":                                msgBadURI,
-		"http://h/pets":                    msgBadURI,
-		"/pets#x":                          msgBadURI,
-		"/pe ts":                           msgBadURI,
-		"/p\x7fets":                        msgBadURI,
-		"/p%ZZ":                            msgBadURI,
-		"/p%00":                            msgBadURI,
-		"/p%C2%85":                         msgBadURI,
-		"/p%FF":                            msgBadURI,
-		"/a/../b":                          msgDotSegment,
-		"/a/%2e%2E/b":                      msgDotSegment,
-		"/a/..;x/b":                        msgDotSegment,
-		"/.":                               msgDotSegment,
-		"/a%2fb":                           msgEncodedSlash,
-		"/a%5cb":                           msgEncodedSlash,
-		"//a":                              msgEmptySegment,
-		"/a//b":                            msgEmptySegment,
-		"/" + strings.Repeat("a", maxPath): msgURITooLong,
-	}
-	for uri, want := range bad {
-		_, _, ref := parsePath(uri)
-		if ref == nil || ref.msg != want || ref.kind != refusedClient || ref.status != http.StatusForbidden {
-			t.Errorf("%q: got %+v, want %q", uri, ref, want)
-		}
-	}
-}
-
 // httpAttrs builds the attributes of a CheckRequest with the given headers
 // map (the method, path and host are set).
 func httpAttrs(headers map[string]string, body []byte) *authv3.AttributeContext {
@@ -220,7 +177,7 @@ func TestASCIIJSONString(t *testing.T) {
 	for in, want := range map[string]string{
 		`a"b\c`: `"a\"b\\c"`, "é€": `"\u00e9\u20ac"`, "😀": `"\ud83d\ude00"`, "\n\x7f": `"\u000a\u007f"`,
 	} {
-		got := asciiJSONString(in)
+		got := downstream.ASCIIJSONString(in)
 		var back string
 		if got != want || json.Unmarshal([]byte(got), &back) != nil || back != in {
 			t.Errorf("%q: got %s (%q), want %s", in, got, back, want)
@@ -262,7 +219,7 @@ func FuzzIncoming(f *testing.F) {
 		if c == nil {
 			return
 		}
-		if !isMethod(c.in.HTTP.Method) || !isHost(c.in.HTTP.Host) {
+		if !downstream.ValidMethod(c.in.HTTP.Method) || !downstream.ValidHost(c.in.HTTP.Host) {
 			t.Fatalf("accepted %q %q", method, host)
 		}
 		for i, seg := range strings.Split(c.path, "/") {

@@ -7,7 +7,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
@@ -16,10 +15,6 @@ import (
 
 // Limits on what a CheckRequest may carry.
 const (
-	maxPath    = 8 << 10
-	maxName    = 128
-	maxMethod  = 32
-	maxHost    = 255
 	maxHeaders = 512
 )
 
@@ -89,11 +84,6 @@ const (
 	msgBadExtRegion    = "The route's ext_authz context_extensions region must be 1 to 32 lower-case letters, digits or '-'."
 	msgUnknownExt      = "The route's ext_authz context_extensions contain an unknown key."
 	msgBadMethod       = "The request method is not valid: it must be an upper-case HTTP method."
-	msgBadURI          = "The request URI is not valid."
-	msgURITooLong      = "The request URI is too long."
-	msgDotSegment      = "The request path must not contain '.' or '..' segments."
-	msgEncodedSlash    = "The request path must not contain an encoded '/' or a '\\'."
-	msgEmptySegment    = "The request path must not contain empty segments ('//')."
 	msgBadHost         = "The request's host is not valid."
 	msgUnsignedPayload = "UNSIGNED-PAYLOAD is not accepted: sign the body's SHA-256 in X-Amz-Content-Sha256."
 	msgBodyUnclaimed   = "A request with a body must be signed with the body's SHA-256 in X-Amz-Content-Sha256."
@@ -123,13 +113,13 @@ func parseExtensions(ext map[string]string) (target, *refusal) {
 	switch {
 	case t.api == "":
 		return t, configError("ext_authz_no_api", msgNoAPI)
-	case !isName(t.api, false):
+	case !downstream.ValidName(t.api, false):
 		return t, configError("ext_authz_bad_api", msgBadAPI)
 	case t.stage == "":
 		return t, configError("ext_authz_no_stage", msgNoStage)
-	case !isName(t.stage, true):
+	case !downstream.ValidName(t.stage, true):
 		return t, configError("ext_authz_bad_stage", msgBadStage)
-	case pinned && !isRegion(region):
+	case pinned && !downstream.ValidRegion(region):
 		return t, configError("ext_authz_bad_region", msgBadExtRegion)
 	}
 	t.region = region
@@ -206,14 +196,14 @@ func incoming(ctx context.Context, attrs *authv3.AttributeContext, trusted []net
 		return nil, configError("ext_authz_no_method", msgNoMethod)
 	case uri == "":
 		return nil, configError("ext_authz_no_path", msgNoPath)
-	case !isMethod(method):
+	case !downstream.ValidMethod(method):
 		return nil, clientError("ext_authz_bad_method", msgBadMethod)
 	}
-	u, path, ref := parsePath(uri)
-	if ref != nil {
-		return nil, ref
+	u, path, perr := downstream.ParseClientPath(uri)
+	if perr != nil {
+		return nil, clientError("ext_authz_"+perr.Kind, perr.Message)
 	}
-	if !isHost(host) {
+	if !downstream.ValidHost(host) {
 		return nil, clientError("ext_authz_bad_host", msgBadHost)
 	}
 	header := http.Header{}
@@ -310,90 +300,6 @@ func payloadClaims(header []string, u *url.URL) []string {
 	return claims
 }
 
-// parsePath checks the client's request-target and returns it parsed, with
-// the ARN path (decoded, without the leading slash). The rules are
-// forward-auth's: origin-form only, printable ASCII, no fragment, no '.'
-// or '..' segment (also encoded, also with a ";param"), no encoded '/' and
-// no '\', no empty segment, nothing that decodes to a control character or
-// to invalid UTF-8. The upstream and the ARN then name the same path.
-func parsePath(uri string) (*url.URL, string, *refusal) {
-	if len(uri) > maxPath {
-		return nil, "", clientError("ext_authz_uri_too_long", msgURITooLong)
-	}
-	if uri[0] != '/' {
-		return nil, "", clientError("ext_authz_bad_uri", msgBadURI)
-	}
-	for i := 0; i < len(uri); i++ {
-		if c := uri[i]; c <= ' ' || c >= 0x7f || c == '#' {
-			return nil, "", clientError("ext_authz_bad_uri", msgBadURI)
-		}
-	}
-	rawPath, _, _ := strings.Cut(uri, "?")
-	segs := strings.Split(rawPath[1:], "/")
-	decoded := make([]string, len(segs))
-	for i, seg := range segs {
-		if seg == "" && i < len(segs)-1 {
-			return nil, "", clientError("ext_authz_empty_segment", msgEmptySegment)
-		}
-		s, err := url.PathUnescape(seg)
-		if err != nil || !utf8.ValidString(s) || hasControl(s) {
-			return nil, "", clientError("ext_authz_bad_uri", msgBadURI)
-		}
-		if strings.ContainsAny(s, "/\\") {
-			return nil, "", clientError("ext_authz_encoded_slash", msgEncodedSlash)
-		}
-		if base, _, _ := strings.Cut(s, ";"); base == "." || base == ".." {
-			return nil, "", clientError("ext_authz_dot_segment", msgDotSegment)
-		}
-		decoded[i] = s
-	}
-	u, err := url.ParseRequestURI(uri)
-	if err != nil {
-		return nil, "", clientError("ext_authz_bad_uri", msgBadURI)
-	}
-	return u, strings.Join(decoded, "/"), nil
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return true
-		}
-	}
-	return false
-}
-
-// isMethod accepts upper-case HTTP methods (A-Z first, then A-Z 0-9 - _),
-// so that "delete" cannot slip past a Deny on DELETE to an upstream that
-// compares methods without case.
-func isMethod(m string) bool {
-	if m == "" || len(m) > maxMethod || m[0] < 'A' || m[0] > 'Z' {
-		return false
-	}
-	for i := 1; i < len(m); i++ {
-		c := m[i]
-		if !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// isHost accepts a host[:port] of printable ASCII without '/', '\', '@',
-// spaces, quotes or list separators.
-func isHost(h string) bool {
-	if h == "" || len(h) > maxHost {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("/\\@\"'<>#?,", c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // isHeaderName reports whether s is a lower-case HTTP token (RFC 9110
 // tchar without upper-case letters), as Envoy sends header names.
 func isHeaderName(s string) bool {
@@ -406,38 +312,6 @@ func isHeaderName(s string) bool {
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
 		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
 		default:
-			return false
-		}
-	}
-	return true
-}
-
-// isName reports whether s is an API id or a stage name: 1 to 128 of
-// A-Z a-z 0-9 - _ . (and $ for stages: "$default"), not a dot segment.
-func isName(s string, dollar bool) bool {
-	if s == "" || len(s) > maxName || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
-		case c == '$' && dollar:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// isRegion reports whether s looks like a region name (us-east-1).
-func isRegion(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
 			return false
 		}
 	}

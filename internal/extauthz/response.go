@@ -1,7 +1,6 @@
 package extauthz
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 
@@ -12,13 +11,6 @@ import (
 
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/downstream"
-)
-
-// Messages of API Gateway's gateway responses.
-const (
-	msgMissingAuthToken = "Missing Authentication Token"
-	msgInvalidToken     = "The security token included in the request is invalid."
-	msgInternal         = "Internal server error"
 )
 
 // identityPrefix is the prefix of every header stsd sets: a client's own
@@ -69,28 +61,18 @@ func allowed(v *downstream.Verified, names []string) *authv3.CheckResponse {
 // for every client error, {"message": …}, its x-amzn-ErrorType; a failure
 // of stsd's own is a 500.
 func authFailure(e *awserr.Error) *authv3.CheckResponse {
-	if e.Status >= 500 {
-		return denied(codes.Internal, http.StatusInternalServerError, "message", msgInternal, "InternalServerErrorException")
+	status, key, msg, errType := downstream.GatewayAuthError(e)
+	if status >= 500 {
+		return denied(codes.Internal, status, key, msg, errType)
 	}
-	msg, errType := e.Message, e.Code+"Exception"
-	switch e.Code {
-	case "MissingAuthenticationToken":
-		msg, errType = msgMissingAuthToken, "MissingAuthenticationTokenException"
-	case "InvalidClientTokenId":
-		msg, errType = msgInvalidToken, "UnrecognizedClientException"
-	case "SignatureDoesNotMatch":
-		errType = "InvalidSignatureException"
-	case "AccessDenied":
-		errType = "AccessDeniedException"
-	}
-	return denied(codes.Unauthenticated, http.StatusForbidden, "message", msg, errType)
+	return denied(codes.Unauthenticated, status, key, msg, errType)
 }
 
 // denied is a CheckResponse that denies: the gRPC code, and the HTTP answer
 // Envoy sends the client — status, the one-field JSON body forward-auth
 // writes, x-amzn-ErrorType and any extra headers.
 func denied(code codes.Code, httpStatus int, key, msg, errType string, extra ...header) *authv3.CheckResponse {
-	body := `{"` + key + `":` + asciiJSONString(msg) + `}`
+	body := `{"` + key + `":` + downstream.ASCIIJSONString(msg) + `}`
 	headers := []*corev3.HeaderValueOption{
 		option("content-type", "application/json"),
 		option("cache-control", "no-store"),
@@ -117,37 +99,4 @@ func option(name, value string) *corev3.HeaderValueOption {
 		Header:       &corev3.HeaderValue{Key: name, Value: value},
 		AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
 	}
-}
-
-// asciiJSONString quotes s as a JSON string of printable ASCII only (the
-// same bytes forward-auth writes, valid as a header value too).
-func asciiJSONString(s string) string {
-	const hexDigits = "0123456789abcdef"
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	writeU := func(r rune) {
-		b.WriteString(`\u`)
-		for shift := 12; shift >= 0; shift -= 4 {
-			b.WriteByte(hexDigits[(r>>shift)&0xf])
-		}
-	}
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		case r > 0xffff:
-			r -= 0x10000
-			writeU(0xd800 + (r>>10)&0x3ff)
-			writeU(0xdc00 + r&0x3ff)
-		default:
-			writeU(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
