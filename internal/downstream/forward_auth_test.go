@@ -26,6 +26,7 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 const (
@@ -37,24 +38,6 @@ const (
 	clientHost = "api.example.test"
 	faQuery    = "service=execute-api&api=a1b2c3&stage=prod"
 )
-
-// syncBuffer collects the audit log and the logs across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testClock is the node's adjustable clock.
 type testClock struct {
@@ -81,8 +64,8 @@ type faNode struct {
 	app   *app.App
 	idp   *fakeidp.IdP
 	clock *testClock
-	audit *syncBuffer
-	logs  *syncBuffer
+	audit *syncio.Buffer
+	logs  *syncio.Buffer
 	once  sync.Once
 }
 
@@ -98,7 +81,7 @@ func (n *faNode) stop() {
 // startNode starts a node whose authz listener trusts the given proxies.
 func startNode(t *testing.T, trusted ...string) *faNode {
 	t.Helper()
-	n := &faNode{t: t, clock: &testClock{t: time.Now().Truncate(time.Second)}, audit: &syncBuffer{}, logs: &syncBuffer{}}
+	n := &faNode{t: t, clock: &testClock{t: time.Now().Truncate(time.Second)}, audit: &syncio.Buffer{}, logs: &syncio.Buffer{}}
 	n.idp = fakeidp.New(t, fakeidp.Options{Now: n.clock.Now})
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()

@@ -1,7 +1,6 @@
 package sts_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,30 +32,13 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 const (
 	account  = "111122223333"
 	audience = "sts.amazonaws.com"
 )
-
-// syncBuffer collects logs across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // node is a running stsd on a memory store with a fake IdP registered as
 // an OIDC provider, driven with real clients.
@@ -65,13 +47,13 @@ type node struct {
 	app     *app.App
 	idp     *fakeidp.IdP
 	dataDir string
-	logs    *syncBuffer
+	logs    *syncio.Buffer
 	http    *http.Client
 }
 
 func newNode(t *testing.T) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), dataDir: t.TempDir(), logs: &syncBuffer{},
+	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), dataDir: t.TempDir(), logs: &syncio.Buffer{},
 		http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
