@@ -19,11 +19,12 @@ type Snapshot struct {
 }
 
 type accountState struct {
-	roles          map[string]*RoleView     // lower-cased name
-	providers      map[string]*ProviderView // URL without scheme
-	providersByURL map[string]*ProviderView // URL as registered
-	policies       map[string]*PolicyView   // lower-cased name
-	users          map[string]*UserView     // lower-cased name
+	roles          map[string]*RoleView         // lower-cased name
+	providers      map[string]*ProviderView     // URL without scheme
+	providersByURL map[string]*ProviderView     // URL as registered
+	policies       map[string]*PolicyView       // lower-cased name
+	users          map[string]*UserView         // lower-cased name
+	bucketPolicies map[string]*BucketPolicyView // bucket name
 }
 
 // RoleView is a role as the hot path needs it, its policies already

@@ -45,13 +45,13 @@ func (b *builder) account(id string) *accountState {
 		a = &accountState{
 			roles: map[string]*RoleView{}, providers: map[string]*ProviderView{},
 			providersByURL: map[string]*ProviderView{}, policies: map[string]*PolicyView{},
-			users: map[string]*UserView{},
+			users: map[string]*UserView{}, bucketPolicies: map[string]*BucketPolicyView{},
 		}
 	} else {
 		a = &accountState{
 			roles: maps.Clone(a.roles), providers: maps.Clone(a.providers),
 			providersByURL: maps.Clone(a.providersByURL), policies: maps.Clone(a.policies),
-			users: maps.Clone(a.users),
+			users: maps.Clone(a.users), bucketPolicies: maps.Clone(a.bucketPolicies),
 		}
 	}
 	b.next.accounts[id] = a
@@ -107,6 +107,8 @@ func (b *builder) remove(account, kind, id string) {
 		delete(a.policies, id)
 	case kindUsers:
 		delete(a.users, id)
+	case kindBucketPolicies:
+		delete(a.bucketPolicies, id)
 	}
 }
 
@@ -161,6 +163,8 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 			return err
 		}
 		b.keys()[id] = &k
+	case kindBucketPolicies:
+		return b.putBucketPolicy(account, id, kv)
 	}
 	return nil
 }
