@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // s3Namespace is the XML namespace of S3's request bodies; a body may also
