@@ -27,6 +27,7 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 )
 
 func TestRevocationTimeRoundsUp(t *testing.T) {
@@ -69,7 +70,7 @@ func TestRevokeSessions(t *testing.T) {
 	ctx := context.Background()
 	rootKey, rootSecret := a.Root.AccessKeyID, a.Root.Secret.Reveal()
 	iamAs := func(p aws.CredentialsProvider) *iamsdk.Client {
-		return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), Credentials: p, RetryMaxAttempts: 1})
+		return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), Credentials: p, RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0)})
 	}
 	root := iamAs(credentials.NewStaticCredentialsProvider(rootKey, rootSecret, ""))
 	if _, err := a.Repo.CreateProvider(ctx, iam.OIDCProvider{Account: account, URL: idp.Issuer(), ClientIDs: []string{"sts.amazonaws.com"}}); err != nil {
@@ -88,7 +89,7 @@ func TestRevokeSessions(t *testing.T) {
 		t.Helper()
 		now := time.Now().Unix()
 		tok := idp.Mint(map[string]any{"iss": idp.Issuer(), "sub": "u", "aud": "sts.amazonaws.com", "iat": now, "exp": now + 600})
-		out, err := stssdk.New(stssdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), Credentials: aws.AnonymousCredentials{}}).
+		out, err := stssdk.New(stssdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), Credentials: aws.AnonymousCredentials{}, HTTPClient: sdkhttp.Client(0)}).
 			AssumeRoleWithWebIdentity(ctx, &stssdk.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/app"),
 				RoleSessionName: aws.String(name), WebIdentityToken: aws.String(tok)})
 		if err != nil {

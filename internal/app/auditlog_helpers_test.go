@@ -26,6 +26,7 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
@@ -153,11 +154,11 @@ func (n *auditNode) rootCreds() aws.CredentialsProvider {
 
 // stsClient and iamClient are real SDK clients that do not retry.
 func (n *auditNode) stsClient() *stssdk.Client {
-	return stssdk.New(stssdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: n.rootCreds(), RetryMaxAttempts: 1})
+	return stssdk.New(stssdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: n.rootCreds(), RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0)})
 }
 
 func (n *auditNode) iamClient() *iamsdk.Client {
-	return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: n.rootCreds(), RetryMaxAttempts: 1})
+	return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), Credentials: n.rootCreds(), RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0)})
 }
 
 // metric reads one unlabelled sample from /metrics.

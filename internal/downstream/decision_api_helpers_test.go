@@ -17,6 +17,7 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 )
 
 // authorizePolicy lets a service call both decision API endpoints.
@@ -26,7 +27,7 @@ const authorizePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 func (n *faNode) iamClient() *iamsdk.Client {
 	root := n.app.Root
 	return iamsdk.New(iamsdk.Options{
-		Region: region, BaseEndpoint: aws.String(n.app.URL), RetryMaxAttempts: 1,
+		Region: region, BaseEndpoint: aws.String(n.app.URL), RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0),
 		Credentials: credentials.NewStaticCredentialsProvider(root.AccessKeyID, root.Secret.Reveal(), ""),
 	})
 }

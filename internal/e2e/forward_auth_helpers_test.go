@@ -34,6 +34,7 @@ import (
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 )
 
 // The API the proxies protect, and the policy the e2e role gets: GET on
@@ -113,7 +114,7 @@ func (n *node) authzAddr() string { return strings.TrimPrefix(n.app.AuthzURL, "h
 func (n *node) iamClient() *iamsdk.Client {
 	root := n.app.Root
 	return iamsdk.New(iamsdk.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), RetryMaxAttempts: 1,
+		Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL), RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0),
 		Credentials: credentials.NewStaticCredentialsProvider(root.AccessKeyID, root.Secret.Reveal(), ""),
 	})
 }
@@ -496,7 +497,7 @@ type faClient struct {
 
 func newFAClient(t testing.TB, n *node, base string, creds aws.Credentials) *faClient {
 	return &faClient{t: t, n: n, base: base, creds: creds,
-		http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: 10 * time.Second}}
+		http: sdkhttp.Client(10 * time.Second)}
 }
 
 // signed builds a request signed with the SDK's v4 signer for execute-api

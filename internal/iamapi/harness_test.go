@@ -26,6 +26,7 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/store/memstore"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 )
 
 // Test account and root credentials of every node.
@@ -53,7 +54,7 @@ func newNode(t testing.TB) *node { return newNodeLogging(t, io.Discard) }
 // operator notices written to logs.
 func newNodeLogging(t testing.TB, logs io.Writer) *node {
 	t.Helper()
-	n := &node{t: t, dataDir: t.TempDir(), http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
+	n := &node{t: t, dataDir: t.TempDir(), http: sdkhttp.Client(0)}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
 	cfg.AccountID = account

@@ -32,6 +32,7 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
@@ -54,7 +55,7 @@ type node struct {
 func newNode(t *testing.T) *node {
 	t.Helper()
 	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), dataDir: t.TempDir(), logs: &syncio.Buffer{},
-		http: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
+		http: sdkhttp.Client(0)}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
 	cfg.AccountID = account

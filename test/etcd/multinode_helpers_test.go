@@ -29,6 +29,7 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/test/etcd/etcdtest"
 )
 
@@ -270,7 +271,7 @@ func (m *multiNode) stop(n *stsdNode) {
 func newHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: sdkhttp.Transport(tr)}
 }
 
 // iam is an IAM client signing as the account's root, retries off: every
