@@ -266,9 +266,9 @@ func checkRequestFor(r *http.Request, body []byte, m envoyMode) (*authv3.CheckRe
 		ext = map[string]string{"service": "execute-api", "api": eaAPI, "stage": eaStage}
 	}
 	return &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
-		Source: &authv3.AttributeContext_Peer{Address: socketAddress(src, uint32(peer.Port()))},
-		Destination: &authv3.AttributeContext_Peer{Address: socketAddress("127.0.0.1", 10000)},
-		Request: &authv3.AttributeContext_Request{Time: timestamppb.Now(), Http: httpReq},
+		Source:            &authv3.AttributeContext_Peer{Address: socketAddress(src, uint32(peer.Port()))},
+		Destination:       &authv3.AttributeContext_Peer{Address: socketAddress("127.0.0.1", 10000)},
+		Request:           &authv3.AttributeContext_Request{Time: timestamppb.Now(), Http: httpReq},
 		ContextExtensions: ext,
 	}}, pairs
 }

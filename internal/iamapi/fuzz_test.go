@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
-	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/secret"
