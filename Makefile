@@ -8,6 +8,7 @@ test: vet unit fuzz etcd
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
 vet:
+	@test -z "$$(gofmt -l cmd internal client examples scripts test)" || { gofmt -l cmd internal client examples scripts test; echo 'gofmt: the files above are not formatted'; exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
