@@ -137,6 +137,30 @@ func writeCanonicalURI(b *strings.Builder, escapedPath string) {
 	uriEncode(b, p, true)
 }
 
+// writeS3CanonicalURI writes the canonical path of a request signed for
+// S3, which differs from every other service: the path is not normalized
+// and each segment is URI-encoded once ("Normalize URI paths according to
+// RFC 3986 … with the exception of Amazon S3"; "Each path segment must be
+// URI-encoded twice … except for Amazon S3 which only gets URI-encoded
+// once", IAM User Guide, "Create a signed AWS API request"). The client's
+// escaping is not trusted: each segment is decoded and encoded again, so
+// "%7e" and "~" sign alike and "%2F" stays an encoded slash inside a key.
+func writeS3CanonicalURI(b *strings.Builder, escapedPath string) {
+	if escapedPath == "" {
+		b.WriteByte('/')
+		return
+	}
+	for i, seg := range strings.Split(escapedPath, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if dec, err := url.PathUnescape(seg); err == nil {
+			seg = dec
+		} // else: net/http refuses a malformed escape before a handler runs
+		uriEncode(b, seg, false)
+	}
+}
+
 // removeDotSegments implements RFC 3986 §5.2.4 in linear time.
 func removeDotSegments(p string) string {
 	if !strings.Contains(p, ".") {

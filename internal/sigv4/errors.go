@@ -42,6 +42,9 @@ type Error struct {
 	Code    string
 	Message string
 	Status  int
+	// Skewed marks a signing time outside the allowed skew, which S3
+	// reports as RequestTimeTooSkewed where STS says SignatureDoesNotMatch.
+	Skewed bool
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

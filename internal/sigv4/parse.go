@@ -85,7 +85,7 @@ func parseRequest(r *http.Request, body []byte, haveBody bool) (*Request, error)
 	if err := req.setSessionToken(r, params); err != nil {
 		return nil, err
 	}
-	payload, err := payloadHash(r, params, body, haveBody)
+	payload, err := payloadHash(r, params, req, body, haveBody)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (req *Request) setSessionToken(r *http.Request, params []queryParam) *Error
 // the client sent x-amz-content-sha256 (header, or query on a presigned
 // request) it must equal the body's hash; UNSIGNED-PAYLOAD is accepted only
 // for an empty body, so no unsigned byte is ever acted on.
-func payloadHash(r *http.Request, params []queryParam, body []byte, haveBody bool) (string, *Error) {
+func payloadHash(r *http.Request, params []queryParam, req *Request, body []byte, haveBody bool) (string, *Error) {
 	sum := sha256.Sum256(body)
 	computed := hex.EncodeToString(sum[:])
 	claims := r.Header.Values("X-Amz-Content-Sha256")
@@ -277,6 +277,12 @@ func payloadHash(r *http.Request, params []queryParam, body []byte, haveBody boo
 		claims = append(claims[:len(claims):len(claims)], v)
 	}
 	switch {
+	case len(claims) == 0 && req.Presigned && req.Scope.Service == "s3":
+		// A presigned S3 URL signs no body: "When you compute the
+		// signature [of a presigned URL], you use UNSIGNED-PAYLOAD as the
+		// payload hash" (S3 API Reference, "Authenticating Requests: Using
+		// Query Parameters (AWS Signature Version 4)").
+		return UnsignedPayload, nil
 	case len(claims) == 0:
 		return computed, nil
 	case len(claims) > 1:
@@ -297,7 +303,11 @@ func canonicalRequestHash(r *http.Request, params []queryParam, req *Request, pa
 	b.Grow(512)
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
-	writeCanonicalURI(&b, r.URL.EscapedPath())
+	if req.Scope.Service == "s3" {
+		writeS3CanonicalURI(&b, r.URL.EscapedPath())
+	} else {
+		writeCanonicalURI(&b, r.URL.EscapedPath())
+	}
 	b.WriteByte('\n')
 	skip := ""
 	if req.Presigned {

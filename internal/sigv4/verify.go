@@ -76,13 +76,17 @@ func (v *Verifier) checkTime(req *Request) *Error {
 		return newError(CodeAccessDenied, http.StatusForbidden, msgPresignedExpired)
 	}
 	lateOK := req.Presigned && v.EnforcePresignedExpires && req.Expires > 0
+	var err *Error
 	if !lateOK && req.Date.Before(now.Add(-skew)) {
-		return errMismatch("Signature expired: " + req.amzDate + " is now earlier than " +
+		err = errMismatch("Signature expired: " + req.amzDate + " is now earlier than " +
 			now.Add(-skew).Format(amzDateLayout) + " (" + now.Format(amzDateLayout) + " - " + skewText(skew) + ".)")
-	}
-	if req.Date.After(now.Add(skew)) {
-		return errMismatch("Signature not yet current: " + req.amzDate + " is still later than " +
+	} else if req.Date.After(now.Add(skew)) {
+		err = errMismatch("Signature not yet current: " + req.amzDate + " is still later than " +
 			now.Add(skew).Format(amzDateLayout) + " (" + now.Format(amzDateLayout) + " + " + skewText(skew) + ".)")
+	}
+	if err != nil {
+		err.Skewed = true
+		return err
 	}
 	return nil
 }
