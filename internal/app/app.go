@@ -61,6 +61,9 @@ type Options struct {
 	// AuthzGRPCListener, when set, is used instead of listening on
 	// Config.Authz.GRPCAddr (which must still be set to enable ext_authz).
 	AuthzGRPCListener net.Listener
+	// S3Listener, when set, is used instead of listening on
+	// Config.S3.Addr (which must still be set to enable the gateway).
+	S3Listener net.Listener
 	// AuditWriter, when set, receives the audit log instead of the file
 	// or stdout the configuration names (tests).
 	AuditWriter io.Writer
@@ -86,6 +89,8 @@ type App struct {
 	// AuthzGRPCAddr is the host:port of the Envoy ext_authz gRPC listener,
 	// when it is enabled.
 	AuthzGRPCAddr string
+	// S3URL is the S3 gateway's URL, when it is enabled.
+	S3URL string
 
 	store    store.Store
 	verifier *oidc.Verifier
@@ -93,6 +98,7 @@ type App struct {
 	auditOut io.Closer
 	srv      *http.Server
 	authzSrv *http.Server
+	s3Srv    *http.Server
 	served   chan error
 	cancel   context.CancelFunc
 }
@@ -207,6 +213,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if err := a.startDoors(o, engine, root, secrets); err != nil {
 		return nil, err
 	}
+	if err := a.startS3Gateway(o, engine, root, secrets, reg); err != nil {
+		return nil, err
+	}
 	return a, a.serve(o, handler)
 }
 
@@ -275,6 +284,9 @@ func (a *App) Close(timeout time.Duration) error {
 	if a.authzSrv != nil {
 		_ = server.Shutdown(a.authzSrv, timeout)
 	}
+	if a.s3Srv != nil {
+		_ = server.Shutdown(a.s3Srv, timeout)
+	}
 	a.closeParts()
 	return err
 }
@@ -282,6 +294,9 @@ func (a *App) Close(timeout time.Duration) error {
 func (a *App) closeParts() {
 	if a.authzSrv != nil {
 		_ = a.authzSrv.Close() // a start that failed after the doors opened
+	}
+	if a.s3Srv != nil {
+		_ = a.s3Srv.Close()
 	}
 	if a.cancel != nil {
 		a.cancel()

@@ -58,7 +58,32 @@ type Config struct {
 	// (forward-auth, the JSON decision API, Envoy ext_authz); off unless
 	// an address is set.
 	Authz Authz `yaml:"authz"`
+	// S3 is the S3 gateway; off unless an address is set.
+	S3 S3 `yaml:"s3"`
 }
+
+// S3 configures the S3 gateway. The backend's access key is never part
+// of the configuration: it comes from S3BackendAccessKeyEnv and
+// S3BackendSecretKeyEnv.
+type S3 struct {
+	// Addr is the gateway's HTTP listener ("" = off).
+	Addr string `yaml:"addr"`
+	// Backend is the S3-compatible store's endpoint URL.
+	Backend string `yaml:"backend"`
+	// BackendRegion is the region the gateway signs for the backend.
+	BackendRegion string `yaml:"backend_region"`
+	// Domain is the base domain of virtual-hosted-style requests
+	// ("bucket.DOMAIN"); path style always works.
+	Domain string `yaml:"domain"`
+	// Audit is which data events are audited: off, denied (default), all.
+	Audit string `yaml:"audit"`
+}
+
+// The environment variables holding the S3 backend's access key.
+const (
+	S3BackendAccessKeyEnv = "STSD_S3_BACKEND_ACCESS_KEY_ID"
+	S3BackendSecretKeyEnv = "STSD_S3_BACKEND_SECRET_ACCESS_KEY"
+)
 
 // Authz configures the authorization front doors.
 type Authz struct {
@@ -110,6 +135,7 @@ func Default() Config {
 		AuditMaxBackups: 10,
 		// The keyring's own default (creds.KeyringOptions).
 		KeyringRotationInterval: 24 * time.Hour,
+		S3:                      S3{BackendRegion: "us-east-1", Audit: "denied"},
 		Etcd: Etcd{
 			Prefix:         "/stsd/",
 			DialTimeout:    5 * time.Second,
@@ -144,6 +170,11 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
 	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
 	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
+	fs.StringVar(&c.S3.Addr, "s3-addr", c.S3.Addr, "listen address of the S3 gateway (off when empty)")
+	fs.StringVar(&c.S3.Backend, "s3-backend", c.S3.Backend, "URL of the S3-compatible store behind the gateway (key from "+S3BackendAccessKeyEnv+" and "+S3BackendSecretKeyEnv+")")
+	fs.StringVar(&c.S3.BackendRegion, "s3-backend-region", c.S3.BackendRegion, "region the gateway signs backend requests for")
+	fs.StringVar(&c.S3.Domain, "s3-domain", c.S3.Domain, "base domain of virtual-hosted-style buckets (BUCKET.DOMAIN); path style always works")
+	fs.StringVar(&c.S3.Audit, "s3-audit", c.S3.Audit, "S3 data events written to the audit log: off, denied or all")
 	e := &c.Etcd
 	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
 	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
@@ -224,6 +255,16 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Authz.GRPCAddr = flags.Authz.GRPCAddr
 		case "authz_trusted_proxies":
 			c.Authz.TrustedProxies = flags.Authz.TrustedProxies
+		case "s3_addr":
+			c.S3.Addr = flags.S3.Addr
+		case "s3_backend":
+			c.S3.Backend = flags.S3.Backend
+		case "s3_backend_region":
+			c.S3.BackendRegion = flags.S3.BackendRegion
+		case "s3_domain":
+			c.S3.Domain = flags.S3.Domain
+		case "s3_audit":
+			c.S3.Audit = flags.S3.Audit
 		case "etcd_endpoints":
 			c.Etcd.Endpoints = flags.Etcd.Endpoints
 		case "etcd_prefix":
@@ -286,6 +327,7 @@ func (c Config) Validate() error {
 		add("keyring_rotation_interval %v: must be at least 1s", c.KeyringRotationInterval)
 	}
 	c.Authz.validate(add)
+	c.S3.validate(add)
 	switch c.Store {
 	case StoreBolt:
 		if len(c.Etcd.Endpoints) > 0 {
@@ -332,6 +374,31 @@ func (a Authz) validate(add func(string, ...any)) {
 	}
 	if _, err := a.ParseTrustedProxies(); err != nil {
 		add("authz.trusted_proxies: %v", err)
+	}
+}
+
+// validate checks the s3 section.
+func (s S3) validate(add func(string, ...any)) {
+	if s.Addr == "" {
+		return
+	}
+	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
+		add("s3.addr %q: must be host:port", s.Addr)
+	}
+	if u, err := url.Parse(s.Backend); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		add("s3.backend %q: must be an http:// or https:// URL without query or credentials", s.Backend)
+	}
+	if s.BackendRegion == "" || strings.ContainsAny(s.BackendRegion, " /") {
+		add("s3.backend_region %q: must be a region name", s.BackendRegion)
+	}
+	if s.Domain != "" && (strings.ContainsAny(s.Domain, " /:") || strings.HasPrefix(s.Domain, ".")) {
+		add("s3.domain %q: must be a DNS name such as s3.example.com", s.Domain)
+	}
+	switch s.Audit {
+	case "off", "denied", "all":
+	default:
+		add("s3.audit %q: must be off, denied or all", s.Audit)
 	}
 }
 

@@ -90,6 +90,7 @@ func ParseStreamingRequest(r *http.Request) (*Request, Chunked, error) {
 	if qerr != nil {
 		return nil, c, qerr
 	}
+	req.Payload = c.Mode
 	req.canonicalHash = canonicalRequestHash(r, params, req, c.Mode)
 	return req, c, nil
 }

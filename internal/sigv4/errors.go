@@ -89,6 +89,15 @@ func errDuplicateParam(name string) *Error {
 	return errIncomplete("The query string contains the parameter '" + name + "' more than once.")
 }
 
+// IsSignatureMismatch reports whether err is a signature that does not
+// match (a wrong secret, a tampered request or chunk), as opposed to the
+// other SignatureDoesNotMatch cases (the clock, the credential scope).
+func IsSignatureMismatch(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e != nil && e.Code == CodeSignatureDoesNotMatch &&
+		(e.Message == msgSignatureMismatch || e.Message == msgS3SignatureMismatch)
+}
+
 // IsCode reports whether err is an *Error with the given code.
 func IsCode(err error, code string) bool {
 	e, ok := err.(*Error)

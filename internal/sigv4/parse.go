@@ -89,6 +89,7 @@ func parseRequest(r *http.Request, body []byte, haveBody bool) (*Request, error)
 	if err != nil {
 		return nil, err
 	}
+	req.Payload = payload
 	req.canonicalHash = canonicalRequestHash(r, params, req, payload)
 	return req, nil
 }

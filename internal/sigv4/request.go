@@ -45,6 +45,9 @@ type Request struct {
 	Presigned     bool
 	// Expires is X-Amz-Expires of a presigned request (0 when absent or not presigned).
 	Expires time.Duration
+	// Payload is the payload hash the canonical request was signed with:
+	// a hex SHA-256, UNSIGNED-PAYLOAD, or an aws-chunked mode string.
+	Payload string
 
 	amzDate       string // the date exactly as signed (basic format)
 	signature     string
