@@ -17,6 +17,7 @@ import (
 
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/credcli"
 	"github.com/stsd/stsd/internal/devmode"
 	"github.com/stsd/stsd/internal/policycli"
 )
@@ -26,6 +27,7 @@ func main() {
 	root.AddCommand(serveCommand(), devCommand(), policycli.NewCommand(os.Stdout, os.Stderr))
 	root.AddCommand(gitopsCommands()...)
 	root.AddCommand(revokeSessionsCommand())
+	root.AddCommand(credcli.Commands(credcli.Env{Getenv: os.Getenv, Environ: os.Environ, Stdout: os.Stdout, Stderr: os.Stderr})...)
 	if err := root.Execute(); err != nil {
 		var exit *policycli.ExitError
 		if errors.As(err, &exit) { // the command has printed its own message
