@@ -221,7 +221,9 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 	}
 	req.Header.Set("X-Amz-Content-Sha256", out.claim)
 	creds := aws.Credentials{AccessKeyID: b.AccessKeyID, SecretAccessKey: b.SecretAccessKey.Reveal()}
-	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, out.claim, "s3", b.Region, x.g.deps.Now(),
+	// The backend checks the signing time against its own clock: sign with
+	// the wall clock, never the gateway's (a test clock may be anywhere).
+	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, out.claim, "s3", b.Region, time.Now(),
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	if err != nil {
 		return nil, awserr.InternalFailure(err)

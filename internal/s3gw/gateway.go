@@ -127,7 +127,7 @@ func (x *exchange) authorize(checks []authz.Check) bool {
 	x.res = x.g.decide(x, checks)
 	if denied := x.res.FirstDenied(); denied != nil {
 		x.denied = true
-		x.fail(awserr.New("AccessDenied", http.StatusForbidden, authz.DenialMessage(x.in.caller.ARN, denied)).
+		x.fail(awserr.New("AccessDenied", http.StatusForbidden, denialMessage(x.in.caller.ARN, denied)).
 			WithReason("not_authorized_"+denied.Decision.Effect.String(), nil))
 		return false
 	}

@@ -1,0 +1,155 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/stsd/stsd/internal/app"
+	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/s3backend"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+)
+
+// s3Node is a node with the S3 gateway in front of a real versitygw.
+type s3Node struct {
+	*node
+	backend *s3backend.Backend
+	audit   *lockedBuffer
+}
+
+type s3NodeOptions struct {
+	domain string
+	audit  string // s3.audit (default "all", so tests can read the events)
+}
+
+// startS3Node starts versitygw with the bucket "data", and a node whose
+// S3 gateway fronts it.
+func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
+	t.Helper()
+	be := s3backend.Start(t)
+	be.CreateBucket(t, "data")
+	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: &clock{t: time.Now().Truncate(time.Second)},
+		dataDir: t.TempDir(), logs: &lockedBuffer{}, notice: &lockedBuffer{},
+		env: map[string]string{config.S3BackendAccessKeyEnv: be.AccessKeyID, config.S3BackendSecretKeyEnv: be.SecretAccessKey}}
+	cfg := config.Default()
+	cfg.DataDir = n.dataDir
+	cfg.AccountID = account
+	cfg.AllowHTTPIssuers = true
+	cfg.S3.Addr = "127.0.0.1:0"
+	cfg.S3.Backend = be.URL
+	cfg.S3.Domain = o.domain
+	cfg.S3.Audit = o.audit
+	if cfg.S3.Audit == "" {
+		cfg.S3.Audit = "all"
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := &lockedBuffer{}
+	n.app, err = app.Start(context.Background(), app.Options{
+		Config: cfg, Getenv: func(k string) string { return n.env[k] },
+		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Notice: n.notice, Listener: ln, S3Listener: s3ln, Now: n.clock.Now, AuditWriter: audit,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.stop)
+	if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
+		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{aud},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &s3Node{node: n, backend: be, audit: audit}
+}
+
+// s3Role creates a role trusting the fake IdP with inline policies.
+func (n *s3Node) s3Role(name string, inline map[string]string) string {
+	n.t.Helper()
+	r, err := n.app.Repo.CreateRole(context.Background(), iam.Role{
+		Account: account, Name: name, Path: "/", AssumeRolePolicyDocument: n.trustFor("sts:TagSession"),
+		MaxSessionDuration: 3600, InlinePolicies: inline,
+	})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.waitRole(name)
+	return r.ARN()
+}
+
+// s3Session assumes roleARN through the STS API with the token's extra
+// claims and an optional session policy, and returns its credentials.
+func (n *s3Node) s3Session(roleARN, name string, claims map[string]any, sessionPolicy string) aws.Credentials {
+	n.t.Helper()
+	in := &sts.AssumeRoleWithWebIdentityInput{
+		RoleArn: aws.String(roleARN), RoleSessionName: aws.String(name),
+		WebIdentityToken: aws.String(n.token("user-1", claims)),
+	}
+	if sessionPolicy != "" {
+		in.Policy = aws.String(sessionPolicy)
+	}
+	out, err := n.stsClient(nil).AssumeRoleWithWebIdentity(context.Background(), in)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	c := out.Credentials
+	return aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey,
+		SessionToken: *c.SessionToken, CanExpire: true, Expires: *c.Expiration}
+}
+
+// s3Client is an aws-sdk-go-v2 S3 client for the gateway, path style,
+// with the SDK's default payload and checksum behaviour, retries off.
+func (n *s3Node) s3Client(c aws.Credentials, opts ...func(*s3.Options)) *s3.Client {
+	o := s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(n.app.S3URL), UsePathStyle: true,
+		Credentials: credentials.StaticCredentialsProvider{Value: c}, RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Timeout: 60 * time.Second},
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	return s3.New(o)
+}
+
+// rootS3 is an S3 client signing with the account root's key.
+func (n *s3Node) rootS3() *s3.Client {
+	r := n.app.Root
+	return n.s3Client(aws.Credentials{AccessKeyID: r.AccessKeyID, SecretAccessKey: r.Secret.Reveal()},
+		func(o *s3.Options) { o.HTTPClient = sdkhttp.Client(30 * time.Second) })
+}
+
+// wantS3Error asserts an S3 API error's code, HTTP status and message.
+func wantS3Error(t testing.TB, err error, code string, status int, message string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("want %s (%d), got %v", code, status, err)
+	}
+	var re *smithyhttp.ResponseError
+	got := 0
+	if errors.As(err, &re) {
+		got = re.HTTPStatusCode()
+	}
+	if ae.ErrorCode() != code || got != status || (message != "" && ae.ErrorMessage() != message) {
+		t.Fatalf("want %s %d %q, got %s %d %q", code, status, message, ae.ErrorCode(), got, ae.ErrorMessage())
+	}
+}
