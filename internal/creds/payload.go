@@ -35,6 +35,12 @@ const (
 	tagPolicy            = 29
 	tagPolicyARN         = 31
 	tagPartition         = 33
+	// The session kind and its user are critical: a reader that predates
+	// them must not take a user or federated session for a role session.
+	tagKind     = 35
+	tagUserName = 37
+	tagUserID   = 39
+	tagUserPath = 41
 )
 
 // maxUnixSeconds is 9999-12-31T23:59:59Z; later times are rejected.
@@ -57,6 +63,8 @@ func validateForSeal(s *Session) error {
 		return &SessionError{Reason: "more than 50 session tags"}
 	case len(s.TransitiveTagKeys) > MaxSessionTags:
 		return &SessionError{Reason: "more than 50 transitive tag keys"}
+	case s.Kind > KindFederatedUser:
+		return &SessionError{Reason: "unknown session kind"}
 	}
 	return nil
 }
@@ -101,6 +109,12 @@ func appendPayload(dst []byte, s *Session) []byte {
 		dst = appendField(dst, tagPolicyARN, arn)
 	}
 	dst = appendStringField(dst, tagPartition, s.Partition)
+	if s.Kind != KindRoleSession {
+		dst = appendUintField(dst, tagKind, uint64(s.Kind))
+	}
+	dst = appendStringField(dst, tagUserName, s.UserName)
+	dst = appendStringField(dst, tagUserID, s.UserID)
+	dst = appendStringField(dst, tagUserPath, s.UserPath)
 	return dst
 }
 
@@ -296,6 +310,19 @@ func (s *Session) setField(tag uint64, value string, secretKey *string, issued, 
 		s.PolicyARNs = append(s.PolicyARNs, value)
 	case tagPartition:
 		s.Partition = value
+	case tagKind:
+		v := reader{s: value}
+		n, ok := v.uvarint()
+		if !ok || !v.done() || n == uint64(KindRoleSession) || n > uint64(KindFederatedUser) {
+			return false
+		}
+		s.Kind = SessionKind(n)
+	case tagUserName:
+		s.UserName = value
+	case tagUserID:
+		s.UserID = value
+	case tagUserPath:
+		s.UserPath = value
 	default:
 		return tag%2 == 0 // unknown: skip optional, reject critical
 	}

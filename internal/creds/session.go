@@ -18,10 +18,38 @@ type Tag struct {
 	Value string
 }
 
+// SessionKind says whose session a Session is.
+type SessionKind uint8
+
+// Session kinds. The zero value is a role session, so tokens sealed before
+// the other kinds existed open as what they are.
+const (
+	// KindRoleSession: AssumeRoleWithWebIdentity or AssumeRole; the
+	// principal is the role session arn:…:sts::<acct>:assumed-role/<role>/<name>.
+	KindRoleSession SessionKind = iota
+	// KindUserSession: GetSessionToken called by an IAM user (UserName,
+	// UserID, UserPath set) or by the account root (they are empty); the
+	// principal is the user or the root itself.
+	KindUserSession
+	// KindFederatedUser: GetFederationToken; the principal is
+	// arn:…:sts::<acct>:federated-user/<SessionName>, federated by the IAM
+	// user UserName (or by the root when it is empty).
+	KindFederatedUser
+)
+
 // Session is everything a verifier needs about an issued session; it is
 // sealed into the session token. Times have second precision: Seal
 // truncates them and Open returns them in UTC.
 type Session struct {
+	// Kind is whose session this is; the zero value is a role session.
+	Kind SessionKind
+	// UserName, UserID ("AIDA…") and UserPath name the IAM user of a user
+	// session or the user who federated a federated user session; empty
+	// for the root's sessions and for role sessions.
+	UserName string
+	UserID   string
+	UserPath string
+
 	// Partition of the role ARN ("aws", "aws-cn", …); empty means "aws".
 	Partition string
 	// AccountID is the 12-digit account of the role.
@@ -31,7 +59,7 @@ type Session struct {
 	// RoleName and RolePath ("/" or "/a/b/") make up the role ARN.
 	RoleName string
 	RolePath string
-	// SessionName is the RoleSessionName.
+	// SessionName is the RoleSessionName, or the Name of a federated user.
 	SessionName string
 
 	// AccessKeyID ("ASIA…") and SecretAccessKey are the session's key pair.
@@ -92,3 +120,25 @@ func (s *Session) AssumedRoleARN() string {
 
 // AssumedRoleID is aws:userid: <RoleId>:<RoleSessionName>.
 func (s *Session) AssumedRoleID() string { return s.RoleID + ":" + s.SessionName }
+
+// FederatedUserARN is arn:<partition>:sts::<acct>:federated-user/<name>.
+func (s *Session) FederatedUserARN() string {
+	return "arn:" + s.partition() + ":sts::" + s.AccountID + ":federated-user/" + s.SessionName
+}
+
+// FederatedUserID is a federated user's aws:userid: <acct>:<name>.
+func (s *Session) FederatedUserID() string { return s.AccountID + ":" + s.SessionName }
+
+// UserARN is the ARN of a user session's principal: the IAM user
+// arn:<partition>:iam::<acct>:user/<path><name>, or the root
+// arn:<partition>:iam::<acct>:root.
+func (s *Session) UserARN() string {
+	if s.UserName == "" {
+		return "arn:" + s.partition() + ":iam::" + s.AccountID + ":root"
+	}
+	path := s.UserPath
+	if path == "" {
+		path = "/"
+	}
+	return "arn:" + s.partition() + ":iam::" + s.AccountID + ":user" + path + s.UserName
+}
