@@ -14,6 +14,11 @@ func UserARN(account, path, name string) string {
 	return iamARNPrefix + account + ":user" + path + name
 }
 
+// GroupARN returns arn:aws:iam::<acct>:group<path><name>.
+func GroupARN(account, path, name string) string {
+	return iamARNPrefix + account + ":group" + path + name
+}
+
 // PolicyARN returns arn:aws:iam::<acct>:policy<path><name>.
 func PolicyARN(account, path, name string) string {
 	return iamARNPrefix + account + ":policy" + path + name
@@ -38,7 +43,7 @@ func IsAccountID(s string) bool {
 }
 
 // ParseEntityARN splits arn:aws:iam::<acct>:<kind><path><name> for kind
-// "role", "user" or "policy": path is "/" or "/a/b/", name the last
+// "role", "user", "group" or "policy": path is "/" or "/a/b/", name the last
 // segment. ok is false if the ARN does not have that shape (wrong
 // partition, service, kind, account, or an empty name).
 func ParseEntityARN(arn, kind string) (account, path, name string, ok bool) {

@@ -6,6 +6,7 @@ import "crypto/rand"
 const (
 	RoleIDPrefix      = "AROA"
 	UserIDPrefix      = "AIDA"
+	GroupIDPrefix     = "AGPA"
 	PolicyIDPrefix    = "ANPA"
 	AccessKeyIDPrefix = "AKIA"
 )
@@ -21,6 +22,9 @@ func NewRoleID() string { return newID(RoleIDPrefix, 17) }
 
 // NewUserID returns a fresh user ID: "AIDA" + 17 characters.
 func NewUserID() string { return newID(UserIDPrefix, 17) }
+
+// NewGroupID returns a fresh group ID: "AGPA" + 17 characters.
+func NewGroupID() string { return newID(GroupIDPrefix, 17) }
 
 // NewPolicyID returns a fresh managed policy ID: "ANPA" + 17 characters.
 func NewPolicyID() string { return newID(PolicyIDPrefix, 17) }

@@ -12,6 +12,7 @@ const (
 	kindProviders  = "oidc-providers"
 	kindPolicies   = "policies"
 	kindUsers      = "users"
+	kindGroups     = "groups"
 	kindAccessKeys = "access-keys"
 )
 
@@ -37,6 +38,11 @@ func PolicyKey(account, name string) string {
 // UserKey is the store key of a user (names unique ignoring case).
 func UserKey(account, name string) string {
 	return entityKey(account, kindUsers, strings.ToLower(name))
+}
+
+// GroupKey is the store key of a group (names unique ignoring case).
+func GroupKey(account, name string) string {
+	return entityKey(account, kindGroups, strings.ToLower(name))
 }
 
 // AccessKeyKey is the store key of an access key.

@@ -98,12 +98,35 @@ type User struct {
 	InlinePolicies         map[string]string `json:"inlinePolicies,omitempty"`
 	ManagedPolicyARNs      []string          `json:"managedPolicyArns,omitempty"`
 	PermissionsBoundaryARN string            `json:"permissionsBoundaryArn,omitempty"`
-	CreateDate             time.Time         `json:"createDate"`
-	Revision               int64             `json:"-"`
+	// GroupIDs are the IDs (AGPA…) of the groups the user belongs to, in
+	// the order it joined them. A group is named by its ID, not its name,
+	// so renaming a group changes no user, and a membership of a group
+	// deleted meanwhile names nothing (a group made again under the same
+	// name has another ID).
+	GroupIDs   []string  `json:"groupIds,omitempty"`
+	CreateDate time.Time `json:"createDate"`
+	Revision   int64     `json:"-"`
 }
 
 // ARN returns arn:aws:iam::<acct>:user<path><name>.
 func (u *User) ARN() string { return UserARN(u.Account, u.Path, u.Name) }
+
+// Group is an IAM group: a name for a set of users that share its inline
+// and attached managed policies. Its members are the users whose GroupIDs
+// hold its GroupID.
+type Group struct {
+	Account           string            `json:"account"`
+	Name              string            `json:"name"`
+	Path              string            `json:"path"`
+	GroupID           string            `json:"groupId"`
+	InlinePolicies    map[string]string `json:"inlinePolicies,omitempty"`
+	ManagedPolicyARNs []string          `json:"managedPolicyArns,omitempty"`
+	CreateDate        time.Time         `json:"createDate"`
+	Revision          int64             `json:"-"`
+}
+
+// ARN returns arn:aws:iam::<acct>:group<path><name>.
+func (g *Group) ARN() string { return GroupARN(g.Account, g.Path, g.Name) }
 
 // Access key statuses.
 const (

@@ -6,8 +6,8 @@ package iam
 // The model's member constraints (name and document lengths) are not
 // quotas; they live with their validators. Quotas AWS lets an account
 // raise and that a self-hosted deployment outgrows — roles (1,000), users
-// (5,000) and customer managed policies (1,500) per account — are not
-// enforced.
+// (5,000), groups (300) and customer managed policies (1,500) per account —
+// are not enforced.
 const (
 	// MaxProvidersPerAccount is OpenIdConnectProvidersPerAccount.
 	MaxProvidersPerAccount = 100
@@ -20,7 +20,8 @@ const (
 	// MaxAccessKeysPerUser is AccessKeysPerUser.
 	MaxAccessKeysPerUser = 2
 	// MaxManagedPoliciesPerRole is PoliciesPerRole (the managed policies
-	// attached to a role; users share the figure).
+	// attached to a role; users' PoliciesPerUser and groups'
+	// PoliciesPerGroup are the same figure).
 	MaxManagedPoliciesPerRole = 10
 	// MaxPolicyVersions is VersionsPerPolicy.
 	MaxPolicyVersions = 5
@@ -33,6 +34,11 @@ const (
 	// MaxRoleInlinePolicySize is RolePolicySize: the sum of a role's
 	// inline policies, white space not counted.
 	MaxRoleInlinePolicySize = 10240
+	// MaxGroupsPerUser is GroupsPerUser: the groups a user belongs to.
+	MaxGroupsPerUser = 10
+	// MaxGroupInlinePolicySize is GroupPolicySize: the sum of a group's
+	// inline policies, white space not counted.
+	MaxGroupInlinePolicySize = 5120
 	// MaxUserInlinePolicySize is UserPolicySize: the sum of a user's
 	// inline policies, white space not counted.
 	MaxUserInlinePolicySize = 2048

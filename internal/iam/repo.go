@@ -82,6 +82,7 @@ func (x *Role) setRevision(rev int64)          { x.Revision = rev }
 func (x *OIDCProvider) setRevision(rev int64)  { x.Revision = rev }
 func (x *ManagedPolicy) setRevision(rev int64) { x.Revision = rev }
 func (x *User) setRevision(rev int64)          { x.Revision = rev }
+func (x *Group) setRevision(rev int64)         { x.Revision = rev }
 func (x *AccessKey) setRevision(rev int64)     { x.Revision = rev }
 
 // create writes v at key if the key does not exist; exists() is returned

@@ -146,8 +146,8 @@ func (p *ManagedPolicy) DeleteVersion(versionID string) error {
 
 // DeletePolicy deletes the managed policy. Like IAM it refuses
 // (DeleteConflict) while the policy has non-default versions or is attached
-// to a role or user of the account (attachment is checked by listing the
-// account's roles and users just before the delete).
+// to a role, user or group of the account (attachment is checked by
+// listing the account's roles, users and groups just before the delete).
 func (r *Repo) DeletePolicy(ctx context.Context, arn string) error {
 	key, path, err := policyKeyFromARN(arn)
 	if err != nil {
@@ -189,6 +189,15 @@ func (r *Repo) policyAttached(ctx context.Context, account, arn string) (bool, e
 	}
 	for _, u := range users {
 		if refersTo(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, arn) {
+			return true, nil
+		}
+	}
+	groups, err := r.ListGroups(ctx, account)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range groups {
+		if refersTo(g.ManagedPolicyARNs, "", arn) {
 			return true, nil
 		}
 	}

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"slices"
 	"strconv"
 )
 
@@ -53,10 +54,16 @@ func (r *Repo) UpdateUser(ctx context.Context, account, name string, mutate func
 		})
 }
 
-// DeleteUser deletes the user; DeleteConflict while it has policies or
-// access keys (access keys are checked by listing just before the delete).
+// DeleteUser deletes the user; DeleteConflict while it has access keys,
+// policies or belongs to a group (access keys and groups are checked by
+// listing just before the delete; a membership of a group deleted since
+// does not count).
 func (r *Repo) DeleteUser(ctx context.Context, account, name string) error {
 	keys, err := r.ListAccessKeys(ctx, account, name)
+	if err != nil {
+		return err
+	}
+	groups, err := r.ListGroups(ctx, account)
 	if err != nil {
 		return err
 	}
@@ -69,9 +76,46 @@ func (r *Repo) DeleteUser(ctx context.Context, account, name string) error {
 				return newError(CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
 			case len(u.ManagedPolicyARNs) > 0:
 				return newError(CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
+			case slices.ContainsFunc(groups, func(g *Group) bool { return slices.Contains(u.GroupIDs, g.GroupID) }):
+				return errMembersFirst()
 			}
 			return nil
 		})
+}
+
+// RenameUser gives the user a new name and path (UpdateUser). Its ID,
+// creation date, tags, policies, boundary and group memberships stay; its
+// access keys follow it to the new name before the old name goes, so they
+// authenticate throughout. EntityAlreadyExists when another user has the
+// new name.
+func (r *Repo) RenameUser(ctx context.Context, account, name, newName, newPath string) (*User, error) {
+	return rename(ctx, r.st, renameSpec[User, *User]{
+		oldKey: UserKey(account, name), newKey: UserKey(account, newName),
+		missing: func() error { return errNoSuchUser(name) },
+		exists:  func() error { return newError(CodeEntityAlreadyExists, "User with name "+newName+" already exists.") },
+		change: func(u *User) error {
+			u.Name, u.Path = newName, newPath
+			return u.Validate()
+		},
+		moved: func(ctx context.Context, u *User) error { return r.moveAccessKeys(ctx, account, name, u.Name) },
+	})
+}
+
+// moveAccessKeys gives the access keys of user from to user to.
+func (r *Repo) moveAccessKeys(ctx context.Context, account, from, to string) error {
+	keys, err := r.ListAccessKeys(ctx, account, from)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := update[AccessKey](ctx, r.st, AccessKeyKey(account, k.AccessKeyID),
+			func() error { return nil }, // deleted meanwhile: nothing to move
+			func(k *AccessKey) error { k.UserName = to; return nil },
+			func(_, _ *AccessKey) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListUsers returns the account's users sorted by lower-cased name.

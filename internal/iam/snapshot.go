@@ -24,6 +24,8 @@ type accountState struct {
 	providersByURL map[string]*ProviderView     // URL as registered
 	policies       map[string]*PolicyView       // lower-cased name
 	users          map[string]*UserView         // lower-cased name
+	groups         map[string]*GroupView        // lower-cased name
+	groupsByID     map[string]*GroupView        // group ID
 	bucketPolicies map[string]*BucketPolicyView // bucket name
 }
 
@@ -71,6 +73,15 @@ type PolicyView struct {
 // standing in for any that does not parse, InlineErr saying why).
 type UserView struct {
 	User      *User
+	ARN       string
+	Inline    []policy.Named
+	InlineErr error
+}
+
+// GroupView is an IAM group with its inline policies parsed (DenyAll
+// standing in for any that does not parse, InlineErr saying why).
+type GroupView struct {
+	Group     *Group
 	ARN       string
 	Inline    []policy.Named
 	InlineErr error
@@ -135,9 +146,13 @@ func (s *Snapshot) ProviderByARN(arn string) (*ProviderView, bool) {
 	return p, ok
 }
 
-// ManagedPolicy returns the customer managed policy with the ARN (name
-// ignoring case, path exact).
+// ManagedPolicy returns the managed policy with the ARN (name ignoring
+// case, path exact): a customer managed policy, or one of the AWS managed
+// policies stsd has built in (arn:aws:iam::aws:policy/…).
 func (s *Snapshot) ManagedPolicy(arn string) (*PolicyView, bool) {
+	if IsAWSManagedARN(arn) {
+		return AWSManagedPolicy(arn)
+	}
 	account, path, name, ok := ParseEntityARN(arn, "policy")
 	if !ok {
 		return nil, false
@@ -161,6 +176,32 @@ func (s *Snapshot) UserByName(account, name string) (*UserView, bool) {
 	}
 	u, ok := a.users[strings.ToLower(name)]
 	return u, ok
+}
+
+// GroupByName returns the account's group with the name, ignoring case.
+func (s *Snapshot) GroupByName(account, name string) (*GroupView, bool) {
+	a := s.accounts[account]
+	if a == nil {
+		return nil, false
+	}
+	g, ok := a.groups[strings.ToLower(name)]
+	return g, ok
+}
+
+// UserGroups returns the groups the user belongs to, in the order it
+// joined them; IDs of groups that no longer exist name nothing.
+func (s *Snapshot) UserGroups(u *User) []*GroupView {
+	a := s.accounts[u.Account]
+	if a == nil || len(u.GroupIDs) == 0 {
+		return nil
+	}
+	out := make([]*GroupView, 0, len(u.GroupIDs))
+	for _, id := range u.GroupIDs {
+		if g, ok := a.groupsByID[id]; ok {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // AccessKey returns the long-term access key with the ID, in any account.

@@ -46,12 +46,14 @@ func (b *builder) account(id string) *accountState {
 			roles: map[string]*RoleView{}, providers: map[string]*ProviderView{},
 			providersByURL: map[string]*ProviderView{}, policies: map[string]*PolicyView{},
 			users: map[string]*UserView{}, bucketPolicies: map[string]*BucketPolicyView{},
+			groups: map[string]*GroupView{}, groupsByID: map[string]*GroupView{},
 		}
 	} else {
 		a = &accountState{
 			roles: maps.Clone(a.roles), providers: maps.Clone(a.providers),
 			providersByURL: maps.Clone(a.providersByURL), policies: maps.Clone(a.policies),
 			users: maps.Clone(a.users), bucketPolicies: maps.Clone(a.bucketPolicies),
+			groups: maps.Clone(a.groups), groupsByID: maps.Clone(a.groupsByID),
 		}
 	}
 	b.next.accounts[id] = a
@@ -107,6 +109,20 @@ func (b *builder) remove(account, kind, id string) {
 		delete(a.policies, id)
 	case kindUsers:
 		delete(a.users, id)
+	case kindGroups:
+		if g, ok := a.groups[id]; ok {
+			// A renamed group is briefly stored under both names with
+			// one ID: the ID keeps naming whichever is still there.
+			if a.groupsByID[g.Group.GroupID] == g {
+				delete(a.groupsByID, g.Group.GroupID)
+				for _, other := range a.groups {
+					if other != g && other.Group.GroupID == g.Group.GroupID {
+						a.groupsByID[g.Group.GroupID] = other
+					}
+				}
+			}
+			delete(a.groups, id)
+		}
 	case kindBucketPolicies:
 		delete(a.bucketPolicies, id)
 	}
@@ -157,6 +173,19 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 			b.problems = append(b.problems, fmt.Errorf("iam cache: user %s denies everything: %w", v.ARN, v.InlineErr))
 		}
 		b.account(account).users[id] = v
+	case kindGroups:
+		var g Group
+		if err := decodeValue(kv, &g); err != nil {
+			return err
+		}
+		v := &GroupView{Group: &g, ARN: g.ARN()}
+		v.Inline, v.InlineErr = parseInline(g.InlinePolicies)
+		if v.InlineErr != nil {
+			b.problems = append(b.problems, fmt.Errorf("iam cache: group %s denies everything: %w", v.ARN, v.InlineErr))
+		}
+		a := b.account(account)
+		a.groups[id] = v
+		a.groupsByID[g.GroupID] = v
 	case kindAccessKeys:
 		var k AccessKey
 		if err := decodeValue(kv, &k); err != nil {

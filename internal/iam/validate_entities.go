@@ -156,7 +156,7 @@ func errTooManyVersions() *Error {
 }
 
 // Validate checks a user: name, path, tags, inline policies (grammar and
-// the 2,048-character total), attachments.
+// the 2,048-character total), groups (at most 10), attachments.
 func (u *User) Validate() error {
 	if err := Join(ValidateUserName(u.Name), ValidatePath("path", u.Path), ValidateTags(u.Tags)); err != nil {
 		return err
@@ -168,6 +168,9 @@ func (u *User) Validate() error {
 		return err
 	}
 	if err := ValidateUserInlinePoliciesSize(u.Name, u.InlinePolicies); err != nil {
+		return err
+	}
+	if err := validateGroupCount(u.GroupIDs); err != nil {
 		return err
 	}
 	return validateAttachments(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, "PoliciesPerUser")
