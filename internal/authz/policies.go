@@ -14,7 +14,8 @@ type callerState struct {
 	tags []iam.Tag
 }
 
-// callerPolicies gathers the caller's policies and tags from the snapshot.
+// callerPolicies gathers the caller's policies and tags from the snapshot:
+// a user's own inline and attached policies and those of its groups.
 // A policy that does not parse or no longer exists grants nothing (fail
 // closed). A user or role deleted since authentication — or deleted and
 // created again under the same name, a different entity — is allowed
@@ -33,7 +34,42 @@ func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState
 		st.tags = u.User.Tags
 		set.Identity = append(set.Identity, u.Inline...)
 		set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
+		// The policies of the user's groups are identity policies of the
+		// user, as in IAM; a group deleted since grants nothing.
+		for _, g := range snap.UserGroups(u.User) {
+			set.Identity = append(set.Identity, g.Inline...)
+			set.Identity = append(set.Identity, managed(snap, g.Group.ManagedPolicyARNs)...)
+		}
 		set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
+	case authn.KindFederatedUser:
+		// A federated user session's permissions are the intersection of
+		// the federating user's policies (and boundary) and the session
+		// policies passed to GetFederationToken; without session policies
+		// it has none (STS API Reference, GetFederationToken, Policy). A
+		// session the root federated is limited by its session policies
+		// alone ("the intersection of the root user's permissions and
+		// the session policies").
+		sess := c.Session
+		if sess.UserName == "" {
+			set.Identity = allowAllLayer
+		} else {
+			u, ok := snap.UserByName(c.Account, sess.UserName)
+			if !ok || u.User.UserID != sess.UserID {
+				set.Identity = denyAllLayer("user-deleted")
+				return st
+			}
+			st.tags = u.User.Tags
+			set.Identity = append(set.Identity, u.Inline...)
+			set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
+			set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
+		}
+		set.Session = e.sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
+		if len(set.Session) == 0 {
+			// A layer that allows nothing: an implicit deny, which a
+			// resource-based policy naming the federated user can still
+			// overcome (GetFederationToken, "Permissions").
+			set.Session = []policy.Named{{Name: "no-session-policy", Policy: &policy.Policy{}}}
+		}
 	case authn.KindAssumedRole:
 		sess := c.Session
 		role, ok := snap.RoleByName(c.Account, sess.RoleName)
@@ -50,12 +86,17 @@ func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState
 	return st
 }
 
+// allowAllLayer is the identity layer of a session the account root
+// federated: the root's own permissions, which session policies narrow.
+var allowAllLayer = restrictionPolicy("root", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
 // denyAllLayer is one layer holding only iam.DenyAll.
 func denyAllLayer(name string) []policy.Named {
 	return []policy.Named{{Name: name, Policy: iam.DenyAll}}
 }
 
-// managed resolves attached managed policies to their parsed default
+// managed resolves attached managed policies (customer managed, or the
+// AWS managed policies stsd has built in) to their parsed default
 // versions.
 func managed(snap *iam.Snapshot, arns []string) []policy.Named {
 	if len(arns) == 0 {
