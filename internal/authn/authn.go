@@ -24,23 +24,36 @@ import (
 // Kind is the kind of authenticated caller.
 type Kind string
 
-// Caller kinds, named as CloudTrail's userIdentity.type.
+// Caller kinds, named as CloudTrail's userIdentity.type. A GetSessionToken
+// session is the user (KindUser) or the root (KindRoot) it was issued to,
+// with Session set.
 const (
-	KindRoot        Kind = "Root"
-	KindAssumedRole Kind = "AssumedRole"
-	KindUser        Kind = "IAMUser"
+	KindRoot          Kind = "Root"
+	KindAssumedRole   Kind = "AssumedRole"
+	KindUser          Kind = "IAMUser"
+	KindFederatedUser Kind = "FederatedUser"
 )
 
 // Caller is who signed the request.
 type Caller struct {
 	Kind        Kind
 	Account     string
-	ARN         string // arn:aws:iam::<acct>:root, …:assumed-role/<role>/<session>, …:user/<path><name>
-	UserID      string // <acct>, <RoleId>:<session>, AIDA…
+	ARN         string // arn:aws:iam::<acct>:root, …:assumed-role/<role>/<session>, …:user/<path><name>, …:federated-user/<name>
+	UserID      string // <acct>, <RoleId>:<session>, AIDA…, <acct>:<name>
 	AccessKeyID string
-	Session     *creds.Session // set for KindAssumedRole
-	User        *iam.UserView  // set for KindUser
+	// Session is set for every caller that signed with temporary
+	// credentials: role sessions, GetSessionToken sessions (KindUser,
+	// KindRoot) and federated users.
+	Session *creds.Session
+	// User is the IAM user for KindUser, and the user who federated for
+	// KindFederatedUser (nil when the root did). For a session whose user
+	// was deleted since, it holds only the name and id the session
+	// carries, so that the user's policies resolve to nothing.
+	User *iam.UserView
 }
+
+// Temporary reports whether the caller signed with session credentials.
+func (c *Caller) Temporary() bool { return c.Session != nil }
 
 // RootCredentials are the account's root access key.
 type RootCredentials struct {
@@ -97,7 +110,23 @@ func (a *Authenticator) AuthenticateParsed(ctx context.Context, req *sigv4.Reque
 	if caller.Session != nil && caller.Session.Expired(a.Now()) {
 		return nil, errExpiredToken.WithReason("session_expired", nil)
 	}
+	if req.Scope.Service == "iam" && refusedByIAM(caller.Session) {
+		return nil, errInvalidToken.WithReason("session_kind_refused_by_iam", nil)
+	}
 	return caller, nil
+}
+
+// refusedByIAM reports whether IAM refuses the session's credentials.
+// GetSessionToken's credentials "cannot call any IAM API operations unless
+// MFA authentication information is included in the request" (stsd has no
+// MFA devices, so none is), and GetFederationToken's "cannot call any IAM
+// operations using the CLI or the AWS API" (STS API Reference,
+// GetSessionToken and GetFederationToken, "Permissions"). AWS answers such
+// calls InvalidClientTokenId 403 "The security token included in the
+// request is invalid" (captured in cloudyr/aws.iam#15 and
+// 99designs/aws-vault#1056), as if the token were unknown to IAM.
+func refusedByIAM(s *creds.Session) bool {
+	return s != nil && s.Kind != creds.KindRoleSession
 }
 
 // identify finds the caller and the secret the request must be signed with.
@@ -118,10 +147,7 @@ func (a *Authenticator) identify(ctx context.Context, req *sigv4.Request) (*Call
 		if s.AccessKeyID != req.AccessKeyID {
 			return nil, secret.String{}, errInvalidToken.WithReason("session_token_key_mismatch", nil)
 		}
-		return &Caller{
-			Kind: KindAssumedRole, Account: s.AccountID, ARN: s.AssumedRoleARN(),
-			UserID: s.AssumedRoleID(), AccessKeyID: s.AccessKeyID, Session: s,
-		}, s.SecretAccessKey, nil
+		return a.sessionCaller(s), s.SecretAccessKey, nil
 	default:
 		if a.Root.AccessKeyID != "" && req.AccessKeyID == a.Root.AccessKeyID && req.SessionToken == "" {
 			acct := a.Root.AccountID
@@ -130,6 +156,40 @@ func (a *Authenticator) identify(ctx context.Context, req *sigv4.Request) (*Call
 		}
 		return a.identifyUser(req)
 	}
+}
+
+// sessionCaller is the caller a session names (creds.SessionKind).
+func (a *Authenticator) sessionCaller(s *creds.Session) *Caller {
+	c := &Caller{Account: s.AccountID, AccessKeyID: s.AccessKeyID, Session: s}
+	switch s.Kind {
+	case creds.KindUserSession:
+		if s.UserName == "" {
+			c.Kind, c.ARN, c.UserID = KindRoot, s.UserARN(), s.AccountID
+			return c
+		}
+		c.Kind, c.ARN, c.UserID, c.User = KindUser, s.UserARN(), s.UserID, a.sessionUser(s)
+	case creds.KindFederatedUser:
+		c.Kind, c.ARN, c.UserID = KindFederatedUser, s.FederatedUserARN(), s.FederatedUserID()
+		if s.UserName != "" {
+			c.User = a.sessionUser(s)
+		}
+	default:
+		c.Kind, c.ARN, c.UserID = KindAssumedRole, s.AssumedRoleARN(), s.AssumedRoleID()
+	}
+	return c
+}
+
+// sessionUser is the live view of the session's user, or — when the user
+// was deleted (or replaced by a user of the same name) — a view carrying
+// only the session's name and id, whose policies the engine resolves to
+// nothing.
+func (a *Authenticator) sessionUser(s *creds.Session) *iam.UserView {
+	if a.Snapshot != nil {
+		if u, ok := a.Snapshot().UserByName(s.AccountID, s.UserName); ok && u.User.UserID == s.UserID {
+			return u
+		}
+	}
+	return &iam.UserView{User: &iam.User{Account: s.AccountID, Name: s.UserName, Path: s.UserPath, UserID: s.UserID}, ARN: s.UserARN()}
 }
 
 // identifyUser finds an IAM user's active long-term key. An unknown,
@@ -175,7 +235,7 @@ func (c *Caller) AuditIdentity() *audit.UserIdentity {
 		Type: string(c.Kind), PrincipalID: c.UserID, ARN: c.ARN,
 		AccountID: c.Account, AccessKeyID: c.AccessKeyID,
 	}
-	if c.User != nil {
+	if c.Kind == KindUser && c.User != nil {
 		id.UserName = c.User.User.Name
 	}
 	return id
