@@ -40,6 +40,8 @@ type callerFacts struct {
 	account, arn, userID string
 	userName, userUnique string // IAM users
 	session              bool
+	sessionKind          creds.SessionKind
+	sessionUser          [3]string // name, id, path
 	partition, roleID    string
 	sessionAccount       string
 	roleName, rolePath   string
@@ -60,6 +62,7 @@ func factsOf(c *authn.Caller) callerFacts {
 	}
 	if s := c.Session; s != nil {
 		f.session = true
+		f.sessionKind, f.sessionUser = s.Kind, [3]string{s.UserName, s.UserID, s.UserPath}
 		f.partition, f.sessionAccount, f.roleID = s.Partition, s.AccountID, s.RoleID
 		f.roleName, f.rolePath, f.sessionName = s.RoleName, s.RolePath, s.SessionName
 		f.issuedAt, f.sourceIdentity, f.federatedProvider, f.policy = s.IssuedAt, s.SourceIdentity, s.FederatedProvider, s.Policy
@@ -84,7 +87,8 @@ func (f *callerFacts) matches(c *authn.Caller) bool {
 	if s == nil || !f.session {
 		return s == nil && !f.session
 	}
-	return f.partition == s.Partition && f.sessionAccount == s.AccountID && f.roleID == s.RoleID &&
+	return f.sessionKind == s.Kind && f.sessionUser == [3]string{s.UserName, s.UserID, s.UserPath} &&
+		f.partition == s.Partition && f.sessionAccount == s.AccountID && f.roleID == s.RoleID &&
 		f.roleName == s.RoleName && f.rolePath == s.RolePath && f.sessionName == s.SessionName &&
 		f.issuedAt.Equal(s.IssuedAt) && f.sourceIdentity == s.SourceIdentity &&
 		f.federatedProvider == s.FederatedProvider && f.policy == s.Policy &&

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/policy"
 )
@@ -150,6 +151,18 @@ func Supplied(name string) bool {
 	return true
 }
 
+// temporaryContext sets the keys every request signed with temporary
+// credentials carries: aws:TokenIssueTime, and aws:MultiFactorAuthPresent
+// "false" (temporary credentials made without MFA carry "false"; long-term
+// keys carry none; stsd has no MFA devices). Nothing for long-term keys.
+func temporaryContext(ctx *policy.Context, s *creds.Session) {
+	if s == nil {
+		return
+	}
+	ctx.Set("aws:MultiFactorAuthPresent", "false")
+	ctx.Set("aws:TokenIssueTime", s.IssuedAt.UTC().Format(time.RFC3339))
+}
+
 // principalContext sets the keys that describe the caller (IAM User
 // Guide, "AWS global condition context keys", principal properties). tags
 // are the user's tags, or the role's for a role session, from the live
@@ -162,6 +175,7 @@ func principalContext(ctx *policy.Context, c *authn.Caller, tags []iam.Tag) {
 	case authn.KindRoot:
 		ctx.Set("aws:PrincipalArn", c.ARN)
 		ctx.Set("aws:PrincipalType", "Account")
+		temporaryContext(ctx, c.Session)
 	case authn.KindUser:
 		ctx.Set("aws:PrincipalArn", c.ARN)
 		ctx.Set("aws:PrincipalType", "User")
@@ -169,6 +183,23 @@ func principalContext(ctx *policy.Context, c *authn.Caller, tags []iam.Tag) {
 		for _, t := range tags {
 			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
 		}
+		temporaryContext(ctx, c.Session)
+	case authn.KindFederatedUser:
+		// IAM User Guide, global condition keys: a federated user's
+		// aws:PrincipalArn is arn:aws:sts::<acct>:federated-user/<name>,
+		// aws:userid <acct>:<name>, aws:PrincipalType FederatedUser; no
+		// aws:username. Its principal tags are the federating user's tags
+		// and the session tags, a session tag overriding a user tag of the
+		// same key (STS API Reference, GetFederationToken, Tags).
+		ctx.Set("aws:PrincipalArn", c.ARN)
+		ctx.Set("aws:PrincipalType", "FederatedUser")
+		for _, t := range tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+		for _, t := range c.Session.Tags {
+			ctx.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+		temporaryContext(ctx, c.Session)
 	case authn.KindAssumedRole:
 		sess := c.Session
 		ctx.Set("aws:PrincipalType", "AssumedRole")

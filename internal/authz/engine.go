@@ -146,7 +146,9 @@ func (e *Engine) Decide(req Request) Result {
 		}
 		cr := &res.Checks[i]
 		cr.Check, cr.Context = chk, ctx
-		if req.Caller.Kind == authn.KindRoot && resourceAccount == req.Caller.Account {
+		if r := restrictionFor(req.Caller, chk.Action); r != nil {
+			policy.EvaluateInto(&cr.Decision, pr, policy.Set{Identity: r})
+		} else if req.Caller.Kind == authn.KindRoot && resourceAccount == req.Caller.Account {
 			cr.Decision = rootDecision(pr, set)
 		} else {
 			policy.EvaluateInto(&cr.Decision, pr, set)
@@ -176,7 +178,7 @@ func rootDecision(pr policy.Request, set policy.Set) policy.Decision {
 // principalOf is the caller as resource policies see it.
 func principalOf(c *authn.Caller) policy.Principal {
 	roleARN := ""
-	if c.Session != nil {
+	if c.Kind == authn.KindAssumedRole {
 		roleARN = c.Session.RoleARN()
 	}
 	return policy.AWSPrincipal(c.ARN, roleARN)

@@ -126,7 +126,7 @@ func Explain(caller *authn.Caller, cr *CheckResult) DecodedMessage {
 // principalIDOf is the id AWS lists as a matched statement's principal:
 // the role id for a session, the user id for a user.
 func principalIDOf(c *authn.Caller) string {
-	if c.Session != nil {
+	if c.Kind == authn.KindAssumedRole {
 		return c.Session.RoleID
 	}
 	return c.UserID
