@@ -26,21 +26,9 @@ func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState
 	set := &st.set
 	switch c.Kind {
 	case authn.KindUser:
-		u, ok := snap.UserByName(c.Account, c.User.User.Name)
-		if !ok || u.User.UserID != c.User.User.UserID {
-			set.Identity = denyAllLayer("user-deleted")
+		if !userPolicies(&st, snap, c.Account, c.User.User.Name, c.User.User.UserID) {
 			return st
 		}
-		st.tags = u.User.Tags
-		set.Identity = append(set.Identity, u.Inline...)
-		set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
-		// The policies of the user's groups are identity policies of the
-		// user, as in IAM; a group deleted since grants nothing.
-		for _, g := range snap.UserGroups(u.User) {
-			set.Identity = append(set.Identity, g.Inline...)
-			set.Identity = append(set.Identity, managed(snap, g.Group.ManagedPolicyARNs)...)
-		}
-		set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
 	case authn.KindFederatedUser:
 		// A federated user session's permissions are the intersection of
 		// the federating user's policies (and boundary) and the session
@@ -52,16 +40,8 @@ func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState
 		sess := c.Session
 		if sess.UserName == "" {
 			set.Identity = allowAllLayer
-		} else {
-			u, ok := snap.UserByName(c.Account, sess.UserName)
-			if !ok || u.User.UserID != sess.UserID {
-				set.Identity = denyAllLayer("user-deleted")
-				return st
-			}
-			st.tags = u.User.Tags
-			set.Identity = append(set.Identity, u.Inline...)
-			set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
-			set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
+		} else if !userPolicies(&st, snap, c.Account, sess.UserName, sess.UserID) {
+			return st
 		}
 		set.Session = e.sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
 		if len(set.Session) == 0 {
@@ -84,6 +64,30 @@ func (e *Engine) callerPolicies(snap *iam.Snapshot, c *authn.Caller) callerState
 		set.Session = e.sessionPolicies(snap, sess.Policy, sess.PolicyARNs)
 	}
 	return st
+}
+
+// userPolicies sets the identity layer, boundary and tags of the IAM user
+// name (whose unique id must still be id): its own inline and attached
+// policies and those of its groups, which are identity policies of the
+// user as in IAM (a group deleted since grants nothing). A user deleted
+// since — or replaced by another of the same name — gets iam.DenyAll and
+// false.
+func userPolicies(st *callerState, snap *iam.Snapshot, account, name, id string) bool {
+	set := &st.set
+	u, ok := snap.UserByName(account, name)
+	if !ok || u.User.UserID != id {
+		set.Identity = denyAllLayer("user-deleted")
+		return false
+	}
+	st.tags = u.User.Tags
+	set.Identity = append(set.Identity, u.Inline...)
+	set.Identity = append(set.Identity, managed(snap, u.User.ManagedPolicyARNs)...)
+	for _, g := range snap.UserGroups(u.User) {
+		set.Identity = append(set.Identity, g.Inline...)
+		set.Identity = append(set.Identity, managed(snap, g.Group.ManagedPolicyARNs)...)
+	}
+	set.Boundary = boundary(snap, u.User.PermissionsBoundaryARN)
+	return true
 }
 
 // allowAllLayer is the identity layer of a session the account root
