@@ -125,19 +125,23 @@ func (c TokenCommand) Token(ctx context.Context) (string, error) {
 }
 
 // limitedBuffer keeps the first limit bytes and notes whether more came.
+// The buffer is a field, not embedded: an embedded bytes.Buffer's
+// ReadFrom would let io.Copy bypass Write and its limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf   bytes.Buffer
 	limit int
 	over  bool
 }
 
+func (b *limitedBuffer) String() string { return b.buf.String() }
+
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	n := len(p)
-	if room := b.limit - b.Len(); len(p) > room {
+	if room := b.limit - b.buf.Len(); len(p) > room {
 		b.over = true
 		p = p[:max(room, 0)]
 	}
-	b.Buffer.Write(p)
+	b.buf.Write(p)
 	return n, nil
 }
 
