@@ -57,7 +57,9 @@ func TestFileCacheRefusals(t *testing.T) {
 		}, "credentials cache: " + path + " is not a regular file; ignoring it"},
 		{"directory", func() { must(t, os.Mkdir(path, 0o700)) }, "credentials cache: " + path + " is not a regular file; ignoring it"},
 		{"garbage", func() { must(t, os.WriteFile(path, []byte("{"), 0o600)) }, "credentials cache: " + path + " is not a cached session; ignoring it"},
-		{"no credentials", func() { must(t, os.WriteFile(path, []byte(`{"Credentials":{"Expiration":"2030-01-01T00:00:00Z"}}`), 0o600)) },
+		{"no credentials", func() {
+			must(t, os.WriteFile(path, []byte(`{"Credentials":{"Expiration":"2030-01-01T00:00:00Z"}}`), 0o600))
+		},
 			"credentials cache: " + path + " is not a cached session; ignoring it"},
 		{"huge", func() { must(t, os.WriteFile(path, []byte(strings.Repeat(" ", maxCacheFileBytes+1)), 0o600)) },
 			"credentials cache: " + path + " is too large; ignoring it"},

@@ -121,9 +121,9 @@ func TestCredentialProcessJSONAndEnvironment(t *testing.T) {
 func TestAccountOf(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:sts::111122223333:assumed-role/a/b": "111122223333",
-		"arn:aws:sts::":                              "",
-		"":                                           "",
-		"not-an-arn":                                 "",
+		"arn:aws:sts::": "",
+		"":              "",
+		"not-an-arn":    "",
 	} {
 		if got := accountOf(arn); got != want {
 			t.Errorf("accountOf(%q) = %q, want %q", arn, got, want)
