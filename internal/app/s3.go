@@ -19,7 +19,7 @@ import (
 )
 
 // startS3Gateway starts the S3 gateway when s3.addr is set: its own
-// listener (TLS with the node's certificate when it has one), no overall
+// listener (TLS with s3.tls_cert_file, else the node's certificate), no overall
 // read or write timeout (objects are large; idle and header timeouts
 // still apply), sharing the node's snapshot, keyring, engine and audit log.
 func (a *App) startS3Gateway(o Options, engine *authz.Engine, root authn.RootCredentials, secrets *creds.SecretWrapper, reg prometheus.Registerer) error {
@@ -73,8 +73,12 @@ func (a *App) startS3Gateway(o Options, engine *authz.Engine, root authn.RootCre
 		}
 	}
 	scheme := "http"
-	if cfg.TLSCertFile != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+	certFile, keyFile := cfg.S3.TLSCertFile, cfg.S3.TLSKeyFile
+	if certFile == "" {
+		certFile, keyFile = cfg.TLSCertFile, cfg.TLSKeyFile
+	}
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("tls: %w", err)

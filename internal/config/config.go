@@ -77,6 +77,11 @@ type S3 struct {
 	Domain string `yaml:"domain"`
 	// Audit is which data events are audited: off, denied (default), all.
 	Audit string `yaml:"audit"`
+	// TLSCertFile and TLSKeyFile serve the gateway over HTTPS with their
+	// own certificate (a wildcard *.DOMAIN for virtual-hosted buckets);
+	// unset, the gateway uses the node's tls_cert_file when it has one.
+	TLSCertFile string `yaml:"tls_cert_file"`
+	TLSKeyFile  string `yaml:"tls_key_file"`
 }
 
 // The environment variables holding the S3 backend's access key.
@@ -175,6 +180,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.S3.BackendRegion, "s3-backend-region", c.S3.BackendRegion, "region the gateway signs backend requests for")
 	fs.StringVar(&c.S3.Domain, "s3-domain", c.S3.Domain, "base domain of virtual-hosted-style buckets (BUCKET.DOMAIN); path style always works")
 	fs.StringVar(&c.S3.Audit, "s3-audit", c.S3.Audit, "S3 data events written to the audit log: off, denied or all")
+	fs.StringVar(&c.S3.TLSCertFile, "s3-tls-cert-file", c.S3.TLSCertFile, "serve the S3 gateway over HTTPS with this certificate (PEM; default: --tls-cert-file)")
+	fs.StringVar(&c.S3.TLSKeyFile, "s3-tls-key-file", c.S3.TLSKeyFile, "private key for --s3-tls-cert-file (PEM)")
 	e := &c.Etcd
 	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
 	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
@@ -265,6 +272,10 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.S3.Domain = flags.S3.Domain
 		case "s3_audit":
 			c.S3.Audit = flags.S3.Audit
+		case "s3_tls_cert_file":
+			c.S3.TLSCertFile = flags.S3.TLSCertFile
+		case "s3_tls_key_file":
+			c.S3.TLSKeyFile = flags.S3.TLSKeyFile
 		case "etcd_endpoints":
 			c.Etcd.Endpoints = flags.Etcd.Endpoints
 		case "etcd_prefix":
@@ -399,6 +410,9 @@ func (s S3) validate(add func(string, ...any)) {
 	case "off", "denied", "all":
 	default:
 		add("s3.audit %q: must be off, denied or all", s.Audit)
+	}
+	if (s.TLSCertFile == "") != (s.TLSKeyFile == "") {
+		add("s3.tls_cert_file and s3.tls_key_file: set both or neither")
 	}
 }
 

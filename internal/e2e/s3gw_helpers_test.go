@@ -2,6 +2,16 @@ package e2e
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
 	"errors"
 	"log/slog"
 	"net"
@@ -29,11 +39,14 @@ type s3Node struct {
 	*node
 	backend *s3backend.Backend
 	audit   *lockedBuffer
+	// roots trusts the gateway's certificate when it serves TLS.
+	roots *x509.CertPool
 }
 
 type s3NodeOptions struct {
 	domain string
 	audit  string // s3.audit (default "all", so tests can read the events)
+	tls    bool   // serve the gateway over HTTPS (a fresh self-signed certificate)
 }
 
 // startS3Node starts versitygw with the bucket "data", and a node whose
@@ -64,6 +77,10 @@ func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var roots *x509.CertPool
+	if o.tls {
+		cfg.S3.TLSCertFile, cfg.S3.TLSKeyFile, roots = selfSignedCert(t)
+	}
 	audit := &lockedBuffer{}
 	n.app, err = app.Start(context.Background(), app.Options{
 		Config: cfg, Getenv: func(k string) string { return n.env[k] },
@@ -79,7 +96,46 @@ func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return &s3Node{node: n, backend: be, audit: audit}
+	return &s3Node{node: n, backend: be, audit: audit, roots: roots}
+}
+
+// selfSignedCert writes a certificate for 127.0.0.1 and its key to a
+// temporary directory and returns their paths and a pool trusting it.
+func selfSignedCert(t testing.TB) (certFile, keyFile string, roots *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "stsd s3 gateway test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots = x509.NewCertPool()
+	roots.AddCert(cert)
+	return certFile, keyFile, roots
 }
 
 // s3Role creates a role trusting the fake IdP with inline policies.
@@ -122,12 +178,25 @@ func (n *s3Node) s3Client(c aws.Credentials, opts ...func(*s3.Options)) *s3.Clie
 	o := s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(n.app.S3URL), UsePathStyle: true,
 		Credentials: credentials.StaticCredentialsProvider{Value: c}, RetryMaxAttempts: 1,
-		HTTPClient: &http.Client{Timeout: 60 * time.Second},
+		HTTPClient: n.httpClient(),
+		// What config.LoadDefaultConfig gives every SDK user (s3.New
+		// alone leaves it unset, which sends no checksum): a CRC32
+		// trailer on uploads, STREAMING-UNSIGNED-PAYLOAD-TRAILER over TLS.
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
 	}
 	for _, f := range opts {
 		f(&o)
 	}
 	return s3.New(o)
+}
+
+// httpClient is a client for the gateway, trusting its certificate.
+func (n *s3Node) httpClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if n.roots != nil {
+		t.TLSClientConfig = &tls.Config{RootCAs: n.roots, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: t, Timeout: 60 * time.Second}
 }
 
 // rootS3 is an S3 client signing with the account root's key.

@@ -95,3 +95,38 @@ func TestS3GatewaySDK(t *testing.T) {
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("blue/missing")})
 	wantS3Error(t, err, "NoSuchKey", http.StatusNotFound, "")
 }
+
+// Over TLS the SDK sends its default STREAMING-UNSIGNED-PAYLOAD-TRAILER
+// uploads with a CRC32 trailer: the gateway verifies the trailer, frames
+// the data again for the backend with the same checksum, and the backend
+// stores it (HeadObject with checksum mode returns it).
+func TestS3GatewaySDKOverTLS(t *testing.T) {
+	n := startS3Node(t, s3NodeOptions{tls: true})
+	if !strings.HasPrefix(n.app.S3URL, "https://") {
+		t.Fatalf("gateway URL %s", n.app.S3URL)
+	}
+	role := n.s3Role("team", map[string]string{"s3": s3TeamPolicy})
+	c := n.s3Client(n.s3Session(role, "ci", teamClaims("blue"), ""))
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("trailer "), 50000) // 400 kB
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("blue/tls.bin"),
+		Body: bytes.NewReader(body)})
+	if err != nil {
+		t.Fatalf("put: %v", err)
+	}
+	if put.ChecksumCRC32 == nil {
+		t.Fatal("the SDK sent no CRC32 trailer: this test no longer exercises the trailer path")
+	}
+	onDisk, err := os.ReadFile(n.backend.Path("data", "blue/tls.bin"))
+	if err != nil || !bytes.Equal(onDisk, body) {
+		t.Fatalf("backend holds %d bytes (%v)", len(onDisk), err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("data"), Key: aws.String("blue/tls.bin"),
+		ChecksumMode: "ENABLED"})
+	if err != nil {
+		t.Fatalf("head: %v", err)
+	}
+	if head.ChecksumCRC32 == nil || *head.ChecksumCRC32 != *put.ChecksumCRC32 {
+		t.Fatalf("backend checksum %v, client's %v", head.ChecksumCRC32, *put.ChecksumCRC32)
+	}
+}

@@ -5,8 +5,11 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/stsd/stsd/internal/awserr"
 
 	"github.com/stsd/stsd/internal/authz"
 )
@@ -64,6 +67,7 @@ func (x *exchange) deleteObjects() {
 	}
 	sum := md5.Sum(body)
 	out := bytesBody(body, http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}})
+	out.reencoded = true
 	x.forward(out, func(resp *http.Response) error {
 		if len(denied) == 0 {
 			return nil
@@ -132,11 +136,17 @@ func mergeDeleteErrors(resp *http.Response, denied []deleteError) error {
 	if err != nil {
 		return err
 	}
-	var res deleteResult
-	if err := xml.Unmarshal(raw, &res); err != nil {
-		return errMalformedXML("backend_delete_result")
+	// Read in any namespace (S3 uses its own; S3-compatible backends may
+	// use none), write in S3's.
+	var in struct {
+		XMLName xml.Name        `xml:"DeleteResult"`
+		Deleted []deletedObject `xml:"Deleted"`
+		Errors  []deleteError   `xml:"Error"`
 	}
-	res.Errors = append(res.Errors, denied...)
+	if err := xml.Unmarshal(raw, &in); err != nil {
+		return awserr.InternalFailure(fmt.Errorf("the backend's DeleteResult does not parse: %w", err))
+	}
+	res := deleteResult{Deleted: in.Deleted, Errors: append(in.Errors, denied...)}
 	out, err := xml.Marshal(res)
 	if err != nil {
 		return err

@@ -69,6 +69,9 @@ type outgoing struct {
 	claim string
 	// header overrides (set after the client's headers are copied).
 	set http.Header
+	// reencoded drops the client's digest headers: the body is the
+	// gateway's, not the client's (DeleteObjects).
+	reencoded bool
 }
 
 // forward sends the authorized request to the backend, signed with the
@@ -128,7 +131,7 @@ func (x *exchange) forward(body *outgoing, rewrite func(*http.Response) error) {
 func (x *exchange) bodyError(err error, fallback *awserr.Error) error {
 	var se *sigv4.Error
 	if errors.As(err, &se) {
-		return s3AuthError(awserr.New(se.Code, se.Status, se.Message), se)
+		return s3AuthError(se)
 	}
 	if x.in != nil && x.in.chunked != nil {
 		if _, cerr := x.in.chunked.Read(nil); cerr != nil && !errors.Is(cerr, io.EOF) {
@@ -207,6 +210,13 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 	}
 	for k, v := range hoisted {
 		req.Header.Set(k, v)
+	}
+	if out.reencoded {
+		for k := range req.Header {
+			if isClientDigestHeader(k) {
+				delete(req.Header, k)
+			}
+		}
 	}
 	if ce := stripAWSChunked(req.Header.Values("Content-Encoding")); ce != "" {
 		req.Header.Set("Content-Encoding", ce)

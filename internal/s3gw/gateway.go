@@ -76,10 +76,10 @@ type exchange struct {
 	in  *incoming
 	res authz.Result
 	// status and byte counts, for metrics and audit.
-	status        int
-	bytesIn       int64
-	bytesOut      int64
-	denied        bool
+	status     int
+	bytesIn    int64
+	bytesOut   int64
+	denied     bool
 	errCode    string
 	errMessage string
 }

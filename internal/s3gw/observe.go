@@ -42,14 +42,14 @@ const EventSource = "s3.amazonaws.com"
 // objectParams is what a data event records of the request: never a
 // header, never the query's authentication.
 type objectParams struct {
-	BucketName string `json:"bucketName,omitempty"`
-	Key        string `json:"key,omitempty"`
-	VersionID  string `json:"versionId,omitempty"`
-	Host       string `json:"Host,omitempty"`
+	BucketName string        `json:"bucketName,omitempty"`
+	Key        string        `json:"key,omitempty"`
+	VersionID  string        `json:"versionId,omitempty"`
+	Host       string        `json:"Host,omitempty"`
 	Checks     []checkRecord `json:"checks,omitempty"`
-	BytesIn   int64 `json:"bytesTransferredIn"`
-	BytesOut  int64 `json:"bytesTransferredOut"`
-	HTTPState int   `json:"httpStatus"`
+	BytesIn    int64         `json:"bytesTransferredIn"`
+	BytesOut   int64         `json:"bytesTransferredOut"`
+	HTTPState  int           `json:"httpStatus"`
 }
 
 // checkRecord is one authorization check of a data event.

@@ -163,6 +163,19 @@ var checksumAlgorithms = []checksumAlgorithm{
 	{"x-amz-checksum-sha256", "SHA256", sha256.Size, sha256.New},
 }
 
+// ChecksumOf returns the base64 digest of data under the checksum a header
+// names ("x-amz-checksum-crc32", …, lower-case), as S3 writes it in that
+// header, and false for a name that is no S3 checksum.
+func ChecksumOf(header string, data []byte) (string, bool) {
+	a := lookupChecksum(header)
+	if a == nil {
+		return "", false
+	}
+	h := a.new()
+	h.Write(data)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), true
+}
+
 func lookupChecksum(header string) *checksumAlgorithm {
 	for i := range checksumAlgorithms {
 		if checksumAlgorithms[i].header == header {
