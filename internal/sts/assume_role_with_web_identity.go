@@ -2,14 +2,12 @@ package sts
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
-	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/oidc"
 	"github.com/stsd/stsd/internal/policy"
@@ -76,7 +74,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if serr != nil {
 		return nil, serr
 	}
-	if perr := checkSessionPolicy(in); perr != nil {
+	if perr := in.checkGrammar(); perr != nil {
 		return nil, perr
 	}
 
@@ -128,18 +126,6 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 	return nil
 }
 
-// checkSessionPolicy checks the inline session policy's grammar; the
-// session carries the document itself, evaluated on later requests.
-func checkSessionPolicy(in *webIdentityInput) *awserr.Error {
-	if !in.HasPolicy {
-		return nil
-	}
-	if _, err := policy.ParseAs([]byte(in.Policy), policy.KindIdentity); err != nil {
-		return awserr.New("MalformedPolicyDocument", http.StatusBadRequest, err.Error()).WithReason("session_policy_malformed", nil)
-	}
-	return nil
-}
-
 // checkPolicyArns requires every PolicyArns entry to name a customer
 // managed policy of the role's account that exists now, with a default
 // version that parses.
@@ -183,70 +169,41 @@ type mintInput struct {
 
 // mint issues the session and renders the response with every output member.
 func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
-	issued := m.now.UTC().Truncate(time.Second)
-	sess := &creds.Session{
-		Partition:         m.arn.Partition,
-		AccountID:         m.role.Account,
-		RoleID:            m.role.RoleID,
-		RoleName:          m.role.Name,
-		RolePath:          m.role.Path,
-		SessionName:       m.in.RoleSessionName,
-		AccessKeyID:       creds.NewTemporaryAccessKeyID(),
-		SecretAccessKey:   creds.NewSecretAccessKey(),
-		IssuedAt:          issued,
-		Expiry:            issued.Add(time.Duration(m.in.DurationSeconds) * time.Second),
-		SourceIdentity:    m.session.SourceIdentity,
-		Tags:              m.session.Tags,
-		TransitiveTagKeys: m.session.TransitiveTagKeys,
-		FederatedProvider: m.view.ARN,
-		WebIdentity:       persistentWebIdentityKeys(m.view.HostPath, m.id),
-		Policy:            m.in.Policy,
-		PolicyARNs:        m.in.PolicyArns,
-	}
-	token, err := s.deps.Keyring.Seal(sess, creds.SealOptions{MinimumSize: m.in.MinimumSessionTokenSize})
-	var tooLarge *creds.TokenTooLargeError
-	if errors.As(err, &tooLarge) {
-		return nil, awserr.Newf("PackedPolicyTooLarge", http.StatusBadRequest,
-			"Packed policy consumes %d%% of allotted space, please use smaller policy.", tooLarge.Utilization()).
-			WithReason("session_token_too_large", nil)
-	}
+	sess, err := newSession(m.role.Account, m.now, m.in.DurationSeconds)
 	if err != nil {
-		return nil, awserr.InternalFailure(err)
+		return nil, err
 	}
-	size := len(token.Reveal())
-	utilization := creds.TokenUtilization(size)
+	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.arn.Partition, m.role.RoleID, m.role.Name, m.role.Path
+	sess.SessionName = m.in.RoleSessionName
+	sess.SourceIdentity, sess.Tags, sess.TransitiveTagKeys = m.session.SourceIdentity, m.session.Tags, m.session.TransitiveTagKeys
+	sess.FederatedProvider = m.view.ARN
+	sess.WebIdentity = persistentWebIdentityKeys(m.view.HostPath, m.id)
+	sess.Policy, sess.PolicyARNs = m.in.Policy, m.in.PolicyArns
+	is, err := s.issue(sess, m.in.MinimumSessionTokenSize)
+	if err != nil {
+		return nil, err
+	}
 	assumedARN := sess.AssumedRoleARN()
 	assumedID := sess.AssumedRoleID()
-
-	packed := awsquery.Absent("PackedPolicySize")
-	if m.in.HasPolicy || len(m.in.PolicyArns) > 0 || len(sess.Tags) > 0 {
-		packed = awsquery.Int("PackedPolicySize", int64(utilization))
-	}
 	x.event.ResponseElements = &webIdentityResponseElements{
-		Credentials:                 auditCredentials{AccessKeyID: sess.AccessKeyID, Expiration: sess.Expiry},
+		Credentials:                 is.audit(),
 		SubjectFromWebIdentityToken: m.id.Subject,
 		AssumedRoleUser:             auditAssumedRoleUser{ARN: assumedARN, AssumedRoleID: assumedID},
 		Provider:                    m.view.ARN,
 		Audience:                    m.id.Audience,
 		SourceIdentity:              sess.SourceIdentity,
 	}
-	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: []awsquery.Node{
+	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: append([]awsquery.Node{
 		awsquery.Str("SubjectFromWebIdentityToken", m.id.Subject),
 		awsquery.Str("Audience", m.id.Audience),
 		awsquery.Struct("AssumedRoleUser",
 			awsquery.Str("Arn", assumedARN),
 			awsquery.Str("AssumedRoleId", assumedID)),
-		awsquery.Struct("Credentials",
-			awsquery.Str("SessionToken", token.Reveal()),
-			awsquery.Str("SecretAccessKey", sess.SecretAccessKey.Reveal()),
-			awsquery.Time("Expiration", sess.Expiry),
-			awsquery.Str("AccessKeyId", sess.AccessKeyID)),
+		is.credentials(),
 		awsquery.OptStr("SourceIdentity", sess.SourceIdentity),
-		packed,
+		is.packedPolicySize(m.in.any() || len(sess.Tags) > 0),
 		awsquery.Str("Provider", m.view.ARN),
-		awsquery.Int("SessionTokenSize", int64(size)),
-		awsquery.Int("SessionTokenUtilization", int64(utilization)),
-	}}, nil
+	}, is.sizeMembers()...)}, nil
 }
 
 // The audit views of the input and output: never the web identity token,

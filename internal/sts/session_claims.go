@@ -117,24 +117,13 @@ func checkTags(c *sessionClaims) *awserr.Error {
 	if len(c.Tags) > creds.MaxSessionTags || len(c.TransitiveTagKeys) > creds.MaxSessionTags {
 		return badTagClaim("more than 50 session tags or transitive tag keys")
 	}
-	seen := make(map[string]bool, len(c.Tags))
 	for _, t := range c.Tags {
 		if !validTagText(t.Key, 1, maxTagKeyLength) || !validTagText(t.Value, 0, maxTagValueLength) ||
 			hasAWSPrefix(t.Key) || hasAWSPrefix(t.Value) {
 			return badTagClaim("a session tag key or value breaks IAM's tag rules")
 		}
-		lk := strings.ToLower(t.Key)
-		if seen[lk] {
-			return invalidParameterValue(msgDuplicateTagKeys).WithReason("duplicate_session_tag", nil)
-		}
-		seen[lk] = true
 	}
-	for _, k := range c.TransitiveTagKeys {
-		if !seen[strings.ToLower(k)] {
-			return invalidParameterValue(msgTransitiveTagKey).WithReason("transitive_key_not_tagged", nil)
-		}
-	}
-	return nil
+	return checkTagRules(c.Tags, c.TransitiveTagKeys)
 }
 
 // validTagText: [\p{L}\p{Z}\p{N}_.:/=+\-@] with a length range.

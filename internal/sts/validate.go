@@ -25,13 +25,11 @@ const (
 
 // webIdentityInput is the validated input of AssumeRoleWithWebIdentity.
 type webIdentityInput struct {
-	RoleArn                 string
-	RoleSessionName         string
-	WebIdentityToken        string
-	ProviderID              string
-	Policy                  string
-	HasPolicy               bool
-	PolicyArns              []string
+	RoleArn          string
+	RoleSessionName  string
+	WebIdentityToken string
+	ProviderID       string
+	sessionPolicies
 	DurationSeconds         int
 	MinimumSessionTokenSize int
 }
@@ -70,29 +68,13 @@ func parseWebIdentityInput(p awsquery.Params) (*webIdentityInput, *awserr.Error)
 		in.ProviderID = s
 		checkLength(&v, s, "providerId", 4, 2048, false)
 	}
-	if s, ok := p.Get("Policy"); ok {
-		in.Policy, in.HasPolicy = s, true
-		checkLength(&v, s, "policy", 1, 2048, false)
-		if s != "" && !isPolicyText(s) {
-			v.Add(&s, "policy", "Member must satisfy regular expression pattern: "+policyPatternText)
-		}
-	}
-	if arns, _ := p.StructList("PolicyArns", "arn"); len(arns) > 0 {
-		if len(arns) > maxPolicyArns {
-			v.AddHidden("policyArns", "Member must have length less than or equal to 10")
-		}
-		for i, m := range arns {
-			a := m["arn"]
-			checkLength(&v, a, "policyArns."+strconv.Itoa(i+1)+".member.arn", 20, 2048, false)
-			in.PolicyArns = append(in.PolicyArns, a)
-		}
-	}
+	in.sessionPolicies = parseSessionPolicies(&v, p, maxSessionPolicyPlaintext)
 	in.DurationSeconds = intMember(&v, p, "DurationSeconds", "durationSeconds", minDuration, maxDuration, defaultDuration)
 	in.MinimumSessionTokenSize = intMember(&v, p, "MinimumSessionTokenSize", "minimumSessionTokenSize", 0, maxTokenSize, 0)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkSessionPolicyPlaintext(in); err != nil {
+	if err := in.checkPlaintext(); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -109,29 +91,6 @@ const maxSessionPolicyPlaintext = 2048
 // message for an inline policy and ARNs that are each within their
 // member limits but together over 2,048 characters was not found.
 const msgSessionPolicyPlaintext = "The plaintext of the inline session policy and the managed session policy ARNs must not exceed 2048 characters; this request has "
-
-// checkSessionPolicyPlaintext enforces the combined limit. AWS does not
-// say how an ARN counts toward it; stsd counts what the caller sends as
-// the managed policies' plaintext — each ARN's characters — plus the
-// inline policy's characters, the way Policy alone is counted against its
-// 2,048 maximum. It runs after the member constraints, so a Policy over
-// 2,048 characters on its own is the model's ValidationError, as before.
-// ValidationError 400: a request that can never succeed, and one no SDK
-// retries.
-func checkSessionPolicyPlaintext(in *webIdentityInput) *awserr.Error {
-	if len(in.PolicyArns) == 0 {
-		return nil
-	}
-	n := utf8.RuneCountInString(in.Policy)
-	for _, a := range in.PolicyArns {
-		n += utf8.RuneCountInString(a)
-	}
-	if n <= maxSessionPolicyPlaintext {
-		return nil
-	}
-	return awserr.ValidationError(msgSessionPolicyPlaintext+strconv.Itoa(n)+".").
-		WithReason("session_policy_plaintext_too_long", nil)
-}
 
 // checkLength adds AWS's length messages; hidden members are not echoed.
 func checkLength(v *awserr.Violations, s, member string, min, max int, hidden bool) {
