@@ -17,16 +17,20 @@ import (
 )
 
 // Client returns an aws-sdk-go-v2 S3 client that talks straight to the
-// backend with path-style addressing, signing with the root key, with the
-// SDK's default checksum and payload behaviour. Request bodies are buffered
-// in memory (sdkhttp), so it suits setup and checks, not large benchmarks.
+// backend with path-style addressing, signing with the root key. Checksums
+// are on as config.LoadDefaultConfig turns them on (s3.New alone leaves them
+// off): over plain HTTP a PutObject is signed with the payload's hex SHA-256
+// and carries x-amz-checksum-crc32. Request bodies are buffered in memory
+// (sdkhttp), so it suits setup and checks, not large benchmarks.
 func (b *Backend) Client() *s3.Client {
 	return s3.New(s3.Options{
-		Region:       b.Region,
-		BaseEndpoint: aws.String(b.URL),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(b.AccessKeyID, b.SecretAccessKey, ""),
-		HTTPClient:   sdkhttp.Client(30 * time.Second),
+		Region:                     b.Region,
+		BaseEndpoint:               aws.String(b.URL),
+		UsePathStyle:               true,
+		Credentials:                credentials.NewStaticCredentialsProvider(b.AccessKeyID, b.SecretAccessKey, ""),
+		HTTPClient:                 sdkhttp.Client(30 * time.Second),
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
 	})
 }
 
