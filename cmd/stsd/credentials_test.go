@@ -59,7 +59,9 @@ func TestCredentialProcessAWSCLI(t *testing.T) {
 		t.Fatalf("cache file mode: %v %v", fi, err)
 	}
 	cached, _ := os.ReadFile(files[0])
-	var answer struct{ Credentials struct{ SecretAccessKey, SessionToken string } }
+	var answer struct {
+		Credentials struct{ SecretAccessKey, SessionToken string }
+	}
 	_ = json.Unmarshal(cached, &answer)
 	f.addSecrets(answer.Credentials.SecretAccessKey, answer.Credentials.SessionToken)
 }
