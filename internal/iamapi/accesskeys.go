@@ -23,6 +23,8 @@ func (s *Service) accessKeyActions() map[string]action {
 		"ListAccessKeys":  {readOnly: true, validate: userNamedOrCaller, resource: userResource, run: s.listAccessKeys},
 		"UpdateAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.updateAccessKey},
 		"DeleteAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.deleteAccessKey},
+
+		"GetAccessKeyLastUsed": {readOnly: true, resource: accessKeyOwnerResource, run: s.getAccessKeyLastUsed},
 	}
 }
 

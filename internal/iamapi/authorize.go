@@ -17,12 +17,25 @@ import (
 // sessions by the role's policies and boundary intersected with the
 // session policies.
 func (s *Service) authorize(ctx context.Context, x *exchange) error {
+	return s.authorizeOn(ctx, x, x.target.arn)
+}
+
+// authorizeAlso authorizes the action on a second resource, for the
+// actions IAM authorizes on two: renaming a user or group needs the
+// permission on the entity under its old and its new name and path
+// ("the entity making the request must have permission on Bob and
+// Robert", UpdateUser). The request's keys are the target's.
+func (s *Service) authorizeAlso(ctx context.Context, x *exchange, arn string) error {
+	return s.authorizeOn(ctx, x, arn)
+}
+
+func (s *Service) authorizeOn(ctx context.Context, x *exchange, resource string) error {
 	action := "iam:" + x.call.Action
 	if x.caller.Kind == authn.KindRoot {
 		x.decision = audit.Decision{Effect: policy.Allowed.String(), Detail: "root"}
 		return nil
 	}
-	check := authz.Check{Action: action, Resource: x.target.arn}
+	check := authz.Check{Action: action, Resource: resource}
 	keys, err := s.requestKeys(ctx, x)
 	if err != nil {
 		return err
@@ -79,8 +92,8 @@ func (s *Service) requestKeys(ctx context.Context, x *exchange) ([]authz.Key, er
 // Authorization Reference's IAM table lists them.
 var (
 	policyARNActions = map[string]bool{
-		"AttachRolePolicy": true, "AttachUserPolicy": true,
-		"DetachRolePolicy": true, "DetachUserPolicy": true,
+		"AttachRolePolicy": true, "AttachUserPolicy": true, "AttachGroupPolicy": true,
+		"DetachRolePolicy": true, "DetachUserPolicy": true, "DetachGroupPolicy": true,
 	}
 	boundaryActions = map[string]bool{
 		"CreateRole": true, "CreateUser": true,

@@ -26,12 +26,14 @@ const (
 	guardedRole   = "Guarded-Role"
 	guardedUser   = "Guarded-User"
 	guardedPolicy = "Guarded-Policy"
+	guardedGroup  = "Guarded-Group"
 )
 
 var (
 	guardedRoleARN   = "arn:aws:iam::" + account + ":role/" + guardedRole
 	guardedUserARN   = "arn:aws:iam::" + account + ":user/" + guardedUser
 	guardedPolicyARN = "arn:aws:iam::" + account + ":policy/" + guardedPolicy
+	guardedGroupARN  = "arn:aws:iam::" + account + ":group/" + guardedGroup
 )
 
 // caseTarget says how an action names its entity: the parameters that
@@ -48,6 +50,10 @@ func roleNamed(spell func(string) string) url.Values {
 
 func userNamed(spell func(string) string) url.Values {
 	return url.Values{"UserName": {spell(guardedUser)}}
+}
+
+func groupNamed(spell func(string) string) url.Values {
+	return url.Values{"GroupName": {spell(guardedGroup)}}
 }
 
 func policyNamed(spell func(string) string) url.Values {
@@ -71,6 +77,8 @@ var caseFree = map[string]bool{
 	"AddClientIDToOpenIDConnectProvider": true, "RemoveClientIDFromOpenIDConnectProvider": true,
 	"UpdateOpenIDConnectProviderThumbprint": true, "TagOpenIDConnectProvider": true,
 	"UntagOpenIDConnectProvider": true, "ListOpenIDConnectProviderTags": true,
+	"CreateGroup": true, "ListGroups": true,
+	"GetAccessKeyLastUsed": true, // names an access key, by its exact ID
 }
 
 func init() {
@@ -78,18 +86,25 @@ func init() {
 		"DeleteRole", "TagRole", "UntagRole", "ListRoleTags",
 		"PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy", "ListRolePolicies",
 		"AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies",
-		"PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"} {
+		"PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary", "ListInstanceProfilesForRole"} {
 		caseTargets[a] = caseTarget{roleNamed, guardedRoleARN}
 	}
 	for _, a := range []string{"GetUser", "DeleteUser",
 		"PutUserPolicy", "GetUserPolicy", "DeleteUserPolicy", "ListUserPolicies",
 		"AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies",
 		"PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary",
-		"CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"} {
+		"CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
+		"UpdateUser", "TagUser", "UntagUser", "ListUserTags", "ListGroupsForUser"} {
 		caseTargets[a] = caseTarget{userNamed, guardedUserARN}
 	}
+	for _, a := range []string{"GetGroup", "UpdateGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup",
+		"PutGroupPolicy", "GetGroupPolicy", "DeleteGroupPolicy", "ListGroupPolicies",
+		"AttachGroupPolicy", "DetachGroupPolicy", "ListAttachedGroupPolicies"} {
+		caseTargets[a] = caseTarget{groupNamed, guardedGroupARN}
+	}
 	for _, a := range []string{"GetPolicy", "DeletePolicy", "CreatePolicyVersion", "GetPolicyVersion",
-		"ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion", "ListEntitiesForPolicy"} {
+		"ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion", "ListEntitiesForPolicy",
+		"TagPolicy", "UntagPolicy", "ListPolicyTags"} {
 		caseTargets[a] = caseTarget{policyNamed, guardedPolicyARN}
 	}
 	caseTargets["SimulatePrincipalPolicy"] = caseTarget{func(spell func(string) string) url.Values {
@@ -150,6 +165,9 @@ func caseNode(t *testing.T) *node {
 	n.repoRole(t, "/", guardedRole, nil)
 	n.repoUser(t, "/", guardedUser, nil)
 	n.repoPolicy(t, "/", guardedPolicy, allow("s3:GetObject"))
+	if _, err := n.app.Repo.CreateGroup(context.Background(), iam.Group{Account: account, Name: guardedGroup}); err != nil {
+		t.Fatal(err)
+	}
 	return n
 }
 
@@ -159,7 +177,7 @@ func caseNode(t *testing.T) *node {
 func TestCaseDenyCannotBeBypassed(t *testing.T) {
 	n := caseNode(t)
 	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},` +
-		`{"Effect":"Deny","Action":"iam:*","Resource":["` + guardedRoleARN + `","` + guardedUserARN + `","` + guardedPolicyARN + `"]}]}`
+		`{"Effect":"Deny","Action":"iam:*","Resource":["` + guardedRoleARN + `","` + guardedUserARN + `","` + guardedPolicyARN + `","` + guardedGroupARN + `"]}]}`
 	n.repoUser(t, "/", "attacker", map[string]string{"p": deny})
 	attacker := n.accessKey(t, "attacker")
 	for _, action := range sortedKeys(caseTargets) {
@@ -184,7 +202,8 @@ func TestCaseDenyCannotBeBypassed(t *testing.T) {
 func TestCaseAllowIsNotWidened(t *testing.T) {
 	n := caseNode(t)
 	lower := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":["` +
-		strings.ToLower(guardedRoleARN) + `*","` + strings.ToLower(guardedUserARN) + `*","` + strings.ToLower(guardedPolicyARN) + `*"]}]}`
+		strings.ToLower(guardedRoleARN) + `*","` + strings.ToLower(guardedUserARN) + `*","` + strings.ToLower(guardedPolicyARN) + `*","` +
+		strings.ToLower(guardedGroupARN) + `*"]}]}`
 	n.repoUser(t, "/", "narrow", map[string]string{"p": lower})
 	narrow := n.accessKey(t, "narrow")
 	for _, action := range sortedKeys(caseTargets) {

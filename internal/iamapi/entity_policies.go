@@ -6,17 +6,18 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// The policies of roles and users — inline policies, attached managed
-// policies and the permissions boundary — are one implementation for both
-// kinds of identity: a holder says how to find, name and change a role or a
-// user, and every action below is written once against it.
+// The policies of roles, users and groups — inline policies, attached
+// managed policies and (roles and users) the permissions boundary — are
+// one implementation for every kind of identity: a holder says how to
+// find, name and change a role, a user or a group, and every action below
+// is written once against it.
 
 // holder is a kind of IAM identity that holds policies.
 type holder struct {
-	kind       string // "role", "user": as IAM's messages name it
-	title      string // "Role", "User": as action names spell it
-	nameParam  string // RoleName, UserName
-	nameMember string // roleName, userName
+	kind       string // "role", "user", "group": as IAM's messages name it
+	title      string // "Role", "User", "Group": as action names spell it
+	nameParam  string // RoleName, UserName, GroupName
+	nameMember string // roleName, userName, groupName
 	resource   finder
 	// checkName validates the name where the model uses the entity's name
 	// type (attach, detach, boundary); checkExisting where it uses the
@@ -30,12 +31,17 @@ type holder struct {
 	update func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error)
 }
 
-// heldPolicies points into a role or user: a mutation changes the entity.
+// heldPolicies points into a role, user or group: a mutation changes the
+// entity. A group has no permissions boundary (boundary is nil).
 type heldPolicies struct {
 	name     string // the entity's name as stored
 	inline   *map[string]string
 	managed  *[]string
 	boundary *string
+}
+
+func groupPolicies(g *iam.Group) *heldPolicies {
+	return &heldPolicies{name: g.Name, inline: &g.InlinePolicies, managed: &g.ManagedPolicyARNs}
 }
 
 func rolePolicies(r *iam.Role) *heldPolicies {
@@ -46,7 +52,7 @@ func userPolicies(u *iam.User) *heldPolicies {
 	return &heldPolicies{name: u.Name, inline: &u.InlinePolicies, managed: &u.ManagedPolicyARNs, boundary: &u.PermissionsBoundaryARN}
 }
 
-// roles and users are the two holders.
+// roles, users and groups are the holders.
 var (
 	roles = holder{
 		kind: "role", title: "Role", nameParam: "RoleName", nameMember: "roleName", resource: roleResource,
@@ -84,15 +90,36 @@ var (
 			return u.Revision, nil
 		},
 	}
+	groups = holder{
+		kind: "group", title: "Group", nameParam: "GroupName", nameMember: "groupName", resource: groupResource,
+		checkName: groupNameCheck, checkExisting: groupNameCheck,
+		load: func(ctx context.Context, r *iam.Repo, account, name string) (*heldPolicies, error) {
+			g, err := r.GetGroup(ctx, account, name)
+			if err != nil {
+				return nil, err
+			}
+			return groupPolicies(g), nil
+		},
+		update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error) {
+			g, err := r.UpdateGroup(ctx, account, name, func(g *iam.Group) error { return mutate(groupPolicies(g)) })
+			if err != nil {
+				return 0, err
+			}
+			return g.Revision, nil
+		},
+	}
 )
 
-// entityPolicyActions registers, for roles and for users, the inline
-// policy actions (Put/Get/Delete/List<Kind>Policy…), the managed policy
-// attachments (Attach/Detach/ListAttached<Kind>Policies) and the
-// permissions boundary (Put/Delete<Kind>PermissionsBoundary).
+// groupNameCheck validates a GroupName member (groupNameType).
+func groupNameCheck(name string) error { return iam.ValidateGroupName("groupName", name) }
+
+// entityPolicyActions registers, for roles, users and groups, the inline
+// policy actions (Put/Get/Delete/List<Kind>Policy…) and the managed policy
+// attachments (Attach/Detach/ListAttached<Kind>Policies), and for roles
+// and users the permissions boundary (Put/Delete<Kind>PermissionsBoundary).
 func (s *Service) entityPolicyActions() map[string]action {
 	out := map[string]action{}
-	for _, h := range []holder{roles, users} {
+	for _, h := range []holder{roles, users, groups} {
 		t := h.title
 		out["Put"+t+"Policy"] = action{resource: h.resource, run: s.putInlinePolicy(h)}
 		out["Get"+t+"Policy"] = action{readOnly: true, resource: h.resource, run: s.getInlinePolicy(h)}
@@ -101,6 +128,9 @@ func (s *Service) entityPolicyActions() map[string]action {
 		out["Attach"+t+"Policy"] = action{resource: h.resource, run: s.attachPolicy(h)}
 		out["Detach"+t+"Policy"] = action{resource: h.resource, run: s.detachPolicy(h)}
 		out["ListAttached"+t+"Policies"] = action{readOnly: true, resource: h.resource, run: s.listAttachedPolicies(h)}
+		if h.kind == "group" {
+			continue // groups have no permissions boundary
+		}
 		out["Put"+t+"PermissionsBoundary"] = action{resource: h.resource, run: s.putBoundary(h)}
 		out["Delete"+t+"PermissionsBoundary"] = action{resource: h.resource, run: s.deleteBoundary(h)}
 	}

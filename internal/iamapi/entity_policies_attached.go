@@ -26,10 +26,22 @@ func ownPolicy(ctx context.Context, repo *iam.Repo, account, arn string) (*iam.M
 	return p, err
 }
 
-// attachedARN is the ARN, as stored, of the account's policy that arn
-// names, or notFound(arn) when there is none.
+// attachablePolicy returns the managed policy arn names that the
+// account's identities may attach: one of the account's own, or an AWS
+// managed policy stsd has built in; nil when there is none.
+func attachablePolicy(ctx context.Context, repo *iam.Repo, account, arn string) (*iam.ManagedPolicy, error) {
+	if v, ok := iam.AWSManagedPolicy(arn); ok {
+		return v.Policy, nil
+	}
+	return ownPolicy(ctx, repo, account, arn)
+}
+
+// attachedARN is the ARN, as stored, of the attachable policy that arn
+// names (the account's own or a built-in AWS managed policy), or
+// notFound(arn) when there is none: an ARN stsd cannot resolve is never
+// stored.
 func (s *Service) attachedARN(ctx context.Context, x *exchange, arn string, notFound func(string) error) (string, error) {
-	p, err := ownPolicy(ctx, s.deps.Repo, x.account, arn)
+	p, err := attachablePolicy(ctx, s.deps.Repo, x.account, arn)
 	if err != nil {
 		return "", err
 	}
@@ -178,7 +190,7 @@ func (s *Service) listAttachedPolicies(h holder) holderRun {
 		type attached struct{ arn, name string }
 		var all []attached
 		for _, arn := range *p.managed {
-			_, path, name, ok := iam.ParseEntityARN(arn, "policy")
+			path, name, ok := policyPathName(arn)
 			if ok && strings.HasPrefix(path, prefix) {
 				all = append(all, attached{arn, name})
 			}
@@ -205,4 +217,13 @@ func (s *Service) deleteBoundary(h holder) holderRun {
 			return nil
 		})
 	}
+}
+
+// policyPathName splits an attached policy's ARN, customer or AWS managed.
+func policyPathName(arn string) (path, name string, ok bool) {
+	if v, found := iam.AWSManagedPolicy(arn); found {
+		return v.Policy.Path, v.Policy.Name, true
+	}
+	_, path, name, ok = iam.ParseEntityARN(arn, "policy")
+	return path, name, ok
 }

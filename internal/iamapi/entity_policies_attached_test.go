@@ -169,9 +169,9 @@ func TestEntityPoliciesAttachErrors(t *testing.T) {
 
 			for _, arn := range []string{
 				"arn:aws:iam::" + account + ":policy/Missing",
-				"arn:aws:iam::" + account + ":policy/other/Real", // another path
-				"arn:aws:iam::444455556666:policy/Real",          // another account
-				"arn:aws:iam::aws:policy/ReadOnlyAccess",         // AWS managed: none in stsd
+				"arn:aws:iam::" + account + ":policy/other/Real",  // another path
+				"arn:aws:iam::444455556666:policy/Real",           // another account
+				"arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", // AWS managed, not built into stsd
 			} {
 				err := k.attach(ctx, c, "app", arn)
 				wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "Policy "+arn+" does not exist or is not attachable.")

@@ -26,7 +26,8 @@ func noSuchInlinePolicy(h holder, name string) error {
 
 // putInlinePolicy adds or replaces an inline policy. The document must
 // parse (MalformedPolicyDocument) and the entity's inline policies must fit
-// their quota (roles 10,240, users 2,048 characters, LimitExceeded) — the
+// their quota (roles 10,240, users 2,048, groups 5,120 characters,
+// LimitExceeded) — the
 // entity's validation on update checks both.
 func (s *Service) putInlinePolicy(h holder) holderRun {
 	return func(ctx context.Context, x *exchange) (*awsquery.Response, error) {

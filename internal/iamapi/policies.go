@@ -8,10 +8,13 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// Customer managed policies: CreatePolicy, GetPolicy, DeletePolicy and
+// Managed policies: CreatePolicy, GetPolicy, DeletePolicy and
 // ListPolicies here; the version actions in policies_versions.go;
-// ListEntitiesForPolicy in policies_entities.go. stsd has no AWS managed
-// policies: an arn:aws:iam::aws:policy/… ARN names nothing.
+// ListEntitiesForPolicy in policies_entities.go; the tag actions in
+// policies_tags.go. Besides the account's own (customer managed) policies,
+// the read actions answer the few AWS managed policies stsd has built in
+// (iam.AWSManagedPolicy); those cannot be changed or deleted, and any
+// other arn:aws:iam::aws:policy/… ARN names nothing.
 
 // policyActions registers the managed-policy actions.
 func (s *Service) policyActions() map[string]action {
@@ -79,7 +82,7 @@ func (s *Service) getPolicy(ctx context.Context, x *exchange) (*awsquery.Respons
 		return nil, err
 	}
 	notFound := func() error { return errPolicyNotFound(arn) }
-	p, err := s.getOwnPolicy(ctx, x, arn, notFound)
+	p, err := s.getReadablePolicy(ctx, x, arn, notFound)
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +129,9 @@ const (
 	usagePermissionsBoundary = "PermissionsBoundary"
 )
 
-// listPolicies is ListPolicies. Scope AWS lists nothing (stsd has no AWS
-// managed policies); All and Local list the account's policies, sorted by
-// name. OnlyAttached keeps the policies attached to a role or user;
+// listPolicies is ListPolicies. Scope AWS lists the AWS managed policies
+// stsd has built in, Local the account's own, All (the default) both,
+// sorted by name. OnlyAttached keeps the policies attached to a role or user;
 // PolicyUsageFilter keeps those in use as a permissions policy (attached)
 // or as a permissions boundary.
 func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Response, error) {
@@ -145,15 +148,21 @@ func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Resp
 		return nil, err
 	}
 	var policies []*iam.ManagedPolicy
-	uses := map[string]*policyUse{}
+	if scope != "Local" {
+		for _, v := range iam.AWSManagedPolicies() {
+			policies = append(policies, v.Policy)
+		}
+	}
 	if scope != "AWS" {
-		var err error
-		if policies, err = s.deps.Repo.ListPolicies(ctx, x.account); err != nil {
+		local, err := s.deps.Repo.ListPolicies(ctx, x.account)
+		if err != nil {
 			return nil, err
 		}
-		if uses, err = s.policyUses(ctx, x.account); err != nil {
-			return nil, err
-		}
+		policies = append(policies, local...)
+	}
+	uses, err := s.policyUses(ctx, x.account)
+	if err != nil {
+		return nil, err
 	}
 	kept := policies[:0]
 	for _, p := range policies {
@@ -167,7 +176,9 @@ func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Resp
 		}
 		kept = append(kept, p)
 	}
-	page, next := paginate(kept, func(p *iam.ManagedPolicy) string { return strings.ToLower(p.Name) }, pr)
+	// Sorted by name; an AWS managed and a customer managed policy may
+	// share one, so the ARN breaks the tie.
+	page, next := paginate(kept, func(p *iam.ManagedPolicy) string { return strings.ToLower(p.Name) + "\x00" + p.ARN() }, pr)
 	items := make([]awsquery.Node, len(page))
 	for i, p := range page {
 		items[i] = policyNode("member", p, policyUseOf(uses, p.ARN()), policyShapeList)

@@ -8,18 +8,18 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// policyEntity is a role or user that uses a managed policy.
+// policyEntity is a role, user or group that uses a managed policy.
 type policyEntity struct {
 	policyHolder
 	attached   bool // as a permissions policy
 	asBoundary bool // as its permissions boundary
 }
 
-// listEntitiesForPolicy is ListEntitiesForPolicy: the account's roles and
-// users the policy is attached to or is the permissions boundary of (stsd
-// has no groups: PolicyGroups is always empty). EntityFilter,
-// PathPrefix and PolicyUsageFilter narrow the list; one Marker pages
-// through users and roles together.
+// listEntitiesForPolicy is ListEntitiesForPolicy: the account's roles,
+// users and groups the policy is attached to, and the roles and users it
+// is the permissions boundary of. EntityFilter, PathPrefix and
+// PolicyUsageFilter narrow the list; one Marker pages through groups,
+// roles and users together.
 func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.policyARNParam()
 	filter, filterErr := x.enum("EntityFilter", "entityFilter", "User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
@@ -33,7 +33,7 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 	if err := iam.Join(arnErr, filterErr, prefixErr, usageErr, pageErr); err != nil {
 		return nil, err
 	}
-	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return notAttachable(arn) })
+	p, err := s.getReadablePolicy(ctx, x, arn, func() error { return notAttachable(arn) })
 	if err != nil {
 		return nil, err
 	}
@@ -53,23 +53,27 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 		kept = append(kept, e)
 	}
 	page, next := paginate(kept, func(e policyEntity) string { return e.kind + "/" + strings.ToLower(e.name) }, pr)
-	var roles, users []awsquery.Node
+	var roles, users, groups []awsquery.Node
 	for _, e := range page {
-		if e.kind == "role" {
+		switch e.kind {
+		case "role":
 			roles = append(roles, awsquery.Struct("member", awsquery.Str("RoleName", e.name), awsquery.Str("RoleId", e.id)))
-		} else {
+		case "user":
 			users = append(users, awsquery.Struct("member", awsquery.Str("UserName", e.name), awsquery.Str("UserId", e.id)))
+		default:
+			groups = append(groups, awsquery.Struct("member", awsquery.Str("GroupName", e.name), awsquery.Str("GroupId", e.id)))
 		}
 	}
 	result := []awsquery.Node{
-		awsquery.List("PolicyGroups"),
+		awsquery.List("PolicyGroups", groups...),
 		awsquery.List("PolicyUsers", users...),
 		awsquery.List("PolicyRoles", roles...),
 	}
 	return &awsquery.Response{Result: append(result, pageNodes(next)...)}, nil
 }
 
-// entitiesUsing lists the account's roles and users that use the policy
+// entitiesUsing lists the account's roles, users and groups that use the
+// policy
 // (ARNs compared ignoring case, as the Repo does).
 func (s *Service) entitiesUsing(ctx context.Context, account, arn string) ([]policyEntity, error) {
 	holders, err := s.policyHolders(ctx, account)

@@ -44,6 +44,16 @@ func (x *exchange) checkOwnPolicyARN(arn string, notFound func() error) error {
 	return notFound()
 }
 
+// getReadablePolicy reads the managed policy with the ARN that the
+// caller may read: a built-in AWS managed policy, or one of the account's
+// own (getOwnPolicy).
+func (s *Service) getReadablePolicy(ctx context.Context, x *exchange, arn string, notFound func() error) (*iam.ManagedPolicy, error) {
+	if v, ok := iam.AWSManagedPolicy(arn); ok {
+		return v.Policy, nil
+	}
+	return s.getOwnPolicy(ctx, x, arn, notFound)
+}
+
 // getOwnPolicy reads the caller's managed policy with the ARN, answering
 // notFound for an ARN that names none.
 func (s *Service) getOwnPolicy(ctx context.Context, x *exchange, arn string, notFound func() error) (*iam.ManagedPolicy, error) {
@@ -62,8 +72,9 @@ func policyOrNotFound(err error, notFound func() error) error {
 	return err
 }
 
-// policyUse counts how a policy is used: attached as a permissions policy,
-// and set as a permissions boundary, by the account's roles and users.
+// policyUse counts how a policy is used: attached as a permissions policy
+// by the account's roles, users and groups, and set as a permissions
+// boundary by its roles and users.
 type policyUse struct {
 	attached, boundary int
 }
@@ -97,16 +108,17 @@ func (s *Service) policyUses(ctx context.Context, account string) (map[string]*p
 	return uses, nil
 }
 
-// policyHolder is a role or user as the managed-policy actions see it.
+// policyHolder is a role, user or group as the managed-policy actions see
+// it.
 type policyHolder struct {
-	kind           string // "role" or "user"
+	kind           string // "role", "user" or "group"
 	name, id, path string
 	managed        []string // attached policy ARNs
 	boundary       string   // permissions boundary ARN, "" for none
 }
 
-// policyHolders lists the account's roles, then its users, from the Repo
-// (consistent with admin writes).
+// policyHolders lists the account's roles, then its users, then its
+// groups, from the Repo (consistent with admin writes).
 func (s *Service) policyHolders(ctx context.Context, account string) ([]policyHolder, error) {
 	roles, err := s.deps.Repo.ListRoles(ctx, account)
 	if err != nil {
@@ -116,12 +128,19 @@ func (s *Service) policyHolders(ctx context.Context, account string) ([]policyHo
 	if err != nil {
 		return nil, err
 	}
-	out := make([]policyHolder, 0, len(roles)+len(users))
+	groups, err := s.deps.Repo.ListGroups(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]policyHolder, 0, len(roles)+len(users)+len(groups))
 	for _, r := range roles {
 		out = append(out, policyHolder{"role", r.Name, r.RoleID, r.Path, r.ManagedPolicyARNs, r.PermissionsBoundaryARN})
 	}
 	for _, u := range users {
 		out = append(out, policyHolder{"user", u.Name, u.UserID, u.Path, u.ManagedPolicyARNs, u.PermissionsBoundaryARN})
+	}
+	for _, g := range groups {
+		out = append(out, policyHolder{"group", g.Name, g.GroupID, g.Path, g.ManagedPolicyARNs, ""})
 	}
 	return out, nil
 }

@@ -127,7 +127,7 @@ func TestPolicyGetErrors(t *testing.T) {
 		polARN("/", "Mine"),       // wrong path
 		polARN("/other/", "Mine"), // wrong path
 		"arn:aws:iam::444455556666:policy/p/Mine",
-		"arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess", // AWS managed, not built into stsd
 		"arn:aws:iam::" + account + ":role/p/Mine",
 	} {
 		wantAPIError(t, get(arn), "NoSuchEntity", 404, "Policy "+arn+" was not found.")
@@ -159,7 +159,7 @@ func TestPolicyUsageCounts(t *testing.T) {
 	if a, b := aws.ToInt32(out.Policy.AttachmentCount), aws.ToInt32(out.Policy.PermissionsBoundaryUsageCount); a != 2 || b != 2 {
 		t.Errorf("AttachmentCount %d PermissionsBoundaryUsageCount %d, want 2 and 2", a, b)
 	}
-	list, err := n.root().ListPolicies(ctx, &iamsdk.ListPoliciesInput{})
+	list, err := n.root().ListPolicies(ctx, &iamsdk.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal})
 	if err != nil || len(list.Policies) != 1 || aws.ToInt32(list.Policies[0].AttachmentCount) != 2 {
 		t.Fatalf("ListPolicies = %+v, %v", list, err)
 	}
@@ -239,9 +239,11 @@ func TestPolicyList(t *testing.T) {
 		in   *iamsdk.ListPoliciesInput
 		want string
 	}{
-		{"all", &iamsdk.ListPoliciesInput{}, "a-attached b-plain C-boundary"},
+		{"all", &iamsdk.ListPoliciesInput{}, "a-attached AdministratorAccess AmazonS3FullAccess AmazonS3ReadOnlyAccess b-plain C-boundary " +
+			"IAMFullAccess IAMReadOnlyAccess PowerUserAccess ReadOnlyAccess"},
 		{"local", &iamsdk.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}, "a-attached b-plain C-boundary"},
-		{"aws", &iamsdk.ListPoliciesInput{Scope: types.PolicyScopeTypeAws}, ""},
+		{"aws", &iamsdk.ListPoliciesInput{Scope: types.PolicyScopeTypeAws}, "AdministratorAccess AmazonS3FullAccess AmazonS3ReadOnlyAccess " +
+			"IAMFullAccess IAMReadOnlyAccess PowerUserAccess ReadOnlyAccess"},
 		{"path prefix", &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/x/")}, "a-attached C-boundary"},
 		{"deeper prefix", &iamsdk.ListPoliciesInput{PathPrefix: aws.String("/x/y/")}, "C-boundary"},
 		{"only attached", &iamsdk.ListPoliciesInput{OnlyAttached: true}, "a-attached"},
@@ -255,7 +257,7 @@ func TestPolicyList(t *testing.T) {
 
 	// Paging one at a time visits every policy once, in order.
 	var seen []string
-	in := &iamsdk.ListPoliciesInput{MaxItems: aws.Int32(1)}
+	in := &iamsdk.ListPoliciesInput{MaxItems: aws.Int32(1), Scope: types.PolicyScopeTypeLocal}
 	for range 5 {
 		out, err := n.root().ListPolicies(ctx, in)
 		if err != nil {

@@ -73,7 +73,7 @@ func (s *Service) getPolicyVersion(ctx context.Context, x *exchange) (*awsquery.
 		return nil, err
 	}
 	notFound := func() error { return errPolicyVersionNotFound(arn, versionID) }
-	p, err := s.getOwnPolicy(ctx, x, arn, notFound)
+	p, err := s.getReadablePolicy(ctx, x, arn, notFound)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) listPolicyVersions(ctx context.Context, x *exchange) (*awsquer
 	if err := iam.Join(arnErr, pageErr); err != nil {
 		return nil, err
 	}
-	p, err := s.getOwnPolicy(ctx, x, arn, func() error { return errPolicyNotFound(arn) })
+	p, err := s.getReadablePolicy(ctx, x, arn, func() error { return errPolicyNotFound(arn) })
 	if err != nil {
 		return nil, err
 	}

@@ -98,15 +98,51 @@ func userResource(ctx context.Context, repo *iam.Repo, x *exchange) (target, err
 	return target{arn: iam.UserARN(u.Account, u.Path, u.Name), tags: u.Tags, boundary: u.PermissionsBoundaryARN}, nil
 }
 
+// newGroupResource is the ARN CreateGroup's group will have.
+var newGroupResource = arnOf(func(x *exchange) string {
+	return iam.GroupARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("GroupName"))
+})
+
+// groupResource is arn:aws:iam::<acct>:group<path><name> of the group
+// GroupName finds.
+func groupResource(ctx context.Context, repo *iam.Repo, x *exchange) (target, error) {
+	name := x.params.Value("GroupName")
+	g, err := repo.GetGroup(ctx, x.account, name)
+	if ok, err := found(err); !ok {
+		return target{arn: iam.GroupARN(x.account, "/", name)}, err
+	}
+	return target{arn: g.ARN()}, nil
+}
+
+// accessKeyOwnerResource is the user that owns the access key
+// AccessKeyId names (GetAccessKeyLastUsed), as stored; a key that finds
+// nothing is authorized on the calling user's own ARN when it is a user
+// (the action then answers NoSuchEntity), else on "*".
+func accessKeyOwnerResource(ctx context.Context, repo *iam.Repo, x *exchange) (target, error) {
+	k, err := repo.GetAccessKey(ctx, x.account, x.params.Value("AccessKeyId"))
+	if ok, err := found(err); !ok {
+		if x.caller.User != nil {
+			return target{arn: x.caller.User.ARN}, err
+		}
+		return target{arn: "*"}, err
+	}
+	u, err := repo.GetUser(ctx, x.account, k.UserName)
+	if ok, err := found(err); !ok {
+		return target{arn: iam.UserARN(x.account, "/", k.UserName)}, err
+	}
+	return target{arn: u.ARN(), tags: u.Tags, boundary: u.PermissionsBoundaryARN}, nil
+}
+
 // newPolicyResource is the ARN CreatePolicy's policy will have.
 var newPolicyResource = arnOf(func(x *exchange) string {
 	return iam.PolicyARN(x.account, pathOr(x.params.Value("Path")), x.params.Value("PolicyName"))
 })
 
-// policyResource is the managed policy PolicyArn finds, as stored.
+// policyResource is the managed policy PolicyArn finds, as stored (an
+// AWS managed policy as AWS spells its ARN).
 func policyResource(ctx context.Context, repo *iam.Repo, x *exchange) (target, error) {
 	arn := x.params.Value("PolicyArn")
-	p, err := ownPolicy(ctx, repo, x.account, arn)
+	p, err := attachablePolicy(ctx, repo, x.account, arn)
 	if p == nil {
 		return target{arn: arn}, err
 	}
@@ -118,7 +154,7 @@ func policyResource(ctx context.Context, repo *iam.Repo, x *exchange) (target, e
 // iam:PermissionsBoundary compare the policy attached, not the request's
 // spelling of it).
 func canonicalPolicyARN(ctx context.Context, repo *iam.Repo, x *exchange, arn string) (string, error) {
-	p, err := ownPolicy(ctx, repo, x.account, arn)
+	p, err := attachablePolicy(ctx, repo, x.account, arn)
 	if p == nil {
 		return arn, err
 	}

@@ -23,6 +23,8 @@ func (s *Service) roleActions() map[string]action {
 		"TagRole":                {resource: roleResource, run: s.tagRole},
 		"UntagRole":              {resource: roleResource, run: s.untagRole},
 		"ListRoleTags":           {readOnly: true, resource: roleResource, run: s.listRoleTags},
+
+		"ListInstanceProfilesForRole": {readOnly: true, resource: roleResource, run: s.listInstanceProfilesForRole},
 	}
 }
 

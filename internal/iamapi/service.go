@@ -1,6 +1,6 @@
 // Package iamapi implements the IAM Query API (version 2010-05-08) that
 // operators use to manage stsd: OIDC providers, roles, managed policies,
-// users and their access keys, and the policy simulator. One file per group
+// users and their access keys, groups, and the policy simulator. One file per group
 // of actions; the dispatcher in this file owns the steps every action
 // shares — authenticate the SigV4 signature (service "iam"), run the few
 // checks IAM makes before authorization, find the resource, authorize the
@@ -103,7 +103,8 @@ func New(deps Deps) *Service {
 	s := &Service{deps: deps, actions: map[string]action{}}
 	for _, group := range []map[string]action{
 		s.providerActions(), s.roleActions(), s.entityPolicyActions(), s.policyActions(),
-		s.userActions(), s.accessKeyActions(), s.simulateActions(),
+		s.userActions(), s.accessKeyActions(), s.simulateActions(), s.groupActions(),
+		s.policyTagActions(),
 	} {
 		for name, a := range group {
 			if _, dup := s.actions[name]; dup {

@@ -185,7 +185,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	list := aws.ToString(n.polCreate(t, "/", "list", allow("s3:ListBucket")).Arn)
 	bound := aws.ToString(n.polCreate(t, "/b/", "bound", allow("s3:GetObject", "s3:ListBucket")).Arn)
 	n.repoUser(t, "/people/", "dev", map[string]string{"read": allow("s3:GetObject")})
-	n.polAttachUser(t, "dev", []string{list, polARN("/", "gone"), "arn:aws:iam::aws:policy/ReadOnlyAccess"}, bound)
+	n.polAttachUser(t, "dev", []string{list, polARN("/", "gone"), "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"}, bound)
 	dev := "arn:aws:iam::" + account + ":user/people/dev"
 
 	sim := func(in *iamsdk.SimulatePrincipalPolicyInput) string {

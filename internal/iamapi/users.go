@@ -9,17 +9,22 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// IAM users: CreateUser, GetUser, ListUsers, DeleteUser. A user's policies
-// are the shared entity-policy actions (entity_policies.go); its access
-// keys are accesskeys.go's.
+// IAM users: CreateUser, GetUser, ListUsers, DeleteUser here; UpdateUser
+// and the tag actions in users_update.go. A user's policies are the shared
+// entity-policy actions (entity_policies.go); its access keys are
+// accesskeys.go's; its groups groups.go's.
 
 func (s *Service) userActions() map[string]action {
-	return map[string]action{
+	out := s.userUpdateActions()
+	for name, a := range map[string]action{
 		"CreateUser": {resource: newUserResource, run: s.createUser},
 		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
 		"ListUsers":  {readOnly: true, resource: arnOf(userListResource), run: s.listUsers},
 		"DeleteUser": {resource: userResource, run: s.deleteUser},
+	} {
+		out[name] = a
 	}
+	return out
 }
 
 // userListResource is what IAM authorizes ListUsers on, as its
@@ -151,8 +156,8 @@ func (s *Service) listUsers(ctx context.Context, x *exchange) (*awsquery.Respons
 	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("Users", items...)}, pageNodes(next)...)}, nil
 }
 
-// deleteUser deletes a user that has no access keys and no policies
-// (DeleteConflict otherwise, with IAM's messages), then waits (bounded)
+// deleteUser deletes a user that has no access keys, no policies and
+// belongs to no group (DeleteConflict otherwise, with IAM's messages), then waits (bounded)
 // until the node's snapshot no longer holds it, so its keys stop working
 // here as soon as the call returns.
 func (s *Service) deleteUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {

@@ -1,0 +1,130 @@
+package iamapi
+
+import (
+	"context"
+	"slices"
+
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/iam"
+)
+
+// UpdateUser and the user tag actions (TagUser, UntagUser, ListUserTags).
+
+func (s *Service) userUpdateActions() map[string]action {
+	return map[string]action{
+		"UpdateUser":   {resource: userResource, run: s.updateUser},
+		"TagUser":      {resource: userResource, run: s.tagUser},
+		"UntagUser":    {resource: userResource, run: s.untagUser},
+		"ListUserTags": {readOnly: true, resource: userResource, run: s.listUserTags},
+	}
+}
+
+// userNameParam reads the required UserName of an existing user
+// (existingUserNameType).
+func (x *exchange) userNameParam() (string, error) {
+	return x.validParam("UserName", "userName", iam.ValidateExistingUserName)
+}
+
+// updateUser is UpdateUser: a new name, a new path, or both, with the
+// effects IAM documents — the user keeps its unique ID, policies, group
+// memberships and access keys (which keep authenticating throughout). As
+// IAM requires, the caller must be allowed iam:UpdateUser on the user under
+// its new name and path as well. Unlike IAM, stsd does not rewrite trust
+// or bucket policies that name the user's old ARN as a principal: such a
+// statement no longer matches (docs/admin.md).
+func (s *Service) updateUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.userNameParam()
+	newName, hasName := x.optional("NewUserName")
+	newPath, hasPath := x.optional("NewPath")
+	var newNameErr, newPathErr error
+	if hasName {
+		newNameErr = iam.ValidateNewUserName(newName)
+	}
+	if hasPath {
+		newPathErr = iam.ValidatePath("newPath", newPath)
+	}
+	if err := iam.Join(nameErr, newNameErr, newPathErr); err != nil {
+		return nil, err
+	}
+	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	if !hasName {
+		newName = u.Name
+	}
+	if !hasPath {
+		newPath = u.Path
+	}
+	if err := s.authorizeAlso(ctx, x, iam.UserARN(x.account, newPath, newName)); err != nil {
+		return nil, err
+	}
+	renamed, err := s.deps.Repo.RenameUser(ctx, x.account, u.Name, newName, newPath)
+	if err != nil {
+		return nil, err
+	}
+	x.saw(renamed.Revision)
+	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
+		v, ok := snap.UserByName(x.account, newName)
+		return ok && v.User.Name == newName && v.User.Path == newPath
+	})
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// tagUser is TagUser: a tag whose key equals an existing key ignoring
+// case replaces it; at most 50 tags (LimitExceeded).
+func (s *Service) tagUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.userNameParam()
+	tags, tagsErr := x.tagsParam()
+	if err := iam.Join(nameErr, tagsErr); err != nil {
+		return nil, err
+	}
+	u, err := s.deps.Repo.UpdateUser(ctx, x.account, name, func(u *iam.User) error {
+		merged, err := iam.MergeTags(u.Tags, tags)
+		u.Tags = merged
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(u.Revision)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// untagUser is UntagUser: keys match ignoring case; a key the user does
+// not have is ignored.
+func (s *Service) untagUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.userNameParam()
+	keys, keysErr := x.tagKeysParam()
+	if err := iam.Join(nameErr, keysErr); err != nil {
+		return nil, err
+	}
+	u, err := s.deps.Repo.UpdateUser(ctx, x.account, name, func(u *iam.User) error {
+		u.Tags = iam.RemoveTags(u.Tags, keys)
+		if len(u.Tags) == 0 {
+			u.Tags = nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.saw(u.Revision)
+	return &awsquery.Response{NoResult: true}, nil
+}
+
+// listUserTags is ListUserTags: the user's tags sorted by key, a page at
+// a time.
+func (s *Service) listUserTags(ctx context.Context, x *exchange) (*awsquery.Response, error) {
+	name, nameErr := x.userNameParam()
+	pr, pageErr := x.pageParams()
+	if err := iam.Join(nameErr, pageErr); err != nil {
+		return nil, err
+	}
+	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	if err != nil {
+		return nil, err
+	}
+	page, next := paginate(slices.Clone(u.Tags), func(t iam.Tag) string { return t.Key }, pr)
+	return &awsquery.Response{Result: append([]awsquery.Node{tagNodes("Tags", page)}, pageNodes(next)...)}, nil
+}
