@@ -71,6 +71,7 @@ func New(deps Deps) *Service {
 		"AssumeRoleWithWebIdentity":  {run: s.assumeRoleWithWebIdentity},
 		"GetCallerIdentity":          {signed: true, readOnly: true, run: s.getCallerIdentity},
 		"DecodeAuthorizationMessage": {signed: true, readOnly: true, run: s.decodeAuthorizationMessage},
+		"AssumeRole":                 {signed: true, run: s.assumeRole},
 	}
 	return s
 }

@@ -1,0 +1,104 @@
+package sts_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+)
+
+// trustAWS is a trust policy allowing the AWS principal p (a JSON value:
+// a quoted string or a list) the actions, with an optional condition block.
+func trustAWS(p string, actions []string, condition string) string {
+	acts, _ := json.Marshal(actions)
+	cond := ""
+	if condition != "" {
+		cond = `,"Condition":` + condition
+	}
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":%s},"Action":%s%s}]}`, p, acts, cond)
+}
+
+// roleTrusting creates a role at path with the trust policy, tags and
+// inline policies through the IAM API and returns its ARN.
+func (n *node) roleTrusting(path, name, trust string, tags map[string]string, inline map[string]string) string {
+	n.t.Helper()
+	ctx := context.Background()
+	in := &iamsdk.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)}
+	if path != "" {
+		in.Path = aws.String(path)
+	}
+	for k, v := range tags {
+		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	out, err := n.iam().CreateRole(ctx, in)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	for pn, doc := range inline {
+		if _, err := n.iam().PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn), PolicyDocument: aws.String(doc)}); err != nil {
+			n.t.Fatal(err)
+		}
+	}
+	return *out.Role.Arn
+}
+
+// assumeRole calls AssumeRole with the SDK as p.
+func (n *node) assumeRole(p aws.CredentialsProvider, in *stssdk.AssumeRoleInput) (*stssdk.AssumeRoleOutput, error) {
+	return n.sts(p).AssumeRole(context.Background(), in)
+}
+
+// mustAssumeRole assumes and returns the session's credentials.
+func (n *node) mustAssumeRole(p aws.CredentialsProvider, in *stssdk.AssumeRoleInput) aws.CredentialsProvider {
+	n.t.Helper()
+	out, err := n.assumeRole(p, in)
+	if err != nil {
+		n.t.Fatalf("AssumeRole %s: %v", aws.ToString(in.RoleArn), err)
+	}
+	c := out.Credentials
+	return credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+}
+
+func arIn(roleARN, session string) *stssdk.AssumeRoleInput {
+	return &stssdk.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String(session)}
+}
+
+func tags(kv ...string) []ststypes.Tag {
+	var out []ststypes.Tag
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, ststypes.Tag{Key: aws.String(kv[i]), Value: aws.String(kv[i+1])})
+	}
+	return out
+}
+
+// callerARN is GetCallerIdentity's Arn for p.
+func (n *node) callerARN(p aws.CredentialsProvider) string {
+	n.t.Helper()
+	out, err := n.sts(p).GetCallerIdentity(context.Background(), &stssdk.GetCallerIdentityInput{})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return *out.Arn
+}
+
+// userARN is the ARN of the IAM user name (path /).
+func userARN(name string) string { return "arn:aws:iam::" + account + ":user/" + name }
+
+func roleARNOf(path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "arn:aws:iam::" + account + ":role" + path + name
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+func allowAction(action, resource string) string {
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":%q}]}`, action, resource)
+}
