@@ -91,6 +91,8 @@ type App struct {
 	AuthzGRPCAddr string
 	// S3URL is the S3 gateway's URL, when it is enabled.
 	S3URL string
+	// DebugURL is the pprof listener's URL, when debug_addr is set.
+	DebugURL string
 
 	store    store.Store
 	verifier *oidc.Verifier
@@ -99,6 +101,7 @@ type App struct {
 	srv      *http.Server
 	authzSrv *http.Server
 	s3Srv    *http.Server
+	debugSrv *http.Server
 	served   chan error
 	cancel   context.CancelFunc
 }
@@ -216,6 +219,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if err := a.startS3Gateway(o, engine, root, secrets, reg); err != nil {
 		return nil, err
 	}
+	if err := a.startDebug(o); err != nil {
+		return nil, err
+	}
 	return a, a.serve(o, handler)
 }
 
@@ -297,6 +303,9 @@ func (a *App) closeParts() {
 	}
 	if a.s3Srv != nil {
 		_ = a.s3Srv.Close()
+	}
+	if a.debugSrv != nil {
+		_ = a.debugSrv.Close()
 	}
 	if a.cancel != nil {
 		a.cancel()

@@ -60,6 +60,9 @@ type Config struct {
 	Authz Authz `yaml:"authz"`
 	// S3 is the S3 gateway; off unless an address is set.
 	S3 S3 `yaml:"s3"`
+	// DebugAddr serves net/http/pprof for operators ("" = off). It
+	// exposes profiles and command lines: keep it on loopback.
+	DebugAddr string `yaml:"debug_addr"`
 }
 
 // S3 configures the S3 gateway. The backend's access key is never part
@@ -175,6 +178,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
 	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
 	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "listen address of the pprof profiling endpoints (off when empty; keep it on loopback)")
 	fs.StringVar(&c.S3.Addr, "s3-addr", c.S3.Addr, "listen address of the S3 gateway (off when empty)")
 	fs.StringVar(&c.S3.Backend, "s3-backend", c.S3.Backend, "URL of the S3-compatible store behind the gateway (key from "+S3BackendAccessKeyEnv+" and "+S3BackendSecretKeyEnv+")")
 	fs.StringVar(&c.S3.BackendRegion, "s3-backend-region", c.S3.BackendRegion, "region the gateway signs backend requests for")
@@ -262,6 +266,8 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Authz.GRPCAddr = flags.Authz.GRPCAddr
 		case "authz_trusted_proxies":
 			c.Authz.TrustedProxies = flags.Authz.TrustedProxies
+		case "debug_addr":
+			c.DebugAddr = flags.DebugAddr
 		case "s3_addr":
 			c.S3.Addr = flags.S3.Addr
 		case "s3_backend":
@@ -339,6 +345,11 @@ func (c Config) Validate() error {
 	}
 	c.Authz.validate(add)
 	c.S3.validate(add)
+	if c.DebugAddr != "" {
+		if _, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
+			add("debug_addr %q: must be host:port", c.DebugAddr)
+		}
+	}
 	switch c.Store {
 	case StoreBolt:
 		if len(c.Etcd.Endpoints) > 0 {
