@@ -40,7 +40,7 @@ type credFixture struct {
 
 func newCredFixture(t *testing.T) *credFixture {
 	t.Helper()
-	f := &credFixture{t: t, bin: buildStsd(t), node: stsdnode.Start(t, stsdnode.Options{})}
+	f := &credFixture{t: t, bin: buildStsd(t), node: stsdnode.Start(t, stsdnode.Options{ClientIDs: []string{credAud, "stsd.example"}})}
 	f.roleARN = f.node.Role("deploy", f.node.AudienceTrust(credAud), map[string]string{"read-roles": readRolesDoc})
 	f.token = f.node.IdP.Mint(f.node.IdP.Claims("system:serviceaccount:ci:deployer", credAud))
 	f.secrets = append(f.secrets, f.token)
