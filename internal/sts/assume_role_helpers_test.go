@@ -3,6 +3,7 @@ package sts_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"strings"
 
@@ -101,4 +102,18 @@ func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"
 
 func allowAction(action, resource string) string {
 	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":%q}]}`, action, resource)
+}
+
+func staticCreds(c *ststypes.Credentials) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+}
+
+// errorOf reads the code and message of an error response body.
+func errorOf(body string) (code, message string) {
+	var e struct {
+		Code    string `xml:"Error>Code"`
+		Message string `xml:"Error>Message"`
+	}
+	_ = xml.Unmarshal([]byte(body), &e)
+	return e.Code, e.Message
 }
