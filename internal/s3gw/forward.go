@@ -55,6 +55,17 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-A
 var clientAuthHeaders = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256",
 	"X-Amz-Decoded-Content-Length", "X-Amz-Trailer", "Expect", "Content-Length"}
 
+// isClientAuthHeader reports whether name is one of clientAuthHeaders,
+// so a presigned URL cannot hoist one past their removal.
+func isClientAuthHeader(name string) bool {
+	for _, h := range clientAuthHeaders {
+		if strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // presignParams are the SigV4 query authentication parameters, removed
 // from a presigned request's query before it is signed again.
 var presignParams = map[string]bool{"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true,
@@ -209,7 +220,9 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 		req.Header.Del(name)
 	}
 	for k, v := range hoisted {
-		req.Header.Set(k, v)
+		if !isClientAuthHeader(k) {
+			req.Header.Set(k, v)
+		}
 	}
 	if out.reencoded {
 		for k := range req.Header {
