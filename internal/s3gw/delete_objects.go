@@ -115,8 +115,7 @@ type deleteError struct {
 func encodeDelete(d *Delete) ([]byte, error) {
 	req := deleteRequest{Quiet: d.Quiet}
 	for _, o := range d.Objects {
-		req.Objects = append(req.Objects, deleteObject{Key: o.Key, VersionID: o.VersionID, ETag: o.ETag,
-			LastModifiedTime: o.LastModifiedTime, Size: o.Size})
+		req.Objects = append(req.Objects, deleteObject(o))
 	}
 	b, err := xml.Marshal(req)
 	if err != nil {
