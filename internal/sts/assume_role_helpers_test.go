@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -13,6 +14,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/sigv4"
 )
 
 // trustAWS is a trust policy allowing the AWS principal p (a JSON value:
@@ -116,4 +120,60 @@ func errorOf(body string) (code, message string) {
 	}
 	_ = xml.Unmarshal([]byte(body), &e)
 	return e.Code, e.Message
+}
+
+// iamAs is an IAM client signing with p.
+func (n *node) iamAs(p aws.CredentialsProvider) *iamsdk.Client {
+	return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.app.URL),
+		Credentials: p, HTTPClient: n.http, RetryMaxAttempts: 1})
+}
+
+// callerOf authenticates p's credentials as the STS endpoint does and
+// returns the caller (for decisions through the engine).
+func (n *node) callerOf(p aws.CredentialsProvider) *authn.Caller {
+	n.t.Helper()
+	c, err := p.Retrieve(context.Background())
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	a := &authn.Authenticator{Keyring: n.app.Keyring, Snapshot: n.app.Cache.Current, Now: time.Now}
+	caller, _, err := a.SigningKey(context.Background(), c.AccessKeyID, c.SessionToken, sigv4.Scope{})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return caller
+}
+
+func (n *node) deleteUser(name string) {
+	n.t.Helper()
+	ctx := context.Background()
+	keys, err := n.iam().ListAccessKeys(ctx, &iamsdk.ListAccessKeysInput{UserName: aws.String(name)})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		if _, err := n.iam().DeleteAccessKey(ctx, &iamsdk.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: k.AccessKeyId}); err != nil {
+			n.t.Fatal(err)
+		}
+	}
+	pols, err := n.iam().ListUserPolicies(ctx, &iamsdk.ListUserPoliciesInput{UserName: aws.String(name)})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	for _, p := range pols.PolicyNames {
+		if _, err := n.iam().DeleteUserPolicy(ctx, &iamsdk.DeleteUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(p)}); err != nil {
+			n.t.Fatal(err)
+		}
+	}
+	if _, err := n.iam().DeleteUser(ctx, &iamsdk.DeleteUserInput{UserName: aws.String(name)}); err != nil {
+		n.t.Fatal(err)
+	}
+}
+
+func policyARNs(arns ...string) []ststypes.PolicyDescriptorType {
+	var out []ststypes.PolicyDescriptorType
+	for _, a := range arns {
+		out = append(out, ststypes.PolicyDescriptorType{Arn: aws.String(a)})
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func (s *Service) decodeAuthorizationMessage(ctx context.Context, x *exchange) (
 
 // authorizeDecode asks the engine whether the caller may call
 // sts:DecodeAuthorizationMessage (resource "*"). A denial is AccessDenied
-// 403 with AWS's text (decodeDenialMessage).
+// 403 with AWS's text (actionDenialMessage).
 func (s *Service) authorizeDecode(x *exchange) error {
 	if s.deps.Authz == nil {
 		return awserr.InternalFailure(errors.New("sts: no authorization engine"))
@@ -147,12 +147,13 @@ func (s *Service) authorizeDecode(x *exchange) error {
 		return nil
 	}
 	x.decision.Reason = "not_authorized_" + cr.Decision.Effect.String()
-	return awserr.AccessDenied(decodeDenialMessage(x.caller.ARN, &cr.Decision)).WithReason(x.decision.Reason, nil)
+	return awserr.AccessDenied(actionDenialMessage(x.caller.ARN, actionDecodeAuthorizationMessage, &cr.Decision)).WithReason(x.decision.Reason, nil)
 }
 
-// decodeDenialMessage is AWS's AccessDenied text for
-// sts:DecodeAuthorizationMessage. STS names no resource for this action
-// (it has no resource type); captured answers of real STS read
+// actionDenialMessage is AWS's AccessDenied text for an STS action that has
+// no resource type (sts:DecodeAuthorizationMessage, sts:GetAccessKeyInfo):
+// STS names no resource; captured answers of real STS for
+// DecodeAuthorizationMessage read
 //
 //	User: arn:aws:iam::458241751342:user/sergey.zakharov is not authorized
 //	to perform: sts:DecodeAuthorizationMessage because no identity-based
@@ -165,8 +166,8 @@ func (s *Service) authorizeDecode(x *exchange) error {
 // session policy allows …" for an implicit deny, by the first layer that
 // did not allow, and "with an explicit deny in an identity-based policy"
 // (or "a session policy", "a permissions boundary") for an explicit one.
-func decodeDenialMessage(callerARN string, d *policy.Decision) string {
-	msg := "User: " + callerARN + " is not authorized to perform: " + actionDecodeAuthorizationMessage
+func actionDenialMessage(callerARN, action string, d *policy.Decision) string {
+	msg := "User: " + callerARN + " is not authorized to perform: " + action
 	if d.Effect == policy.ExplicitDeny {
 		where := "an identity-based policy"
 		if len(d.Matched) > 0 {
@@ -189,7 +190,7 @@ func decodeDenialMessage(callerARN string, d *policy.Decision) string {
 	case !d.SessionAllowed:
 		layer = "session policy"
 	}
-	return msg + " because no " + layer + " allows the " + actionDecodeAuthorizationMessage + " action"
+	return msg + " because no " + layer + " allows the " + action + " action"
 }
 
 // signingRegion is the region of the request's signature scope

@@ -72,6 +72,9 @@ func New(deps Deps) *Service {
 		"GetCallerIdentity":          {signed: true, readOnly: true, run: s.getCallerIdentity},
 		"DecodeAuthorizationMessage": {signed: true, readOnly: true, run: s.decodeAuthorizationMessage},
 		"AssumeRole":                 {signed: true, run: s.assumeRole},
+		"GetSessionToken":            {signed: true, run: s.getSessionToken},
+		"GetFederationToken":         {signed: true, run: s.getFederationToken},
+		"GetAccessKeyInfo":           {signed: true, readOnly: true, run: s.getAccessKeyInfo},
 	}
 	return s
 }
