@@ -36,10 +36,15 @@ type Change struct {
 // default version, the oldest non-default version being deleted when five
 // exist); entities already equal are not written. Entities the file does
 // not mention are left alone. A role or policy that exists with another
-// path is an error (IAM paths cannot change). Apply stops at the first
+// path is an error (IAM paths cannot change), and so is a policy ARN that
+// names no policy stsd can resolve (checked before anything is written).
+// Apply stops at the first
 // error; what was applied before it stays applied. f must come from Load or
 // Parse (which validate it and read jwks_file).
 func Apply(ctx context.Context, repo *iam.Repo, account string, f *File) ([]Change, error) {
+	if err := checkPolicyRefs(ctx, repo, account, f); err != nil {
+		return nil, err
+	}
 	var changes []Change
 	for _, p := range f.OIDCProviders {
 		c, err := applyProvider(ctx, repo, account, &p)

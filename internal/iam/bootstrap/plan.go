@@ -100,6 +100,7 @@ type state struct {
 	policies  map[string]*iam.ManagedPolicy // by lower-cased name
 	roles     map[string]*iam.Role          // by lower-cased name
 	users     []*iam.User
+	groups    []*iam.Group
 
 	providerList []*iam.OIDCProvider
 	policyList   []*iam.ManagedPolicy
@@ -119,6 +120,9 @@ func readState(ctx context.Context, repo *iam.Repo, account string) (*state, err
 		return nil, err
 	}
 	if s.users, err = repo.ListUsers(ctx, account); err != nil {
+		return nil, err
+	}
+	if s.groups, err = repo.ListGroups(ctx, account); err != nil {
 		return nil, err
 	}
 	s.providers = make(map[string]*iam.OIDCProvider, len(s.providerList))
@@ -144,6 +148,9 @@ func readState(ctx context.Context, repo *iam.Repo, account string) (*state, err
 // role's or policy's name case or path or a provider's URL scheme, or
 // delete a managed policy that a user, or a role of f, still uses.
 func MakePlan(ctx context.Context, repo *iam.Repo, account string, f *File) (*Plan, error) {
+	if err := checkPolicyRefs(ctx, repo, account, f); err != nil {
+		return nil, err
+	}
 	cur, err := readState(ctx, repo, account)
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap: plan: %w", err)
@@ -189,7 +196,7 @@ func MakePlan(ctx context.Context, repo *iam.Repo, account string, f *File) (*Pl
 		if keep[KindPolicy+"/"+strings.ToLower(p.Name)] {
 			continue
 		}
-		if err := deletable(p, desiredRoles, cur.users); err != nil {
+		if err := deletable(p, desiredRoles, cur.users, cur.groups); err != nil {
 			return nil, fmt.Errorf("bootstrap: plan: managed policy %s: %w", p.ARN(), err)
 		}
 		plan.Steps = append(plan.Steps, policyDeletion(p))
@@ -377,15 +384,28 @@ func policyDeletion(p *iam.ManagedPolicy) Step {
 	return s
 }
 
-// deletable checks that no role of the file and no user refers to the
-// managed policy p (roles deleted by the plan are detached first).
-func deletable(p *iam.ManagedPolicy, roles []*iam.Role, users []*iam.User) error {
+// deletable checks that no role of the file and no user or group refers to
+// the managed policy p (roles deleted by the plan are detached first).
+func deletable(p *iam.ManagedPolicy, roles []*iam.Role, users []*iam.User, groups []*iam.Group) error {
 	arn := p.ARN()
 	if r := roleUsing(roles, arn); r != nil {
 		return fmt.Errorf("the file does not list it, so it would be deleted, but role %s of the file uses it; add it to managed_policies or stop using it", r.Name)
 	}
 	if u := userUsing(users, arn); u != nil {
 		return fmt.Errorf("the file does not list it, so it would be deleted, but user %s uses it (users are not managed by the file); add it to managed_policies or detach it from the user", u.Name)
+	}
+	if g := groupUsing(groups, arn); g != nil {
+		return fmt.Errorf("the file does not list it, so it would be deleted, but group %s uses it (groups are not managed by the file); add it to managed_policies or detach it from the group", g.Name)
+	}
+	return nil
+}
+
+// groupUsing is roleUsing for groups.
+func groupUsing(groups []*iam.Group, arn string) *iam.Group {
+	for _, g := range groups {
+		if refersTo(g.ManagedPolicyARNs, "", arn) {
+			return g
+		}
 	}
 	return nil
 }

@@ -244,7 +244,7 @@ func (s *Step) delete(ctx context.Context, repo *iam.Repo) error {
 }
 
 // notAttached checks, just before a managed policy is deleted, that no
-// role or user of its account uses it (as IAM's DeletePolicy does).
+// role, user or group of its account uses it (as IAM's DeletePolicy does).
 func notAttached(ctx context.Context, repo *iam.Repo, p *iam.ManagedPolicy) error {
 	roles, err := repo.ListRoles(ctx, p.Account)
 	if err != nil {
@@ -259,6 +259,13 @@ func notAttached(ctx context.Context, repo *iam.Repo, p *iam.ManagedPolicy) erro
 	}
 	if u := userUsing(users, p.ARN()); u != nil {
 		return fmt.Errorf("%w (user %s now uses the policy)", ErrStale, u.Name)
+	}
+	groups, err := repo.ListGroups(ctx, p.Account)
+	if err != nil {
+		return err
+	}
+	if g := groupUsing(groups, p.ARN()); g != nil {
+		return fmt.Errorf("%w (group %s now uses the policy)", ErrStale, g.Name)
 	}
 	return nil
 }

@@ -182,10 +182,18 @@ func (v *validator) role(i int, r *Role, seen map[string]int) {
 }
 
 // policyRef checks a managed policy reference: an ARN, or the name of a
-// managed_policies entry of the file.
+// managed_policies entry of the file. An AWS managed policy ARN must name
+// one stsd has built in; a customer managed policy ARN is checked against
+// the account when the file is applied (checkPolicyRefs).
 func (v *validator) policyRef(path []seg, member, ref string) {
 	if strings.HasPrefix(ref, "arn:") {
-		v.c.addErr(path, iam.ValidatePolicyARN(member, ref))
+		if err := iam.ValidatePolicyARN(member, ref); err != nil {
+			v.c.addErr(path, err)
+			return
+		}
+		if _, ok := iam.AWSManagedPolicy(ref); iam.IsAWSManagedARN(ref) && !ok {
+			v.c.add(path, "stsd has no AWS managed policy "+ref+" (built in: "+awsManagedNames()+")")
+		}
 		return
 	}
 	if _, ok := v.policyNames[strings.ToLower(ref)]; !ok {
@@ -200,4 +208,13 @@ func firstErr(checks ...func() error) error {
 		}
 	}
 	return nil
+}
+
+// awsManagedNames lists the built-in AWS managed policies.
+func awsManagedNames() string {
+	var names []string
+	for _, v := range iam.AWSManagedPolicies() {
+		names = append(names, v.Policy.Name)
+	}
+	return strings.Join(names, ", ")
 }
