@@ -52,8 +52,8 @@ roles:
 		return f
 	}
 	for ref, want := range map[string]string{
-		"arn:aws:iam::000000000000:policy/Missing":   "bootstrap: role app: arn:aws:iam::000000000000:policy/Missing names no managed policy of account 000000000000; declare it under managed_policies, create it first, or use a built-in AWS managed policy",
-		"arn:aws:iam::000000000000:policy/Declared":  "bootstrap: role app: arn:aws:iam::000000000000:policy/Declared names no managed policy of account 000000000000; declare it under managed_policies, create it first, or use a built-in AWS managed policy",
+		"arn:aws:iam::000000000000:policy/Missing":    "bootstrap: role app: arn:aws:iam::000000000000:policy/Missing names no managed policy of account 000000000000; declare it under managed_policies, create it first, or use a built-in AWS managed policy",
+		"arn:aws:iam::000000000000:policy/Declared":   "bootstrap: role app: arn:aws:iam::000000000000:policy/Declared names no managed policy of account 000000000000; declare it under managed_policies, create it first, or use a built-in AWS managed policy",
 		"arn:aws:iam::444455556666:policy/d/Declared": "bootstrap: role app: arn:aws:iam::444455556666:policy/d/Declared names no managed policy of account 000000000000; declare it under managed_policies, create it first, or use a built-in AWS managed policy",
 	} {
 		if _, err := Apply(ctx, repo, account, file(ref)); err == nil || err.Error() != want {
