@@ -23,7 +23,7 @@ import (
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
-// Account is the node's account id.
+// Account is the node's account id unless Options.Account says otherwise.
 const Account = "111122223333"
 
 // Options configure a node.
@@ -35,16 +35,19 @@ type Options struct {
 	// ClientIDs are the provider's client IDs (audiences); default
 	// "sts.amazonaws.com".
 	ClientIDs []string
+	// Account is the node's account id (default Account).
+	Account string
 }
 
 // Node is a running stsd node.
 type Node struct {
-	t     testing.TB
-	App   *app.App
-	URL   string
-	IdP   *fakeidp.IdP
-	Audit *syncio.Buffer // the audit log, one JSON event a line
-	Logs  *syncio.Buffer // the operational log (JSON)
+	t       testing.TB
+	Account string
+	App     *app.App
+	URL     string
+	IdP     *fakeidp.IdP
+	Audit   *syncio.Buffer // the audit log, one JSON event a line
+	Logs    *syncio.Buffer // the operational log (JSON)
 	// ProviderARN is the fake IdP's provider ARN.
 	ProviderARN string
 }
@@ -58,10 +61,13 @@ func Start(t testing.TB, o Options) *Node {
 	if len(o.ClientIDs) == 0 {
 		o.ClientIDs = []string{"sts.amazonaws.com"}
 	}
-	n := &Node{t: t, IdP: o.IdP, Audit: &syncio.Buffer{}, Logs: &syncio.Buffer{}}
+	if o.Account == "" {
+		o.Account = Account
+	}
+	n := &Node{t: t, Account: o.Account, IdP: o.IdP, Audit: &syncio.Buffer{}, Logs: &syncio.Buffer{}}
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	cfg.AccountID = Account
+	cfg.AccountID = o.Account
 	cfg.AllowHTTPIssuers = true
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -86,7 +92,7 @@ func Start(t testing.TB, o Options) *Node {
 	})
 	n.URL = n.App.URL
 	p, err := n.App.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
-		Account: Account, URL: n.IdP.Issuer(), ClientIDs: o.ClientIDs,
+		Account: n.Account, URL: n.IdP.Issuer(), ClientIDs: o.ClientIDs,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +113,7 @@ func (n *Node) Role(name, trust string, inline map[string]string) string {
 	n.t.Helper()
 	trust = strings.NewReplacer("${PROVIDER_ARN}", n.ProviderARN, "${ISSUER}", n.HostPath()).Replace(trust)
 	r, err := n.App.Repo.CreateRole(context.Background(), iam.Role{
-		Account: Account, Name: name, Path: "/", AssumeRolePolicyDocument: trust,
+		Account: n.Account, Name: name, Path: "/", AssumeRolePolicyDocument: trust,
 		MaxSessionDuration: 43200, InlinePolicies: inline,
 	})
 	if err != nil {
@@ -116,7 +122,7 @@ func (n *Node) Role(name, trust string, inline map[string]string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err = n.App.Cache.WaitFor(ctx, func(s *iam.Snapshot) bool {
-		_, ok := s.RoleByName(Account, name)
+		_, ok := s.RoleByName(n.Account, name)
 		return ok
 	})
 	if err != nil {
