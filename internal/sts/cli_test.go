@@ -62,7 +62,10 @@ func TestAWSCLI(t *testing.T) {
 				return u["Arn"] == "arn:aws:sts::"+account+":assumed-role/deploy/cli" && o["SourceIdentity"] == "alice" && o["PackedPolicySize"] != nil
 			}},
 		{"get-session-token", []string{"sts", "get-session-token", "--duration-seconds", "900"},
-			func(o map[string]any) bool { c, _ := o["Credentials"].(map[string]any); return c["SessionToken"] != nil }},
+			func(o map[string]any) bool {
+				c, _ := o["Credentials"].(map[string]any)
+				return c["SessionToken"] != nil
+			}},
 		{"get-federation-token", []string{"sts", "get-federation-token", "--name", "bob", "--policy", allowS3Read, "--tags", "Key=team,Value=blue"},
 			func(o map[string]any) bool {
 				f, _ := o["FederatedUser"].(map[string]any)
