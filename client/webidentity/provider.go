@@ -244,7 +244,8 @@ func (p *Provider) assume(ctx context.Context, token string) (*Session, error) {
 		Provider:                    aws.ToString(out.Provider),
 		Audience:                    aws.ToString(out.Audience),
 		SourceIdentity:              aws.ToString(out.SourceIdentity),
-		PackedPolicySize:            out.PackedPolicySize,
+		//lint:ignore SA1019 STS still returns PackedPolicySize and `aws sts assume-role-with-web-identity` prints it; Session mirrors that answer
+		PackedPolicySize: out.PackedPolicySize,
 	}
 	if u := out.AssumedRoleUser; u != nil {
 		s.AssumedRoleID, s.AssumedRoleARN = aws.ToString(u.AssumedRoleId), aws.ToString(u.Arn)
