@@ -19,3 +19,9 @@ func ValidateExistingUserName(name string) error {
 func ValidateUserInlinePoliciesSize(userName string, docs map[string]string) error {
 	return validateInlinePoliciesSize("user", userName, docs, MaxUserInlinePolicySize)
 }
+
+// ValidateNewUserName checks UpdateUser's NewUserName (userNameType):
+// 1..64 characters of [\w+=,.@-].
+func ValidateNewUserName(name string) error {
+	return validateName("newUserName", name, MaxUserNameLength)
+}
