@@ -96,8 +96,11 @@ func TestAssumeRoleConditionsAndChainedTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.SourceIdentity == nil || *out.SourceIdentity != "alice" || out.PackedPolicySize == nil || *out.PackedPolicySize < 1 {
-		t.Fatalf("SourceIdentity %v, PackedPolicySize %v", out.SourceIdentity, out.PackedPolicySize)
+	//lint:ignore SA1019 PackedPolicySize is deprecated in the SDK but still on the wire (sts-contract §3.1)
+	packed := out.PackedPolicySize
+	if out.SourceIdentity == nil || *out.SourceIdentity != "alice" || packed == nil || *packed < 1 ||
+		out.SessionTokenUtilization == nil || *packed != *out.SessionTokenUtilization || out.SessionTokenSize == nil {
+		t.Fatalf("SourceIdentity %v, PackedPolicySize %v", out.SourceIdentity, packed)
 	}
 	s1 := staticCreds(out.Credentials)
 	taggedRole := quote(tagged)

@@ -59,17 +59,6 @@ func (n *node) assumeRole(p aws.CredentialsProvider, in *stssdk.AssumeRoleInput)
 	return n.sts(p).AssumeRole(context.Background(), in)
 }
 
-// mustAssumeRole assumes and returns the session's credentials.
-func (n *node) mustAssumeRole(p aws.CredentialsProvider, in *stssdk.AssumeRoleInput) aws.CredentialsProvider {
-	n.t.Helper()
-	out, err := n.assumeRole(p, in)
-	if err != nil {
-		n.t.Fatalf("AssumeRole %s: %v", aws.ToString(in.RoleArn), err)
-	}
-	c := out.Credentials
-	return credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
-}
-
 func arIn(roleARN, session string) *stssdk.AssumeRoleInput {
 	return &stssdk.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String(session)}
 }
@@ -94,13 +83,6 @@ func (n *node) callerARN(p aws.CredentialsProvider) string {
 
 // userARN is the ARN of the IAM user name (path /).
 func userARN(name string) string { return "arn:aws:iam::" + account + ":user/" + name }
-
-func roleARNOf(path, name string) string {
-	if path == "" {
-		path = "/"
-	}
-	return "arn:aws:iam::" + account + ":role" + path + name
-}
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 

@@ -34,6 +34,9 @@ func TestGetSessionToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	expiresIn(t, out.Credentials.Expiration, 12*time.Hour)
+	if out.SessionTokenSize == nil || *out.SessionTokenSize != int32(len(*out.Credentials.SessionToken)) || out.SessionTokenUtilization == nil {
+		t.Errorf("SessionTokenSize %v, SessionTokenUtilization %v", out.SessionTokenSize, out.SessionTokenUtilization)
+	}
 	gst := staticCreds(out.Credentials)
 	if got := n.callerARN(gst); got != userARN("alice") {
 		t.Errorf("GetCallerIdentity %s", got)
@@ -108,8 +111,11 @@ func TestGetFederationToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantARN := "arn:aws:sts::" + account + ":federated-user/bob@example.com"
-	if *out.FederatedUser.Arn != wantARN || *out.FederatedUser.FederatedUserId != account+":bob@example.com" || out.PackedPolicySize == nil {
-		t.Errorf("FederatedUser %s %s, PackedPolicySize %v", *out.FederatedUser.Arn, *out.FederatedUser.FederatedUserId, out.PackedPolicySize)
+	//lint:ignore SA1019 PackedPolicySize is deprecated in the SDK but still on the wire (sts-contract §3.1)
+	packed := out.PackedPolicySize
+	if *out.FederatedUser.Arn != wantARN || *out.FederatedUser.FederatedUserId != account+":bob@example.com" || packed == nil ||
+		out.SessionTokenSize == nil || out.SessionTokenUtilization == nil {
+		t.Errorf("FederatedUser %s %s, PackedPolicySize %v", *out.FederatedUser.Arn, *out.FederatedUser.FederatedUserId, packed)
 	}
 	expiresIn(t, out.Credentials.Expiration, 12*time.Hour)
 	fed := staticCreds(out.Credentials)
@@ -132,6 +138,7 @@ func TestGetFederationToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		expiresIn(t, out.Credentials.Expiration, time.Hour)
+		//lint:ignore SA1019 PackedPolicySize is deprecated in the SDK but still on the wire (sts-contract §3.1)
 		if out.PackedPolicySize != nil {
 			t.Error("PackedPolicySize without policies or tags")
 		}
