@@ -145,8 +145,12 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.Error {
 	for _, arn := range arns {
 		var v *iam.PolicyView
+		// The account's own managed policies, and the AWS managed
+		// policies stsd builds in ("You can use AWS managed policies or
+		// customer managed policies" as session policies, STS API
+		// Reference, PolicyArns).
 		acct, _, _, ok := iam.ParseEntityARN(arn, "policy")
-		if ok && acct == account {
+		if ok && acct == account || iam.IsAWSManagedARN(arn) {
 			v, _ = snap.ManagedPolicy(arn)
 		}
 		if v == nil || v.Document == nil || v.Err != nil {

@@ -36,13 +36,13 @@ func TestPolicyArnsMustNameAPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	refused := map[string]string{
-		"never existed":               "arn:aws:iam::" + account + ":policy/nothing",
-		"deleted":                     gone,
-		"another account's":           "arn:aws:iam::444455556666:policy/read",
-		"AWS managed (stsd has none)": "arn:aws:iam::aws:policy/ReadOnlyAccess",
-		"wrong path":                  "arn:aws:iam::" + account + ":policy/team/read",
-		"a role ARN":                  roleARN,
-		"not an ARN":                  "this-is-not-an-arn-at-all",
+		"never existed":             "arn:aws:iam::" + account + ":policy/nothing",
+		"deleted":                   gone,
+		"another account's":         "arn:aws:iam::444455556666:policy/read",
+		"AWS managed, not built in": "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess",
+		"wrong path":                "arn:aws:iam::" + account + ":policy/team/read",
+		"a role ARN":                roleARN,
+		"not an ARN":                "this-is-not-an-arn-at-all",
 	}
 	for name, arn := range refused {
 		t.Run(name, func(t *testing.T) {
@@ -53,6 +53,23 @@ func TestPolicyArnsMustNameAPolicy(t *testing.T) {
 	t.Run("existing, differently cased name", func(t *testing.T) {
 		if _, err := n.assume(roleARN, "s1", "", strings.Replace(read, "policy/read", "policy/READ", 1)); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("a built-in AWS managed policy narrows the session", func(t *testing.T) {
+		out, err := n.assume(roleARN, "s2", "", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := out.Credentials
+		caller := n.sessionCaller(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
+		res := n.app.Engine.Decide(authz.Request{Caller: caller, Checks: []authz.Check{
+			{Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/a"},
+			{Action: "s3:PutObject", Resource: "arn:aws:s3:::reports/a"},
+			{Action: "iam:ListRoles", Resource: "*"},
+		}})
+		if res.Checks[0].Decision.Effect.String() != "allowed" || res.Checks[1].Decision.Effect.String() == "allowed" ||
+			res.Checks[2].Decision.Effect.String() == "allowed" {
+			t.Errorf("GetObject %v, PutObject %v, ListRoles %v", res.Checks[0].Decision.Effect, res.Checks[1].Decision.Effect, res.Checks[2].Decision.Effect)
 		}
 	})
 	t.Run("the session is narrowed to the policy", func(t *testing.T) {
