@@ -52,6 +52,11 @@ type Options struct {
 	FailClosed bool
 	// Now is the clock of the once-a-minute log limit (default time.Now).
 	Now func() time.Time
+	// Observe, when set, receives every batch of events after it was
+	// handed to the writer (the console's live activity). It runs on the
+	// writer goroutine, must be cheap, must not modify the events and must
+	// not keep the slice (it is reused); keeping the events is fine.
+	Observe func([]*Event)
 }
 
 const (
@@ -102,6 +107,9 @@ func (l *Logger) run(w io.Writer) {
 		l.space.Broadcast()
 		l.mu.Unlock()
 		l.write(w, batch)
+		if l.opts.Observe != nil && len(batch) > 0 {
+			l.opts.Observe(batch)
+		}
 		clear(batch) // let the events be collected
 		if closed {
 			return
