@@ -17,6 +17,7 @@ import (
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/issuer"
 	"github.com/stsd/stsd/internal/oidc"
 )
 
@@ -36,7 +37,10 @@ type Deps struct {
 	Authn    *authn.Authenticator
 	// Authz decides the signed actions that need a permission
 	// (DecodeAuthorizationMessage).
-	Authz  *authz.Engine
+	Authz *authz.Engine
+	// Issuer signs GetWebIdentityToken's tokens; nil when no issuer URL
+	// is configured (the action then answers that the feature is off).
+	Issuer *issuer.Issuer
 	Audit  *audit.Logger
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -75,6 +79,7 @@ func New(deps Deps) *Service {
 		"GetSessionToken":            {signed: true, run: s.getSessionToken},
 		"GetFederationToken":         {signed: true, run: s.getFederationToken},
 		"GetAccessKeyInfo":           {signed: true, readOnly: true, run: s.getAccessKeyInfo},
+		"GetWebIdentityToken":        {signed: true, run: s.getWebIdentityToken},
 	}
 	return s
 }
