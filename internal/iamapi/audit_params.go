@@ -101,6 +101,9 @@ var documentedParams = map[string][]string{
 	"ListUserTags":                          {"Marker", "MaxItems", "UserName"},
 	"UpdateUser":                            {"NewPath", "NewUserName", "UserName"},
 	"GetAccessKeyLastUsed":                  {"AccessKeyId"},
+	"EnableOutboundWebIdentityFederation":   {},
+	"DisableOutboundWebIdentityFederation":  {},
+	"GetOutboundWebIdentityFederationInfo":  {},
 }
 
 // requestParameters is what the audit event records of the request: the

@@ -96,6 +96,9 @@ var modelInputs = map[string]reflect.Type{
 	"ListUserTags":                            reflect.TypeFor[iamsdk.ListUserTagsInput](),
 	"UpdateUser":                              reflect.TypeFor[iamsdk.UpdateUserInput](),
 	"GetAccessKeyLastUsed":                    reflect.TypeFor[iamsdk.GetAccessKeyLastUsedInput](),
+	"EnableOutboundWebIdentityFederation":     reflect.TypeFor[iamsdk.EnableOutboundWebIdentityFederationInput](),
+	"DisableOutboundWebIdentityFederation":    reflect.TypeFor[iamsdk.DisableOutboundWebIdentityFederationInput](),
+	"GetOutboundWebIdentityFederationInfo":    reflect.TypeFor[iamsdk.GetOutboundWebIdentityFederationInfoInput](),
 }
 
 // documentedParams lists every action served, with exactly the members of

@@ -22,6 +22,7 @@ import (
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/issuer"
 )
 
 // Version and Namespace of the IAM API.
@@ -57,6 +58,10 @@ type Deps struct {
 	Authz   *authz.Engine
 	Secrets *creds.SecretWrapper
 	Audit   *audit.Logger
+	// Issuer holds the accounts' outbound identity federation switch
+	// (Enable/Disable/GetOutboundWebIdentityFederationInfo); nil when no
+	// issuer URL is configured.
+	Issuer *issuer.Issuer
 	// URL says which provider URLs CreateOpenIDConnectProvider accepts.
 	URL    iam.URLOptions
 	Now    func() time.Time
@@ -104,7 +109,7 @@ func New(deps Deps) *Service {
 	for _, group := range []map[string]action{
 		s.providerActions(), s.roleActions(), s.entityPolicyActions(), s.policyActions(),
 		s.userActions(), s.accessKeyActions(), s.simulateActions(), s.groupActions(),
-		s.policyTagActions(),
+		s.policyTagActions(), s.outboundFederationActions(),
 	} {
 		for name, a := range group {
 			if _, dup := s.actions[name]; dup {
