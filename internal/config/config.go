@@ -18,6 +18,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stsd/stsd/internal/issuer"
 )
 
 // Config is the runtime configuration of `stsd serve`.
@@ -50,6 +52,13 @@ type Config struct {
 	// KeyringRotationInterval is how long a session-token key stays
 	// primary before this node rotates it (creds.KeyringOptions.RotateEvery).
 	KeyringRotationInterval time.Duration `yaml:"keyring_rotation_interval"`
+	// IssuerURL is stsd's own OpenID Connect issuer (the iss of the tokens
+	// GetWebIdentityToken signs); every node serves its discovery document
+	// and JWKS. "" turns outbound identity federation off.
+	IssuerURL string `yaml:"issuer_url"`
+	// IssuerKeyRotationInterval is how long a token-signing key signs
+	// before its successor (issuer.Options.RotateEvery).
+	IssuerKeyRotationInterval time.Duration `yaml:"issuer_key_rotation_interval"`
 	// AllowCrossHostOIDCRedirects lets OIDC discovery and JWKS fetches
 	// follow redirects to another scheme, host or port than the URL
 	// fetched (oidc.Config.AllowCrossHostRedirects); off by default.
@@ -142,8 +151,9 @@ func Default() Config {
 		AuditMaxSizeMB:  100,
 		AuditMaxBackups: 10,
 		// The keyring's own default (creds.KeyringOptions).
-		KeyringRotationInterval: 24 * time.Hour,
-		S3:                      S3{BackendRegion: "us-east-1", Audit: "denied"},
+		KeyringRotationInterval:   24 * time.Hour,
+		IssuerKeyRotationInterval: 7 * 24 * time.Hour,
+		S3:                        S3{BackendRegion: "us-east-1", Audit: "denied"},
 		Etcd: Etcd{
 			Prefix:         "/stsd/",
 			DialTimeout:    5 * time.Second,
@@ -175,6 +185,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
 	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
 	fs.DurationVar(&c.KeyringRotationInterval, "keyring-rotation-interval", c.KeyringRotationInterval, "how long a session-token key stays primary before this node rotates it (at least 1s)")
+	fs.StringVar(&c.IssuerURL, "issuer-url", c.IssuerURL, "stsd's OpenID Connect issuer URL for GetWebIdentityToken (https://host[/path]; every node serves its discovery and JWKS); off when empty")
+	fs.DurationVar(&c.IssuerKeyRotationInterval, "issuer-key-rotation-interval", c.IssuerKeyRotationInterval, "how long a GetWebIdentityToken signing key signs before its successor (at least 2m)")
 	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
 	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
 	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
@@ -260,6 +272,10 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Store = flags.Store
 		case "keyring_rotation_interval":
 			c.KeyringRotationInterval = flags.KeyringRotationInterval
+		case "issuer_url":
+			c.IssuerURL = flags.IssuerURL
+		case "issuer_key_rotation_interval":
+			c.IssuerKeyRotationInterval = flags.IssuerKeyRotationInterval
 		case "authz_addr":
 			c.Authz.Addr = flags.Authz.Addr
 		case "authz_grpc_addr":
@@ -342,6 +358,14 @@ func (c Config) Validate() error {
 	if c.KeyringRotationInterval < time.Second {
 		// The keyring records when a key became primary in whole seconds.
 		add("keyring_rotation_interval %v: must be at least 1s", c.KeyringRotationInterval)
+	}
+	if c.IssuerURL != "" {
+		if err := issuer.CheckURL(c.IssuerURL, c.AllowHTTPIssuers); err != nil {
+			add("issuer_url: %v", err)
+		}
+	}
+	if c.IssuerKeyRotationInterval < 2*time.Minute {
+		add("issuer_key_rotation_interval %v: must be at least 2m", c.IssuerKeyRotationInterval)
 	}
 	c.Authz.validate(add)
 	c.S3.validate(add)
