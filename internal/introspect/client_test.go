@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	clientID     = "stsd client:1"    // a space and a colon: both must be form-encoded
+	clientID     = "stsd client:1"  // a space and a colon: both must be form-encoded
 	clientSecret = "s3cr=t&+/ é:%x" // every character RFC 6749 Appendix B encodes
 	token        = "opaque-access-token-7f3a"
 )
