@@ -29,6 +29,7 @@ import (
 	"github.com/stsd/stsd/internal/downstream"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/iamapi"
+	"github.com/stsd/stsd/internal/issuer"
 	"github.com/stsd/stsd/internal/oidc"
 	"github.com/stsd/stsd/internal/server"
 	"github.com/stsd/stsd/internal/sigv4"
@@ -77,6 +78,9 @@ type App struct {
 	Cache   *iam.Cache
 	Keyring *creds.Keyring
 	Account string
+	// Issuer is stsd's OpenID Connect issuer (GetWebIdentityToken), nil
+	// unless an issuer URL is configured.
+	Issuer *issuer.Issuer
 
 	// Handler is the node's HTTP handler (benchmarks drive it directly).
 	Handler http.Handler
@@ -146,6 +150,9 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if a.Keyring, err = creds.OpenKeyring(ctx, a.store, master, keyring); err != nil {
 		return nil, err
 	}
+	if err := a.openIssuer(ctx, o, master); err != nil {
+		return nil, err
+	}
 	a.Repo = iam.NewRepo(a.store, iam.RepoOptions{Now: o.Now, URL: iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers}})
 	if cfg.Bootstrap != "" {
 		if err := applyBootstrap(ctx, a.Repo, cfg); err != nil {
@@ -189,6 +196,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Keyring:  a.Keyring,
 		Authn:    authnFor("sts", cfg.Regions),
 		Authz:    engine,
+		Issuer:   a.Issuer,
 		Audit:    a.audit,
 		Now:      o.Now,
 		Logger:   o.Logger,
@@ -199,6 +207,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Authn:   authnFor("iam", []string{iamapi.SigningRegion}),
 		Authz:   engine,
 		Secrets: secrets,
+		Issuer:  a.Issuer,
 		Audit:   a.audit,
 		URL:     iam.URLOptions{AllowHTTPLoopback: cfg.AllowHTTPIssuers},
 		Now:     o.Now,
@@ -212,7 +221,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Registry:       reg,
 		DefaultVersion: sts.Version,
 	})
-	a.Handler = handler
+	a.Handler = a.withIssuer(handler)
 	if err := a.startDoors(o, engine, root, secrets); err != nil {
 		return nil, err
 	}
@@ -222,7 +231,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	if err := a.startDebug(o); err != nil {
 		return nil, err
 	}
-	return a, a.serve(o, handler)
+	return a, a.serve(o, a.Handler)
 }
 
 func withDefaults(o Options) Options {
@@ -318,6 +327,9 @@ func (a *App) closeParts() {
 	}
 	if a.Keyring != nil {
 		_ = a.Keyring.Close()
+	}
+	if a.Issuer != nil {
+		_ = a.Issuer.Close()
 	}
 	if a.audit != nil {
 		_ = a.audit.Close()
