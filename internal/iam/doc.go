@@ -8,6 +8,7 @@
 //
 //	accounts/<acct>/roles/<lower-cased role name>
 //	accounts/<acct>/oidc-providers/<provider URL without scheme>
+//	accounts/<acct>/oauth-providers/<provider id>
 //	accounts/<acct>/policies/<lower-cased policy name>
 //	accounts/<acct>/users/<lower-cased user name>
 //	accounts/<acct>/access-keys/<access key id>

@@ -27,6 +27,7 @@ type accountState struct {
 	groups         map[string]*GroupView        // lower-cased name
 	groupsByID     map[string]*GroupView        // group ID
 	bucketPolicies map[string]*BucketPolicyView // bucket name
+	oauthProviders map[string]*OAuthProvider    // provider id
 }
 
 // RoleView is a role as the hot path needs it, its policies already

@@ -47,6 +47,7 @@ func (b *builder) account(id string) *accountState {
 			providersByURL: map[string]*ProviderView{}, policies: map[string]*PolicyView{},
 			users: map[string]*UserView{}, bucketPolicies: map[string]*BucketPolicyView{},
 			groups: map[string]*GroupView{}, groupsByID: map[string]*GroupView{},
+			oauthProviders: map[string]*OAuthProvider{},
 		}
 	} else {
 		a = &accountState{
@@ -54,6 +55,7 @@ func (b *builder) account(id string) *accountState {
 			providersByURL: maps.Clone(a.providersByURL), policies: maps.Clone(a.policies),
 			users: maps.Clone(a.users), bucketPolicies: maps.Clone(a.bucketPolicies),
 			groups: maps.Clone(a.groups), groupsByID: maps.Clone(a.groupsByID),
+			oauthProviders: maps.Clone(a.oauthProviders),
 		}
 	}
 	b.next.accounts[id] = a
@@ -125,6 +127,8 @@ func (b *builder) remove(account, kind, id string) {
 		}
 	case kindBucketPolicies:
 		delete(a.bucketPolicies, id)
+	case kindOAuthProviders:
+		delete(a.oauthProviders, id)
 	}
 }
 
@@ -194,6 +198,12 @@ func (b *builder) put(account, kind, id string, kv store.KV) error {
 		b.keys()[id] = &k
 	case kindBucketPolicies:
 		return b.putBucketPolicy(account, id, kv)
+	case kindOAuthProviders:
+		var p OAuthProvider
+		if err := decodeValue(kv, &p); err != nil {
+			return err
+		}
+		b.account(account).oauthProviders[id] = &p
 	}
 	return nil
 }
