@@ -72,6 +72,18 @@ type Config struct {
 	// DebugAddr serves net/http/pprof for operators ("" = off). It
 	// exposes profiles and command lines: keep it on loopback.
 	DebugAddr string `yaml:"debug_addr"`
+	// Console is the web console under /console/ on the main listener.
+	Console Console `yaml:"console"`
+}
+
+// Console configures the web console.
+type Console struct {
+	// Enabled serves /console/ (default true).
+	Enabled bool `yaml:"enabled"`
+	// IdleTimeout ends a console session after this long without a
+	// request; SessionTimeout this long after sign-in.
+	IdleTimeout    time.Duration `yaml:"idle_timeout"`
+	SessionTimeout time.Duration `yaml:"session_timeout"`
 }
 
 // S3 configures the S3 gateway. The backend's access key is never part
@@ -153,6 +165,7 @@ func Default() Config {
 		// The keyring's own default (creds.KeyringOptions).
 		KeyringRotationInterval:   24 * time.Hour,
 		IssuerKeyRotationInterval: 7 * 24 * time.Hour,
+		Console:                   Console{Enabled: true, IdleTimeout: 30 * time.Minute, SessionTimeout: 8 * time.Hour},
 		S3:                        S3{BackendRegion: "us-east-1", Audit: "denied"},
 		Etcd: Etcd{
 			Prefix:         "/stsd/",
@@ -190,6 +203,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
 	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
 	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
+	fs.BoolVar(&c.Console.Enabled, "console-enabled", c.Console.Enabled, "serve the web console under /console/ on the main listener")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "listen address of the pprof profiling endpoints (off when empty; keep it on loopback)")
 	fs.StringVar(&c.S3.Addr, "s3-addr", c.S3.Addr, "listen address of the S3 gateway (off when empty)")
 	fs.StringVar(&c.S3.Backend, "s3-backend", c.S3.Backend, "URL of the S3-compatible store behind the gateway (key from "+S3BackendAccessKeyEnv+" and "+S3BackendSecretKeyEnv+")")
@@ -284,6 +298,8 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			c.Authz.TrustedProxies = flags.Authz.TrustedProxies
 		case "debug_addr":
 			c.DebugAddr = flags.DebugAddr
+		case "console_enabled":
+			c.Console.Enabled = flags.Console.Enabled
 		case "s3_addr":
 			c.S3.Addr = flags.S3.Addr
 		case "s3_backend":
@@ -369,6 +385,10 @@ func (c Config) Validate() error {
 	}
 	c.Authz.validate(add)
 	c.S3.validate(add)
+	if c.Console.IdleTimeout < time.Minute || c.Console.SessionTimeout < c.Console.IdleTimeout {
+		add("console.idle_timeout %v, console.session_timeout %v: the idle timeout must be at least 1m and the session timeout at least the idle timeout",
+			c.Console.IdleTimeout, c.Console.SessionTimeout)
+	}
 	if c.DebugAddr != "" {
 		if _, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
 			add("debug_addr %q: must be host:port", c.DebugAddr)
