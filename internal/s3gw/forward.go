@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,10 +132,21 @@ func (x *exchange) forward(body *outgoing, rewrite func(*http.Response) error) {
 	x.status = resp.StatusCode
 	x.w.WriteHeader(resp.StatusCode)
 	if x.r.Method != http.MethodHead {
-		n, _ := io.CopyBuffer(x.w, resp.Body, make([]byte, 32<<10))
+		buf := copyBuffers.Get().(*[]byte)
+		n, _ := io.CopyBuffer(writerOnly{x.w}, resp.Body, *buf)
+		copyBuffers.Put(buf)
 		x.bytesOut = n
 	}
 }
+
+// copyBuffers are the buffers backend answers are copied through.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// writerOnly hides the ResponseWriter's ReadFrom from io.CopyBuffer: that
+// path flushes the headers in a write of their own and copies through a
+// 32 KiB buffer it allocates per answer, so a 1 KiB object cost two
+// syscalls and two large allocations (scripts/bench-s3.sh measures it).
+type writerOnly struct{ io.Writer }
 
 // bodyError prefers the client body's own failure (a bad chunk signature,
 // a checksum that does not match, a body shorter than declared) over the
