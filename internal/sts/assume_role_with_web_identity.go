@@ -34,11 +34,6 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if aerr != nil {
 		return nil, aerr
 	}
-	if in.ProviderID != "" {
-		// The OAuth 2.0 path (www.amazon.com, graph.facebook.com) needs the
-		// provider's introspection service; stsd does not call it.
-		return nil, accessDenied("oauth_provider_unsupported")
-	}
 	snap := s.deps.Snapshot()
 	var rv *iam.RoleView
 	if isRole {
@@ -49,6 +44,9 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	}
 	role := rv.Role
 	x.event.RecipientAccountID = role.Account
+	if in.ProviderID != "" {
+		return s.assumeWithOAuthToken(ctx, x, in, arn, snap, rv)
+	}
 
 	var view *iam.ProviderView
 	var provider *oidc.Provider
@@ -94,7 +92,8 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if in.DurationSeconds > maxDuration {
 		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
-	return s.mint(x, mintInput{arn: arn, role: role, view: view, id: id, in: in, session: session, now: now})
+	return s.mint(x, mintInput{arn: arn, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
+		webIdentity: persistentWebIdentityKeys(view.HostPath, id), in: in, session: session, now: now})
 }
 
 // authorizeTrust evaluates the trust policy for every action the call needs:
@@ -162,13 +161,18 @@ func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.
 }
 
 type mintInput struct {
-	arn     roleARN
-	role    *iam.Role
-	view    *iam.ProviderView
-	id      *oidc.Identity
-	in      *webIdentityInput
-	session *sessionClaims
-	now     time.Time
+	arn  roleARN
+	role *iam.Role
+	// provider is the Provider member and the session's federated
+	// provider: an OIDC provider's ARN, or an OAuth provider's id.
+	provider string
+	// subject and audience are SubjectFromWebIdentityToken and Audience.
+	subject, audience string
+	// webIdentity are the web-identity keys the session keeps.
+	webIdentity map[string][]string
+	in          *webIdentityInput
+	session     *sessionClaims
+	now         time.Time
 }
 
 // mint issues the session and renders the response with every output member.
@@ -180,8 +184,8 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.arn.Partition, m.role.RoleID, m.role.Name, m.role.Path
 	sess.SessionName = m.in.RoleSessionName
 	sess.SourceIdentity, sess.Tags, sess.TransitiveTagKeys = m.session.SourceIdentity, m.session.Tags, m.session.TransitiveTagKeys
-	sess.FederatedProvider = m.view.ARN
-	sess.WebIdentity = persistentWebIdentityKeys(m.view.HostPath, m.id)
+	sess.FederatedProvider = m.provider
+	sess.WebIdentity = m.webIdentity
 	sess.Policy, sess.PolicyARNs = m.in.Policy, m.in.PolicyArns
 	is, err := s.issue(sess, m.in.MinimumSessionTokenSize)
 	if err != nil {
@@ -191,22 +195,22 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	assumedID := sess.AssumedRoleID()
 	x.event.ResponseElements = &webIdentityResponseElements{
 		Credentials:                 is.audit(),
-		SubjectFromWebIdentityToken: m.id.Subject,
+		SubjectFromWebIdentityToken: m.subject,
 		AssumedRoleUser:             auditAssumedRoleUser{ARN: assumedARN, AssumedRoleID: assumedID},
-		Provider:                    m.view.ARN,
-		Audience:                    m.id.Audience,
+		Provider:                    m.provider,
+		Audience:                    m.audience,
 		SourceIdentity:              sess.SourceIdentity,
 	}
 	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: append([]awsquery.Node{
-		awsquery.Str("SubjectFromWebIdentityToken", m.id.Subject),
-		awsquery.Str("Audience", m.id.Audience),
+		awsquery.Str("SubjectFromWebIdentityToken", m.subject),
+		awsquery.Str("Audience", m.audience),
 		awsquery.Struct("AssumedRoleUser",
 			awsquery.Str("Arn", assumedARN),
 			awsquery.Str("AssumedRoleId", assumedID)),
 		is.credentials(),
 		awsquery.OptStr("SourceIdentity", sess.SourceIdentity),
 		is.packedPolicySize(m.in.any() || len(sess.Tags) > 0),
-		awsquery.Str("Provider", m.view.ARN),
+		awsquery.Str("Provider", m.provider),
 	}, is.sizeMembers()...)}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/introspect"
 	"github.com/stsd/stsd/internal/issuer"
 	"github.com/stsd/stsd/internal/oidc"
 )
@@ -33,8 +34,11 @@ type Deps struct {
 	// path reads nothing else.
 	Snapshot func() *iam.Snapshot
 	Verifier *oidc.Verifier
-	Keyring  *creds.Keyring
-	Authn    *authn.Authenticator
+	// Introspector asks OAuth 2.0 providers about the access tokens of
+	// calls that name a ProviderId; without it such calls are refused.
+	Introspector *introspect.Client
+	Keyring      *creds.Keyring
+	Authn        *authn.Authenticator
 	// Authz decides the signed actions that need a permission
 	// (DecodeAuthorizationMessage).
 	Authz *authz.Engine

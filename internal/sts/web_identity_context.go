@@ -75,8 +75,17 @@ func trustContext(t *trustInput) *policy.Context {
 			}
 		}
 	}
-	c.Set("aws:FederatedProvider", t.provider.ARN)
-	c.Set("aws:userid", t.provider.ARN)
+	requestKeys(c, t, t.provider.ARN)
+	return c
+}
+
+// requestKeys sets the keys of every AssumeRoleWithWebIdentity trust
+// evaluation, whatever the provider: the federated provider (an OIDC
+// provider's ARN, or an OAuth provider's id), the session's name,
+// duration, tags and source identity, the role's tags and the global keys.
+func requestKeys(c *policy.Context, t *trustInput, federatedProvider string) {
+	c.Set("aws:FederatedProvider", federatedProvider)
+	c.Set("aws:userid", federatedProvider)
 	c.Set("aws:PrincipalAccount", t.role.Account)
 	c.Set("aws:PrincipalType", "User")
 	c.Set("sts:RoleSessionName", t.in.RoleSessionName)
@@ -109,7 +118,6 @@ func trustContext(t *trustInput) *policy.Context {
 			c.Set("sts:SourceIdentity", s.SourceIdentity)
 		}
 	}
-	return c
 }
 
 // persistentWebIdentityKeys are the web-identity keys that stay available to
