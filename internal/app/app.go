@@ -193,13 +193,15 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 	stsAPI := sts.New(sts.Deps{
 		Snapshot: a.Cache.Current,
 		Verifier: a.verifier,
-		Keyring:  a.Keyring,
-		Authn:    authnFor("sts", cfg.Regions),
-		Authz:    engine,
-		Issuer:   a.Issuer,
-		Audit:    a.audit,
-		Now:      o.Now,
-		Logger:   o.Logger,
+		// The ProviderId path (OAuth 2.0 providers of the bootstrap file).
+		Introspector: newIntrospector(oidcCfg, o.Getenv),
+		Keyring:      a.Keyring,
+		Authn:        authnFor("sts", cfg.Regions),
+		Authz:        engine,
+		Issuer:       a.Issuer,
+		Audit:        a.audit,
+		Now:          o.Now,
+		Logger:       o.Logger,
 	})
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,
