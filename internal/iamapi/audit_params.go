@@ -104,6 +104,12 @@ var documentedParams = map[string][]string{
 	"EnableOutboundWebIdentityFederation":   {},
 	"DisableOutboundWebIdentityFederation":  {},
 	"GetOutboundWebIdentityFederationInfo":  {},
+	"ListSSHPublicKeys":                     {"Marker", "MaxItems", "UserName"},
+	"ListVirtualMFADevices":                 {"AssignmentStatus", "Marker", "MaxItems"},
+	"ListMFADevices":                        {"Marker", "MaxItems", "UserName"},
+	"DeleteLoginProfile":                    {"UserName"},
+	"ListSigningCertificates":               {"Marker", "MaxItems", "UserName"},
+	"ListServiceSpecificCredentials":        {"AllUsers", "Marker", "MaxItems", "ServiceName", "UserName"},
 }
 
 // requestParameters is what the audit event records of the request: the

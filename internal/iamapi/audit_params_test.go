@@ -99,6 +99,12 @@ var modelInputs = map[string]reflect.Type{
 	"EnableOutboundWebIdentityFederation":     reflect.TypeFor[iamsdk.EnableOutboundWebIdentityFederationInput](),
 	"DisableOutboundWebIdentityFederation":    reflect.TypeFor[iamsdk.DisableOutboundWebIdentityFederationInput](),
 	"GetOutboundWebIdentityFederationInfo":    reflect.TypeFor[iamsdk.GetOutboundWebIdentityFederationInfoInput](),
+	"ListSSHPublicKeys":                       reflect.TypeFor[iamsdk.ListSSHPublicKeysInput](),
+	"ListVirtualMFADevices":                   reflect.TypeFor[iamsdk.ListVirtualMFADevicesInput](),
+	"ListMFADevices":                          reflect.TypeFor[iamsdk.ListMFADevicesInput](),
+	"DeleteLoginProfile":                      reflect.TypeFor[iamsdk.DeleteLoginProfileInput](),
+	"ListSigningCertificates":                 reflect.TypeFor[iamsdk.ListSigningCertificatesInput](),
+	"ListServiceSpecificCredentials":          reflect.TypeFor[iamsdk.ListServiceSpecificCredentialsInput](),
 }
 
 // documentedParams lists every action served, with exactly the members of

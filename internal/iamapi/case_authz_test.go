@@ -78,7 +78,8 @@ var caseFree = map[string]bool{
 	"UpdateOpenIDConnectProviderThumbprint": true, "TagOpenIDConnectProvider": true,
 	"UntagOpenIDConnectProvider": true, "ListOpenIDConnectProviderTags": true,
 	"CreateGroup": true, "ListGroups": true,
-	"GetAccessKeyLastUsed": true, // names an access key, by its exact ID
+	"GetAccessKeyLastUsed":  true, // names an access key, by its exact ID
+	"ListVirtualMFADevices": true, // names no user: the account's devices
 }
 
 func init() {
@@ -94,7 +95,9 @@ func init() {
 		"AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies",
 		"PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary",
 		"CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
-		"UpdateUser", "TagUser", "UntagUser", "ListUserTags", "ListGroupsForUser"} {
+		"UpdateUser", "TagUser", "UntagUser", "ListUserTags", "ListGroupsForUser",
+		"ListSSHPublicKeys", "ListMFADevices", "DeleteLoginProfile", "ListSigningCertificates",
+		"ListServiceSpecificCredentials"} {
 		caseTargets[a] = caseTarget{userNamed, guardedUserARN}
 	}
 	for _, a := range []string{"GetGroup", "UpdateGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup",

@@ -315,13 +315,22 @@ func TestTerraformLifecycle(t *testing.T) {
 	// aws_iam_access_key: DeleteAccessKey.
 	_, err = c.DeleteAccessKey(ctx, &iamsdk.DeleteAccessKeyInput{UserName: aws.String("ci-bot"), AccessKeyId: aws.String(keyID)})
 	must("DeleteAccessKey", err)
-	// aws_iam_user: ListGroupsForUser (RemoveUserFromGroup each), DeleteUser.
+	// aws_iam_user: ListGroupsForUser (RemoveUserFromGroup each); with
+	// force_destroy = true (here "ops") the user's policies, keys and other
+	// credentials (forceDestroyUser); then DeleteUser.
 	// "ops" is still in a group made outside Terraform, as the provider
-	// finds it.
+	// finds it, and has an inline policy, an attached policy and an access
+	// key made outside Terraform, which force_destroy removes.
 	_, err = c.CreateGroup(ctx, &iamsdk.CreateGroupInput{GroupName: aws.String("outside")})
 	must("CreateGroup", err)
 	_, err = c.AddUserToGroup(ctx, &iamsdk.AddUserToGroupInput{GroupName: aws.String("outside"), UserName: aws.String("ops")})
 	must("AddUserToGroup", err)
+	_, err = c.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("ops"), PolicyName: aws.String("by-hand"), PolicyDocument: aws.String(allow("iam:GetUser"))})
+	must("PutUserPolicy", err)
+	_, err = c.AttachUserPolicy(ctx, &iamsdk.AttachUserPolicyInput{UserName: aws.String("ops"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")})
+	must("AttachUserPolicy", err)
+	_, err = c.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{UserName: aws.String("ops")})
+	must("CreateAccessKey", err)
 	for _, name := range []string{"ci-bot", "ops"} {
 		pages := iamsdk.NewListGroupsForUserPaginator(c, &iamsdk.ListGroupsForUserInput{UserName: aws.String(name)})
 		for pages.HasMorePages() {
@@ -331,6 +340,9 @@ func TestTerraformLifecycle(t *testing.T) {
 				_, err := c.RemoveUserFromGroup(ctx, &iamsdk.RemoveUserFromGroupInput{GroupName: g.GroupName, UserName: aws.String(name)})
 				must("RemoveUserFromGroup", err)
 			}
+		}
+		if name == "ops" {
+			forceDestroyUser(ctx, t, c, name)
 		}
 		_, err = c.DeleteUser(ctx, &iamsdk.DeleteUserInput{UserName: aws.String(name)})
 		must("DeleteUser "+name, err)
@@ -393,6 +405,94 @@ func TestTerraformLifecycle(t *testing.T) {
 	wantNoSuchEntity(t, err, "group", "releasers")
 	_, err = c.ListInstanceProfilesForRole(ctx, &iamsdk.ListInstanceProfilesForRoleInput{RoleName: aws.String("deployer")})
 	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The role with name deployer cannot be found.")
+	_, err = c.ListSSHPublicKeys(ctx, &iamsdk.ListSSHPublicKeysInput{UserName: aws.String("ops")})
+	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The user with name ops cannot be found.")
+	_, err = c.DeleteLoginProfile(ctx, &iamsdk.DeleteLoginProfileInput{UserName: aws.String("ops")})
+	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "The user with name ops cannot be found.")
+}
+
+// forceDestroyUser replays aws_iam_user's delete with force_destroy = true
+// after the group memberships, in the provider's order (resourceUserDelete
+// in internal/service/iam/user.go): deleteUserPolicies,
+// detachUserPolicies, deleteUserAccessKeys, deleteUserSSHKeys,
+// deleteUserVirtualMFADevices (the account's assigned devices, filtered by
+// user), deactivateUserMFADevices, deleteUserLoginProfile,
+// deleteUserSigningCertificates, deleteServiceSpecificCredentials. Each
+// step takes NoSuchEntity for "nothing to remove", as the provider does,
+// and anything else for a failed destroy; stsd answers every list empty
+// and DeleteLoginProfile NoSuchEntity.
+func forceDestroyUser(ctx context.Context, t *testing.T, c *iamsdk.Client, user string) {
+	t.Helper()
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("force_destroy %s: %s: %v", user, what, err)
+		}
+	}
+	name := aws.String(user)
+	policies := iamsdk.NewListUserPoliciesPaginator(c, &iamsdk.ListUserPoliciesInput{UserName: name})
+	for policies.HasMorePages() {
+		page, err := policies.NextPage(ctx)
+		must("ListUserPolicies", err)
+		for _, p := range page.PolicyNames {
+			_, err := c.DeleteUserPolicy(ctx, &iamsdk.DeleteUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
+			must("DeleteUserPolicy", err)
+		}
+	}
+	attached := iamsdk.NewListAttachedUserPoliciesPaginator(c, &iamsdk.ListAttachedUserPoliciesInput{UserName: name})
+	for attached.HasMorePages() {
+		page, err := attached.NextPage(ctx)
+		must("ListAttachedUserPolicies", err)
+		for _, p := range page.AttachedPolicies {
+			_, err := c.DetachUserPolicy(ctx, &iamsdk.DetachUserPolicyInput{UserName: name, PolicyArn: p.PolicyArn})
+			must("DetachUserPolicy", err)
+		}
+	}
+	keys, err := c.ListAccessKeys(ctx, &iamsdk.ListAccessKeysInput{UserName: name})
+	must("ListAccessKeys", err)
+	for _, k := range keys.AccessKeyMetadata {
+		_, err := c.DeleteAccessKey(ctx, &iamsdk.DeleteAccessKeyInput{UserName: name, AccessKeyId: k.AccessKeyId})
+		must("DeleteAccessKey", err)
+	}
+	ssh := iamsdk.NewListSSHPublicKeysPaginator(c, &iamsdk.ListSSHPublicKeysInput{UserName: name})
+	for ssh.HasMorePages() {
+		page, err := ssh.NextPage(ctx)
+		must("ListSSHPublicKeys", err)
+		if len(page.SSHPublicKeys) != 0 {
+			t.Fatalf("SSH public keys = %+v", page.SSHPublicKeys)
+		}
+	}
+	virtual := iamsdk.NewListVirtualMFADevicesPaginator(c, &iamsdk.ListVirtualMFADevicesInput{AssignmentStatus: types.AssignmentStatusTypeAssigned})
+	for virtual.HasMorePages() {
+		page, err := virtual.NextPage(ctx)
+		must("ListVirtualMFADevices", err)
+		if len(page.VirtualMFADevices) != 0 {
+			t.Fatalf("virtual MFA devices = %+v", page.VirtualMFADevices)
+		}
+	}
+	mfa := iamsdk.NewListMFADevicesPaginator(c, &iamsdk.ListMFADevicesInput{UserName: name})
+	for mfa.HasMorePages() {
+		page, err := mfa.NextPage(ctx)
+		must("ListMFADevices", err)
+		if len(page.MFADevices) != 0 {
+			t.Fatalf("MFA devices = %+v", page.MFADevices)
+		}
+	}
+	_, err = c.DeleteLoginProfile(ctx, &iamsdk.DeleteLoginProfileInput{UserName: name})
+	wantAPIError(t, err, "NoSuchEntity", http.StatusNotFound, "Login Profile for User "+user+" cannot be found.")
+	certs := iamsdk.NewListSigningCertificatesPaginator(c, &iamsdk.ListSigningCertificatesInput{UserName: name})
+	for certs.HasMorePages() {
+		page, err := certs.NextPage(ctx)
+		must("ListSigningCertificates", err)
+		if len(page.Certificates) != 0 {
+			t.Fatalf("signing certificates = %+v", page.Certificates)
+		}
+	}
+	creds, err := c.ListServiceSpecificCredentials(ctx, &iamsdk.ListServiceSpecificCredentialsInput{UserName: name})
+	must("ListServiceSpecificCredentials", err)
+	if len(creds.ServiceSpecificCredentials) != 0 || creds.IsTruncated {
+		t.Fatalf("service-specific credentials = %+v", creds)
+	}
 }
 
 // groupAttachments lists a group's attached policies (the attachment's
