@@ -1,0 +1,102 @@
+package console
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/stsd/stsd/internal/audit"
+)
+
+// entry is an audit event with what the Activity page filters and shows,
+// computed once when the event arrives.
+type entry struct {
+	Event *audit.Event
+	Summary
+}
+
+// Summary is an event as one row of the Activity page (and one message of
+// its live stream).
+type Summary struct {
+	ID        string    `json:"id"`
+	Time      time.Time `json:"time"`
+	Action    string    `json:"action"`
+	Principal string    `json:"principal"`
+	Role      string    `json:"role"`
+	Denied    bool      `json:"denied"`
+	// Outcome is "ok", or the error code the caller got.
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason"`
+}
+
+func summarize(ev *audit.Event) *entry {
+	s := Summary{ID: ev.EventID, Time: ev.EventTime, Action: ev.EventName, Denied: failed(ev), Outcome: "ok"}
+	if id := ev.UserIdentity; id != nil {
+		switch {
+		case id.ARN != "":
+			s.Principal = id.ARN
+		case id.UserName != "":
+			s.Principal = id.UserName
+		default:
+			s.Principal = id.PrincipalID
+		}
+		if i := strings.Index(id.ARN, ":assumed-role/"); i >= 0 {
+			s.Role, _, _ = strings.Cut(id.ARN[i+len(":assumed-role/"):], "/")
+		}
+	}
+	if ev.ErrorCode != "" {
+		s.Outcome = ev.ErrorCode
+	} else if s.Denied {
+		s.Outcome = "Failed"
+	}
+	if ev.Decision != nil {
+		s.Reason = ev.Decision.Reason
+	}
+	if role := roleParameter(ev.RequestParameters); role != "" {
+		s.Role = role
+	}
+	return &entry{Event: ev, Summary: s}
+}
+
+// roleParameter is the role a call names: roleArn (STS) or roleName (IAM).
+func roleParameter(params any) string {
+	if params == nil {
+		return ""
+	}
+	b, err := json.Marshal(params)
+	if err != nil {
+		return ""
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	for _, k := range []string{"roleArn", "roleName"} {
+		if v, ok := m[k].(string); ok && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// filter is the Activity page's filter form.
+type filter struct {
+	Action, Principal, Role, Decision string
+}
+
+func (f filter) match(s *Summary) bool {
+	contains := func(have, want string) bool {
+		return want == "" || strings.Contains(strings.ToLower(have), strings.ToLower(want))
+	}
+	switch f.Decision {
+	case "allowed":
+		if s.Denied {
+			return false
+		}
+	case "denied":
+		if !s.Denied {
+			return false
+		}
+	}
+	return contains(s.Action, f.Action) && contains(s.Principal, f.Principal) && contains(s.Role, f.Role)
+}
