@@ -25,6 +25,7 @@ import (
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/console"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/downstream"
 	"github.com/stsd/stsd/internal/iam"
@@ -102,6 +103,7 @@ type App struct {
 	verifier *oidc.Verifier
 	audit    *audit.Logger
 	auditOut io.Closer
+	activity *console.Activity // the console's audit feed (nil: console off)
 	srv      *http.Server
 	authzSrv *http.Server
 	s3Srv    *http.Server
@@ -174,7 +176,8 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		}
 	}
 	a.verifier = oidc.NewVerifier(oidcCfg)
-	if a.audit, a.auditOut, err = openAudit(cfg, o); err != nil {
+	a.activity = consoleActivity(o)
+	if a.audit, a.auditOut, err = openAudit(cfg, o, a.activity); err != nil {
 		return nil, err
 	}
 	registerAuditMetrics(reg, a.audit)
@@ -224,6 +227,10 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		DefaultVersion: sts.Version,
 	})
 	a.Handler = a.withIssuer(handler)
+	if a.Handler, err = a.withConsole(o, a.Handler, consoleParts{authn: authnFor("iam", []string{iamapi.SigningRegion}),
+		engine: engine, iam: iamAPI, sts: stsAPI, reg: reg}); err != nil {
+		return nil, err
+	}
 	if err := a.startDoors(o, engine, root, secrets); err != nil {
 		return nil, err
 	}

@@ -10,14 +10,18 @@ import (
 
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/console"
 )
 
 // openAudit opens the audit log: Options.AuditWriter when set, "-" for
 // stdout (never rotated: the log shipper owns it), else a file (default
 // <data-dir>/audit.log, appended, mode 0600) rotated as the audit_* keys
 // say. The closer is nil when the node does not own the output.
-func openAudit(cfg config.Config, o Options) (*audit.Logger, io.Closer, error) {
+func openAudit(cfg config.Config, o Options, feed *console.Activity) (*audit.Logger, io.Closer, error) {
 	opts := audit.Options{Logger: o.Logger, FailClosed: cfg.AuditFailClosed, Now: o.Now}
+	if feed != nil {
+		opts.Observe = feed.Observe
+	}
 	switch {
 	case o.AuditWriter != nil:
 		return audit.New(o.AuditWriter, opts), nil, nil
