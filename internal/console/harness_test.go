@@ -42,7 +42,7 @@ func start(t testing.TB) *node {
 
 func (n *node) iamClient() *iamsdk.Client {
 	return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(n.URL),
-		Credentials: credentials.NewStaticCredentialsProvider(n.App.Root.AccessKeyID, n.App.Root.Secret.Reveal(), ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(n.App.Root.AccessKeyID, n.App.Root.Secret.Reveal(), ""),
 		RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0)})
 }
 

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // issuingActions are the STS actions that mint credentials.
