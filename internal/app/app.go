@@ -83,6 +83,8 @@ type App struct {
 	// unless an issuer URL is configured.
 	Issuer *issuer.Issuer
 
+	// ConsoleURL is the web console's URL, when it is enabled.
+	ConsoleURL string
 	// Handler is the node's HTTP handler (benchmarks drive it directly).
 	Handler http.Handler
 	// Engine is the node's authorization engine.
@@ -280,6 +282,9 @@ func (a *App) serve(o Options, h http.Handler) error {
 		scheme = "https"
 	}
 	a.URL = scheme + "://" + ln.Addr().String()
+	if cfg.Console.Enabled {
+		a.ConsoleURL = a.URL + "/console/"
+	}
 	go func() { a.served <- a.srv.Serve(ln) }()
 	o.Logger.Info("stsd serving", "url", a.URL, "account", cfg.AccountID, "data_dir", cfg.DataDir)
 	return nil

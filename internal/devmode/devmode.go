@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -149,6 +150,10 @@ func (n *Node) PrintInstructions(w io.Writer) error {
 	fmt.Fprintf(&b, "    --role-arn %s --role-session-name dev-session \\\n", roleARN)
 	fmt.Fprintf(&b, "    --web-identity-token %s\n\n", tok)
 	fmt.Fprintf(&b, "Mint more tokens with:  stsd dev token --data-dir %s\n", n.dataDir)
+	if n.App.ConsoleURL != "" {
+		fmt.Fprintf(&b, "Web console:            %s (sign in with the root key in %s)\n", n.App.ConsoleURL,
+			filepath.Join(n.dataDir, app.RootCredentialsFile))
+	}
 	fmt.Fprintf(&b, "Press Ctrl-C to stop.\n")
 	_, err = io.WriteString(w, b.String())
 	return err
