@@ -52,10 +52,11 @@ func openRepo(ctx context.Context, cfg config.Config) (*iam.Repo, store.Store, e
 func exportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Print the account's OIDC providers, managed policies and roles as a bootstrap file",
-		Long: "Print the account's OIDC providers, managed policies and roles as the declarative YAML\n" +
-			"file that `stsd apply` and `stsd serve --bootstrap` read. Users and access keys are not\n" +
-			"exported. Applying the output to the same store changes nothing.",
+		Short: "Print the account's OIDC and OAuth providers, managed policies and roles as a bootstrap file",
+		Long: "Print the account's OIDC and OAuth providers, managed policies and roles as the declarative\n" +
+			"YAML file that `stsd apply` and `stsd serve --bootstrap` read. Users and access keys are not\n" +
+			"exported; an OAuth provider's client secret is named by its variable or file, never printed.\n" +
+			"Applying the output to the same store changes nothing.",
 		Args: cobra.NoArgs,
 	}
 	resolve := storeFlags(cmd)
@@ -79,7 +80,7 @@ func exportCommand() *cobra.Command {
 		if err := bootstrap.Encode(&out, f, bootstrap.ExportHeader(cfg.AccountID)); err != nil {
 			return err
 		}
-		if len(f.OIDCProviders)+len(f.ManagedPolicies)+len(f.Roles) == 0 {
+		if len(f.OIDCProviders)+len(f.OAuthProviders)+len(f.ManagedPolicies)+len(f.Roles) == 0 {
 			fmt.Fprintf(cmd.ErrOrStderr(), "stsd: account %s has no OIDC providers, managed policies or roles in this store (are --data-dir and --account-id right?)\n", cfg.AccountID)
 		}
 		_, err = cmd.OutOrStdout().Write(out.Bytes())

@@ -20,7 +20,7 @@ const (
 
 // Change is one entity Apply looked at.
 type Change struct {
-	// Kind is "oidc-provider", "policy" or "role".
+	// Kind is "oidc-provider", "oauth-provider", "policy" or "role".
 	Kind   string
 	ARN    string
 	Action Action
@@ -50,6 +50,13 @@ func Apply(ctx context.Context, repo *iam.Repo, account string, f *File) ([]Chan
 		c, err := applyProvider(ctx, repo, account, &p)
 		if err != nil {
 			return changes, fmt.Errorf("bootstrap: oidc provider %s: %w", p.URL, err)
+		}
+		changes = append(changes, c)
+	}
+	for _, p := range f.OAuthProviders {
+		c, err := applyOAuthProvider(ctx, repo, account, &p)
+		if err != nil {
+			return changes, fmt.Errorf("bootstrap: oauth provider %s: %w", p.ProviderID, err)
 		}
 		changes = append(changes, c)
 	}

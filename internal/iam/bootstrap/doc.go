@@ -1,5 +1,6 @@
 // Package bootstrap reads and writes the declarative YAML file of one
-// account's OIDC providers, managed policies and roles: the file given to
+// account's OIDC providers, OAuth providers (ProviderId), managed policies
+// and roles: the file given to
 // `stsd serve --bootstrap FILE`, printed by `stsd export` and applied by
 // `stsd apply FILE`.
 //

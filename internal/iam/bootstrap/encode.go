@@ -39,6 +39,13 @@ func Encode(w io.Writer, f *File, header string) error {
 		}
 		put(root, "oidc_providers", seq)
 	}
+	if len(f.OAuthProviders) > 0 {
+		seq := seqNode()
+		for i := range f.OAuthProviders {
+			seq.Content = append(seq.Content, oauthProviderNode(&f.OAuthProviders[i]))
+		}
+		put(root, "oauth_providers", seq)
+	}
 	if len(f.ManagedPolicies) > 0 {
 		seq := seqNode()
 		for i := range f.ManagedPolicies {

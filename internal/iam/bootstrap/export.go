@@ -10,8 +10,9 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// Export reads the account's OIDC providers, customer managed policies and
-// roles from the store into a File: what `stsd export` prints with Encode.
+// Export reads the account's OIDC providers, OAuth providers (their client
+// secret's source, never the secret), customer managed policies and roles
+// from the store into a File: what `stsd export` prints with Encode.
 // Applying the result to the same store plans no change (see MakePlan).
 //
 // Entities are sorted as the store lists them (providers by URL without
@@ -40,7 +41,11 @@ func Export(ctx context.Context, repo *iam.Repo, account string) (*File, error) 
 	})
 	slices.SortFunc(roles, func(a, b *iam.Role) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 
-	f := &File{Version: 1}
+	oauth, err := exportOAuthProviders(ctx, repo, account)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap: export: %w", err)
+	}
+	f := &File{Version: 1, OAuthProviders: oauth}
 	for _, p := range providers {
 		fp := Provider{
 			URL: p.URL, ClientIDs: p.ClientIDs, Thumbprints: p.Thumbprints,

@@ -25,6 +25,8 @@ const (
 	KindProvider = "oidc-provider"
 	KindPolicy   = "policy"
 	KindRole     = "role"
+	// KindOAuthProvider is an oauth_providers entry.
+	KindOAuthProvider = "oauth-provider"
 )
 
 // Plan is the difference between an account in the store and a file: what
@@ -32,9 +34,9 @@ const (
 // the file exactly. Users and access keys are never part of a plan.
 type Plan struct {
 	Account string
-	// Steps are in the order Apply performs them: providers created or
-	// updated, then managed policies, then roles; then roles deleted, then
-	// managed policies, then providers.
+	// Steps are in the order Apply performs them: OIDC and OAuth providers
+	// created or updated, then managed policies, then roles; then roles
+	// deleted, then managed policies, then OAuth and OIDC providers.
 	Steps []Step
 }
 
@@ -42,7 +44,8 @@ type Plan struct {
 type Step struct {
 	Op   Op
 	Kind string
-	// Name is the role's or policy's name, or the provider's URL.
+	// Name is the role's or policy's name, the OIDC provider's URL or the
+	// OAuth provider's id.
 	Name string
 	ARN  string
 	// Fields lists what an update changes, in schema order.
@@ -56,10 +59,11 @@ type Step struct {
 	Revision int64
 
 	// Desired state, for creates and updates.
-	provider *iam.OIDCProvider
-	policy   *iam.ManagedPolicy // Name, Path, Description, Tags
-	document string             // the policy's desired default version
-	role     *iam.Role
+	provider      *iam.OIDCProvider
+	oauthProvider *iam.OAuthProvider
+	policy        *iam.ManagedPolicy // Name, Path, Description, Tags
+	document      string             // the policy's desired default version
+	role          *iam.Role
 	// For deletes: the stored entity.
 	stored any
 }
@@ -101,6 +105,8 @@ type state struct {
 	roles     map[string]*iam.Role          // by lower-cased name
 	users     []*iam.User
 	groups    []*iam.Group
+	oauth     map[string]*iam.OAuthProvider // by provider id
+	oauthList []*iam.OAuthProvider
 
 	providerList []*iam.OIDCProvider
 	policyList   []*iam.ManagedPolicy
@@ -118,6 +124,13 @@ func readState(ctx context.Context, repo *iam.Repo, account string) (*state, err
 	}
 	if s.roleList, err = repo.ListRoles(ctx, account); err != nil {
 		return nil, err
+	}
+	if s.oauthList, err = repo.ListOAuthProviders(ctx, account); err != nil {
+		return nil, err
+	}
+	s.oauth = make(map[string]*iam.OAuthProvider, len(s.oauthList))
+	for _, p := range s.oauthList {
+		s.oauth[p.ProviderID] = p
 	}
 	if s.users, err = repo.ListUsers(ctx, account); err != nil {
 		return nil, err
@@ -166,6 +179,11 @@ func MakePlan(ctx context.Context, repo *iam.Repo, account string, f *File) (*Pl
 		keep[KindProvider+"/"+iam.TrimScheme(p.URL)] = true
 		plan.add(s)
 	}
+	for i := range f.OAuthProviders {
+		p := &f.OAuthProviders[i]
+		keep[KindOAuthProvider+"/"+p.ProviderID] = true
+		plan.add(planOAuthProvider(cur.oauth, account, p))
+	}
 	for i := range f.ManagedPolicies {
 		p := &f.ManagedPolicies[i]
 		s, err := planPolicy(cur, account, p)
@@ -200,6 +218,11 @@ func MakePlan(ctx context.Context, repo *iam.Repo, account string, f *File) (*Pl
 			return nil, fmt.Errorf("bootstrap: plan: managed policy %s: %w", p.ARN(), err)
 		}
 		plan.Steps = append(plan.Steps, policyDeletion(p))
+	}
+	for _, p := range cur.oauthList {
+		if !keep[KindOAuthProvider+"/"+p.ProviderID] {
+			plan.Steps = append(plan.Steps, oauthProviderDeletion(p))
+		}
 	}
 	for _, p := range cur.providerList {
 		if !keep[KindProvider+"/"+p.HostPath()] {

@@ -93,6 +93,8 @@ func stale(err error) error {
 
 func (s *Step) create(ctx context.Context, repo *iam.Repo) (int64, error) {
 	switch s.Kind {
+	case KindOAuthProvider:
+		return s.createOAuthProvider(ctx, repo)
 	case KindProvider:
 		p, err := repo.CreateProvider(ctx, *s.provider)
 		if err != nil {
@@ -116,6 +118,8 @@ func (s *Step) create(ctx context.Context, repo *iam.Repo) (int64, error) {
 
 func (s *Step) update(ctx context.Context, repo *iam.Repo) (int64, error) {
 	switch s.Kind {
+	case KindOAuthProvider:
+		return s.updateOAuthProvider(ctx, repo)
 	case KindProvider:
 		p, err := repo.UpdateProvider(ctx, s.ARN, func(x *iam.OIDCProvider) error {
 			if err := s.unchanged(x.Revision); err != nil {
@@ -200,6 +204,8 @@ func (s *Step) delete(ctx context.Context, repo *iam.Repo) error {
 	switch v := s.stored.(type) {
 	case *iam.OIDCProvider:
 		key = iam.ProviderKey(v.Account, v.URL)
+	case *iam.OAuthProvider:
+		key = iam.OAuthProviderKey(v.Account, v.ProviderID)
 	case *iam.Role:
 		key = iam.RoleKey(v.Account, v.Name)
 		r, err := repo.UpdateRole(ctx, v.Account, v.Name, func(x *iam.Role) error {

@@ -4,10 +4,11 @@ package bootstrap
 // Parse; Apply writes it to the store.
 type File struct {
 	// Version is the schema version; only 1 (or omitted) is accepted.
-	Version         int        `yaml:"version"`
-	OIDCProviders   []Provider `yaml:"oidc_providers"`
-	ManagedPolicies []Policy   `yaml:"managed_policies"`
-	Roles           []Role     `yaml:"roles"`
+	Version         int             `yaml:"version"`
+	OIDCProviders   []Provider      `yaml:"oidc_providers"`
+	OAuthProviders  []OAuthProvider `yaml:"oauth_providers"`
+	ManagedPolicies []Policy        `yaml:"managed_policies"`
+	Roles           []Role          `yaml:"roles"`
 }
 
 // Provider is an OIDC provider entry.

@@ -28,6 +28,10 @@ func (v *validator) file(f *File) {
 	for i := range f.OIDCProviders {
 		v.provider(i, &f.OIDCProviders[i], seen)
 	}
+	oauth := map[string]int{}
+	for i := range f.OAuthProviders {
+		v.oauthProvider(i, &f.OAuthProviders[i], oauth)
+	}
 	v.policyNames = map[string]int{}
 	for i := range f.ManagedPolicies {
 		v.policy(i, &f.ManagedPolicies[i])
