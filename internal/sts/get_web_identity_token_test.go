@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -393,4 +395,54 @@ func TestGetWebIdentityTokenRejections(t *testing.T) {
 	if status, _, _ := plain.get("/.well-known/jwks.json"); status == http.StatusOK {
 		t.Fatal("a node without an issuer URL serves a JWKS")
 	}
+}
+
+// TestGetWebIdentityTokenCallers: IAM users and the root get tokens naming
+// themselves; GetSessionToken credentials may not call it (they may call
+// no STS action but AssumeRole and GetCallerIdentity).
+func TestGetWebIdentityTokenCallers(t *testing.T) {
+	f := newFederation(t)
+	f.enable(t)
+	ctx := context.Background()
+	admin := f.a.iam()
+	if _, err := admin.CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String("robot"),
+		Tags: []iamtypes.Tag{{Key: aws.String("tier"), Value: aws.String("gold")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("robot"), PolicyName: aws.String("tokens"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := admin.CreateAccessKey(ctx, &iamsdk.CreateAccessKeyInput{UserName: aws.String("robot")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	robot := credentials.NewStaticCredentialsProvider(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, "")
+	root := credentials.NewStaticCredentialsProvider(f.a.app.Root.AccessKeyID, f.a.app.Root.Secret.Reveal(), "")
+	userARN := "arn:aws:iam::" + account + ":user/robot"
+	for _, tc := range []struct {
+		creds aws.CredentialsProvider
+		sub   string
+		ns    string
+	}{
+		{robot, userARN, fmt.Sprintf(`{"aws_account":%q,"principal_id":%q,"principal_tags":{"tier":"gold"},"source_region":"us-east-1"}`, account, userARN)},
+		{root, "arn:aws:iam::" + account + ":root", fmt.Sprintf(`{"aws_account":%q,"principal_id":"arn:aws:iam::%s:root","source_region":"us-east-1"}`, account, account)},
+	} {
+		out, err := f.token(t, tc.creds, "RS256", 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, claims := jwtParts(t, aws.ToString(out.WebIdentityToken))
+		ns, _ := json.Marshal(claims["https://sts.amazonaws.com/"])
+		if claims["sub"] != tc.sub || string(ns) != tc.ns {
+			t.Fatalf("sub %v, namespace %s", claims["sub"], ns)
+		}
+	}
+	st, err := f.a.sts(robot).GetSessionToken(ctx, &stssdk.GetSessionTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := st.Credentials
+	_, err = f.token(t, credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken), "RS256", 300)
+	wantAPIError(t, err, "AccessDenied", 403, "User: "+userARN+" is not authorized to perform: sts:GetWebIdentityToken with an explicit deny in an identity-based policy")
 }
