@@ -252,7 +252,9 @@ func TestS3GatewayAWSCLI(t *testing.T) {
 				"--part-number", strconv.Itoa(i+1), "--body", cli.file("part"+strconv.Itoa(i+1), data)), &up)
 			etags = append(etags, up.ETag)
 		}
-		var parts struct{ Parts []struct{ PartNumber, Size int } }
+		var parts struct {
+			Parts []struct{ PartNumber, Size int }
+		}
 		mustJSON(t, cli.ok("s3api", "list-parts", "--bucket", "data", "--key", "blue/mp.bin", "--upload-id", created.UploadId), &parts)
 		if len(parts.Parts) != 2 || parts.Parts[0].Size != len(part1) || parts.Parts[1].Size != len(part2) {
 			t.Fatalf("list-parts: %+v", parts)
