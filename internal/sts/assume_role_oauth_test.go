@@ -135,7 +135,6 @@ func (s *introspectionServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-
 // oauthNode is a node whose bootstrap file registers OAuth providers
 // pointing at srv (auth.example.com), at a closed port (down.example.com)
 // and at srv without a secret on this node (nosecret.example.com), and a
