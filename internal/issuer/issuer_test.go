@@ -66,7 +66,7 @@ func verify(t *testing.T, is *Issuer, token string) (string, error) {
 	if err := json.Unmarshal(is.JWKS(), &set); err != nil {
 		t.Fatal(err)
 	}
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256, jose.ES384})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256, jose.ES384})
 	if err != nil {
 		return "", err
 	}
@@ -87,7 +87,7 @@ func TestSignVerifiesWithTheJWKS(t *testing.T) {
 			t.Fatal(err)
 		}
 		header := strings.Split(token, ".")[0]
-		jws, _ := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+		jws, _ := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
 		if h := jws.Signatures[0].Header; h.Algorithm != alg || h.KeyID != kid || h.ExtraHeaders["typ"] != "JWT" {
 			t.Fatalf("%s header %s: %+v", alg, header, h)
 		}
