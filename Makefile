@@ -1,9 +1,9 @@
 # The README's test command is `make test`; .ci/run runs it on a clean checkout.
 GO ?= go
 
-.PHONY: test vet unit fuzz etcd build bench
+.PHONY: test vet unit fuzz etcd oidcprovider build bench
 
-test: vet unit fuzz etcd
+test: vet unit fuzz etcd oidcprovider
 
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
@@ -23,6 +23,15 @@ etcd:
 	cd test/etcd && $(GO) run $(STATICCHECK) ./...
 	cd test/etcd && $(GO) mod tidy -diff
 	cd test/etcd && $(GO) test -race -count=1 -timeout 15m ./...
+
+# stsd against a real OpenID Provider (github.com/zitadel/oidc/v3's op
+# package, served by the test): its own module (test/oidcprovider), so the
+# OP library stays out of the main module's dependencies.
+oidcprovider:
+	cd test/oidcprovider && $(GO) vet ./...
+	cd test/oidcprovider && $(GO) run $(STATICCHECK) ./...
+	cd test/oidcprovider && $(GO) mod tidy -diff
+	cd test/oidcprovider && $(GO) test -race -count=1 -timeout 5m ./...
 
 # Every Go fuzz target runs briefly (FUZZTIME each) so CI catches panics.
 fuzz:
