@@ -31,6 +31,22 @@ type Backend struct {
 	// Client sends the requests; it must not follow redirects (the
 	// backend's answer goes to the client as it is).
 	Client *http.Client
+
+	// signer keeps its derived signing key for the day: a signer per
+	// request derived it (four HMACs and their allocations) every time.
+	signerOnce sync.Once
+	signer     *v4.Signer
+}
+
+// sign signs req for the backend with its key at the wall clock.
+func (b *Backend) sign(req *http.Request, payloadHash string) error {
+	b.signerOnce.Do(func() {
+		b.signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	})
+	creds := aws.Credentials{AccessKeyID: b.AccessKeyID, SecretAccessKey: b.SecretAccessKey.Reveal()}
+	// The backend checks the signing time against its own clock: sign with
+	// the wall clock, never the gateway's (a test clock may be anywhere).
+	return b.signer.SignHTTP(context.Background(), creds, req, payloadHash, "s3", b.Region, time.Now())
 }
 
 // NewBackendClient is the HTTP client the gateway uses by default: no
@@ -255,12 +271,7 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 		req.Header[k] = v
 	}
 	req.Header.Set("X-Amz-Content-Sha256", out.claim)
-	creds := aws.Credentials{AccessKeyID: b.AccessKeyID, SecretAccessKey: b.SecretAccessKey.Reveal()}
-	// The backend checks the signing time against its own clock: sign with
-	// the wall clock, never the gateway's (a test clock may be anywhere).
-	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, out.claim, "s3", b.Region, time.Now(),
-		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	if err != nil {
+	if err := b.sign(req, out.claim); err != nil {
 		return nil, awserr.InternalFailure(err)
 	}
 	return req, nil
