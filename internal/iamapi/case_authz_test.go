@@ -80,6 +80,9 @@ var caseFree = map[string]bool{
 	"CreateGroup": true, "ListGroups": true,
 	"GetAccessKeyLastUsed":  true, // names an access key, by its exact ID
 	"ListVirtualMFADevices": true, // names no user: the account's devices
+	// The account's outbound identity federation switch: no entity.
+	"EnableOutboundWebIdentityFederation": true, "DisableOutboundWebIdentityFederation": true,
+	"GetOutboundWebIdentityFederationInfo": true,
 }
 
 func init() {
