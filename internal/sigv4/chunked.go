@@ -467,6 +467,23 @@ func hexDigit(c byte) (byte, bool) {
 // bare CR or LF, a NUL, or the end of the body fails with framing, a longer
 // line with tooLong.
 func (cr *ChunkedReader) readLine(tooLong *Error) (string, *Error) {
+	return cr.readLineLF(tooLong, false)
+}
+
+// readTrailerLine reads one line of the trailer section: as readLine, but
+// a trailing header may also end in LF then CRLF ("name:value\n\r\n").
+// That is how minio-go frames its checksum trailer in both trailer modes
+// (pkg/signer: the trailing headers as the signature hashes them, each
+// "name:value\n", then "\r\n"), a form S3 accepts (minio/minio-go#1705,
+// #1817, #2002: verified against AWS S3). The signed text is the same
+// either way, "name:value\n".
+func (cr *ChunkedReader) readTrailerLine() (string, *Error) {
+	return cr.readLineLF(errMalformedTrailer(), true)
+}
+
+// readLineLF is readLine; lfCRLF also ends a non-empty line at an LF
+// followed by CRLF.
+func (cr *ChunkedReader) readLineLF(tooLong *Error, lfCRLF bool) (string, *Error) {
 	var b [maxChunkLine]byte
 	n := 0
 	for {
@@ -480,7 +497,13 @@ func (cr *ChunkedReader) readLine(tooLong *Error) (string, *Error) {
 				return "", errChunkFraming()
 			}
 			return string(b[:n]), nil
-		case '\n', 0:
+		case '\n':
+			if next, err := cr.src.Peek(2); lfCRLF && n > 0 && err == nil && string(next) == "\r\n" {
+				_, _ = cr.src.Discard(2)
+				return string(b[:n]), nil
+			}
+			return "", errChunkFraming()
+		case 0:
 			return "", errChunkFraming()
 		}
 		if n == len(b) {
@@ -599,7 +622,7 @@ func (cr *ChunkedReader) readTrailers() *Error {
 		if i == maxTrailerLines {
 			return errMalformedTrailer()
 		}
-		line, err := cr.readLine(errMalformedTrailer())
+		line, err := cr.readTrailerLine()
 		if err != nil {
 			if i == 0 {
 				return err // the body ends without the CRLF after the final chunk
