@@ -102,10 +102,3 @@ func (c *cache) evictLocked(now time.Time) {
 		delete(c.entries, first)
 	}
 }
-
-// len is the number of entries (tests).
-func (c *cache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
