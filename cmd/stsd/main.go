@@ -79,6 +79,9 @@ func devCommand() *cobra.Command {
 			defer stop()
 			cfg := flags
 			cfg.LogLevel, cfg.LogFormat = "warn", "text"
+			if cfg.S3.Backend == "" {
+				cfg.S3.Addr = "" // no gateway without a backend
+			}
 			n, err := devmode.Start(ctx, devmode.Options{Config: cfg, IDPAddr: idpAddr, Out: cmd.OutOrStdout(), Logger: newLogger(cfg)})
 			if err != nil {
 				return err
@@ -94,6 +97,10 @@ func devCommand() *cobra.Command {
 	cmd.Flags().StringVar(&flags.DataDir, "data-dir", "", "data directory (default: a new temporary directory, removed on exit)")
 	cmd.Flags().StringVar(&flags.AccountID, "account-id", flags.AccountID, "the 12-digit account id")
 	cmd.Flags().StringVar(&idpAddr, "idp-addr", "127.0.0.1:0", "loopback address of the development issuer (first start)")
+	cmd.Flags().StringVar(&flags.S3.Backend, "s3-backend", "", "also run the S3 gateway in front of this S3-compatible store (key from "+
+		config.S3BackendAccessKeyEnv+" and "+config.S3BackendSecretKeyEnv+"); the demo role may use it")
+	cmd.Flags().StringVar(&flags.S3.Addr, "s3-addr", "127.0.0.1:8081", "listen address of the S3 gateway (with --s3-backend)")
+	cmd.Flags().StringVar(&flags.S3.BackendRegion, "s3-backend-region", flags.S3.BackendRegion, "region the gateway signs backend requests for")
 	cmd.AddCommand(devTokenCommand())
 	return cmd
 }

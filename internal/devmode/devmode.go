@@ -2,7 +2,10 @@
 // node on a data directory (a fresh temporary one by default) with loopback
 // http issuers allowed, runs the built-in development OIDC issuer beside
 // it, registers that issuer as a provider, creates a demo role that trusts
-// it, and prints a ready-to-paste AWS CLI command with a fresh token.
+// it, and prints a ready-to-paste AWS CLI command with a fresh token. With
+// an S3 backend (Config.S3.Backend, its key from the environment as for
+// `stsd serve`) it starts the S3 gateway too, lets the demo role use it,
+// and prints an `aws s3 ls` through the gateway with a demo session.
 package devmode
 
 import (
@@ -41,11 +44,12 @@ type Options struct {
 
 // Node is a running dev-mode node and issuer.
 type Node struct {
-	App     *app.App
-	Issuer  *devidp.Issuer
-	idp     *http.Server
-	dataDir string
-	temp    bool // the data directory is ours to remove
+	App       *app.App
+	Issuer    *devidp.Issuer
+	idp       *http.Server
+	dataDir   string
+	temp      bool   // the data directory is ours to remove
+	s3Backend string // the S3 gateway's backend, when it runs
 }
 
 // Start brings up the issuer and the node and prepares the demo role.
@@ -61,9 +65,10 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 		return nil, err
 	}
 	n.dataDir = cfg.DataDir
+	node := n // `return nil, err` clears n before this runs
 	defer func() {
 		if err != nil {
-			n.Close()
+			node.Close()
 		}
 	}()
 	ln, err := n.startIssuer(cfg.DataDir, o.IDPAddr)
@@ -74,11 +79,25 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 	go func() { _ = n.idp.Serve(ln) }()
 
 	cfg.AllowHTTPIssuers = true
+	if cfg.S3.Backend != "" {
+		if cfg.S3.Addr == "" {
+			cfg.S3.Addr = "127.0.0.1:0"
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
+		n.s3Backend = cfg.S3.Backend
+	}
 	if n.App, err = app.Start(ctx, app.Options{Config: cfg, Getenv: o.Getenv, Notice: o.Out, Logger: o.Logger}); err != nil {
 		return nil, err
 	}
 	if err := n.ensureDemo(ctx); err != nil {
 		return nil, err
+	}
+	if n.App.S3URL != "" {
+		if err := n.ensureDemoS3(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return n, nil
 }
@@ -149,6 +168,13 @@ func (n *Node) PrintInstructions(w io.Writer) error {
 	fmt.Fprintf(&b, "  aws sts assume-role-with-web-identity --endpoint-url %s \\\n", n.App.URL)
 	fmt.Fprintf(&b, "    --role-arn %s --role-session-name dev-session \\\n", roleARN)
 	fmt.Fprintf(&b, "    --web-identity-token %s\n\n", tok)
+	if n.App.S3URL != "" {
+		s3, err := n.s3Instructions(roleARN, tok)
+		if err != nil {
+			return err
+		}
+		b.WriteString(s3)
+	}
 	fmt.Fprintf(&b, "Mint more tokens with:  stsd dev token --data-dir %s\n", n.dataDir)
 	if n.App.ConsoleURL != "" {
 		fmt.Fprintf(&b, "Web console:            %s (sign in with the root key in %s)\n", n.App.ConsoleURL,
