@@ -169,6 +169,8 @@ roles:
     trust_policy: '` + trust(`{"StringEquals":{"auth.example.com:app_id":"web-app","auth.example.com:aud":"api.example.com"},"ForAnyValue:StringEquals":{"auth.example.com:scope":"sts:assume"}}`) + `'
   - name: oauth-alice-only
     trust_policy: '` + trust(`{"StringEquals":{"auth.example.com:sub":"someone-else"}}`) + `'
+  - name: oauth-user-42
+    trust_policy: '` + trust(`{"StringEquals":{"auth.example.com:sub":"user-42","aws:FederatedProvider":"auth.example.com"}}`) + `'
   - name: oauth-down
     trust_policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":["down.example.com","nosecret.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}]}'
 `
@@ -246,6 +248,10 @@ func TestOAuthProviderIdAccepted(t *testing.T) {
 	wantAPIError(t, err, "AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	_, err = n.assumeOAuth("oauth-alice-only", oauthID, tokActive2)
 	wantAPIError(t, err, "AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+	// The subject and the federated provider are keys of the trust policy.
+	if _, err := n.assumeOAuth("oauth-user-42", oauthID, tokActive2); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Every rejection of the ProviderId path with its exact code, HTTP status
