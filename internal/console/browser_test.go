@@ -66,7 +66,7 @@ type step = chromedp.Action[chromedp.Void]
 // clearField empties a text field as selecting all and deleting would.
 func clearField(id string) step {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool](`(document.getElementById(` + strconv.Quote(id) + `).value = "", true)`)(ctx, t)
+		_, err := chromedp.Evaluate[bool](`(document.getElementById(`+strconv.Quote(id)+`).value = "", true)`)(ctx, t)
 		return err
 	})
 }
