@@ -88,6 +88,9 @@ func (p *OIDCProvider) Validate(opts URLOptions) error {
 	if err := Join(ValidateProviderURL(p.URL, opts), ValidateClientIDs(p.ClientIDs), ValidateThumbprints(p.Thumbprints), ValidateTags(p.Tags)); err != nil {
 		return err
 	}
+	if err := ValidateProviderTags(p.Tags); err != nil {
+		return err
+	}
 	if err := validateAccount(p.Account); err != nil {
 		return err
 	}

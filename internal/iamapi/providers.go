@@ -9,8 +9,9 @@ import (
 
 // providerActions are the OpenID Connect provider actions. Providers are
 // authorized on their ARN, the list on "*". The stsd extensions of a
-// provider (JWKS URL, static JWKS; set only by bootstrap files) are kept
-// by every update: updates rewrite only the members they own.
+// provider (JWKS URL, static JWKS) are set by bootstrap files and, through
+// the API, by tags with reserved keys (providers_settings.go); the other
+// updates keep them.
 func (s *Service) providerActions() map[string]action {
 	return map[string]action{
 		"CreateOpenIDConnectProvider":             {resource: newProviderResource, run: s.createProvider},
@@ -47,16 +48,18 @@ func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Re
 	if err := iam.Join(urlErr, thumbErr, clientErr, tagErr); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.CreateProvider(ctx, iam.OIDCProvider{
-		Account: x.account, URL: url, ClientIDs: clientIDs, Thumbprints: thumbprints, Tags: tags,
-	})
+	want := iam.OIDCProvider{Account: x.account, URL: url, ClientIDs: clientIDs, Thumbprints: thumbprints}
+	if err := applyProviderTags(&want, tags); err != nil {
+		return nil, err
+	}
+	p, err := s.deps.Repo.CreateProvider(ctx, want)
 	if err != nil {
 		return nil, err
 	}
 	x.saw(p.Revision)
 	result := []awsquery.Node{awsquery.Str("OpenIDConnectProviderArn", p.ARN())}
-	if len(p.Tags) > 0 {
-		result = append(result, tagNodes("Tags", sortedTags(p.Tags)))
+	if all := iam.ProviderTags(p); len(all) > 0 {
+		result = append(result, tagNodes("Tags", sortedTags(all)))
 	}
 	return &awsquery.Response{Result: result}, nil
 }
@@ -86,7 +89,7 @@ func (s *Service) getProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 		stringMembers("ClientIDList", p.ClientIDs),
 		stringMembers("ThumbprintList", p.Thumbprints),
 		awsquery.Time("CreateDate", p.CreateDate),
-		tagNodes("Tags", sortedTags(p.Tags)),
+		tagNodes("Tags", sortedTags(iam.ProviderTags(p))),
 	}}, nil
 }
 

@@ -89,7 +89,8 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 }
 
 // tagProvider adds or replaces tags (keys compare ignoring case); more than
-// 50 in all is LimitExceeded.
+// 50 in all is LimitExceeded. The reserved stsd: tags set the provider's
+// JWKS URL or static key set (applyProviderTags).
 func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	tags, tagErr := x.tagsParam()
@@ -100,17 +101,17 @@ func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
-		merged, err := iam.MergeTags(p.Tags, tags)
+		merged, err := iam.MergeTags(iam.ProviderTags(p), tags)
 		if err != nil {
 			return err
 		}
-		p.Tags = merged
-		return nil
+		return applyProviderTags(p, merged)
 	})
 }
 
 // untagProvider removes the tags with the keys (ignoring case); keys the
-// provider does not have are ignored.
+// provider does not have are ignored. Removing stsd:jwks-url, or every
+// part of a static key set, returns the provider to discovery.
 func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	keys, keyErr := x.tagKeysParam()
@@ -121,15 +122,12 @@ func (s *Service) untagProvider(ctx context.Context, x *exchange) (*awsquery.Res
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
-		p.Tags = iam.RemoveTags(p.Tags, keys)
-		if len(p.Tags) == 0 {
-			p.Tags = nil
-		}
-		return nil
+		return applyProviderTags(p, iam.RemoveTags(iam.ProviderTags(p), keys))
 	})
 }
 
-// listProviderTags lists a provider's tags sorted by key, paginated.
+// listProviderTags lists a provider's tags sorted by key, paginated, the
+// reserved ones that show its JWKS settings included.
 func (s *Service) listProviderTags(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	pr, pageErr := x.pageParams()
@@ -143,6 +141,6 @@ func (s *Service) listProviderTags(ctx context.Context, x *exchange) (*awsquery.
 	if err != nil {
 		return nil, err
 	}
-	page, next := paginate(append([]iam.Tag(nil), p.Tags...), func(t iam.Tag) string { return t.Key }, pr)
+	page, next := paginate(iam.ProviderTags(p), func(t iam.Tag) string { return t.Key }, pr)
 	return &awsquery.Response{Result: append([]awsquery.Node{tagNodes("Tags", page)}, pageNodes(next)...)}, nil
 }

@@ -178,7 +178,7 @@ func providerResource(ctx context.Context, repo *iam.Repo, x *exchange) (target,
 	if ok, err := found(err); !ok {
 		return target{arn: arn}, err
 	}
-	return target{arn: iam.ProviderARN(p.Account, p.URL), tags: p.Tags}, nil
+	return target{arn: iam.ProviderARN(p.Account, p.URL), tags: iam.ProviderTags(p)}, nil
 }
 
 // policySourceResource is the user or role PolicySourceArn finds, as

@@ -63,57 +63,24 @@ func parseJWKS(data []byte) (*keyMaterial, error) {
 	km := &keyMaterial{byKID: make(map[string]crypto.PublicKey, len(set.Keys))}
 	var rsaCount, ecCount int
 	for i, raw := range set.Keys {
-		var head jwkHead
-		if err := json.Unmarshal(raw, &head); err != nil {
-			km.skip(i, "not a JSON object")
-			continue
-		}
-		switch {
-		case head.Kty != "RSA" && head.Kty != "EC":
-			km.skip(i, "kty "+truncate(head.Kty, 16)+" not supported")
-			continue
-		case head.Use != "" && head.Use != "sig":
-			km.skip(i, "use "+truncate(head.Use, 16))
-			continue
-		case len(head.KeyOps) > 0:
-			km.skip(i, "key_ops present")
-			continue
-		case len(head.D) > 0 || len(head.K) > 0:
-			km.skip(i, "private key material")
-			continue
-		}
-		if head.Kty == "RSA" {
-			if rsaCount++; rsaCount > maxRSAKeys {
-				km.rsaOverflow = true
-				continue
-			}
-		} else {
-			if ecCount++; ecCount > maxECKeys {
+		jwk, why := usableKey(raw, func(kty string) bool {
+			if kty == "RSA" {
+				if rsaCount++; rsaCount > maxRSAKeys {
+					km.rsaOverflow = true
+					return false
+				}
+			} else if ecCount++; ecCount > maxECKeys {
 				km.ecOverflow = true
-				continue
+				return false
 			}
+			return true
+		})
+		if why != "" {
+			km.skip(i, why)
 		}
-		var jwk jose.JSONWebKey
-		if err := jwk.UnmarshalJSON(raw); err != nil {
-			km.skip(i, err.Error())
-			continue
+		if jwk != nil {
+			km.byKID[jwk.KeyID] = jwk.Key
 		}
-		if !jwk.IsPublic() {
-			km.skip(i, "private key material")
-			continue
-		}
-		switch k := jwk.Key.(type) {
-		case *rsa.PublicKey:
-			if k.N.BitLen() < minRSABits {
-				km.skip(i, fmt.Sprintf("RSA key of %d bits", k.N.BitLen()))
-				continue
-			}
-		case *ecdsa.PublicKey:
-		default:
-			km.skip(i, "unsupported key type")
-			continue
-		}
-		km.byKID[jwk.KeyID] = jwk.Key
 	}
 	km.finish()
 	if km.usable == 0 && !km.rsaOverflow && !km.ecOverflow {
@@ -158,4 +125,45 @@ func (km *keyMaterial) lookup(alg *algorithm, kid string) (key crypto.PublicKey,
 	}
 	key, found = km.byKID[kid]
 	return key, false, found
+}
+
+// usableKey parses one JWK of a set and returns it when it is usable for
+// verification, else why not ("" when count refused it: the set has too
+// many keys of its type). count is called once the key's type is known to
+// be RSA or EC, before the key is parsed.
+func usableKey(raw json.RawMessage, count func(kty string) bool) (*jose.JSONWebKey, string) {
+	var head jwkHead
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return nil, "not a JSON object"
+	}
+	switch {
+	case head.Kty != "RSA" && head.Kty != "EC":
+		return nil, "kty " + truncate(head.Kty, 16) + " not supported"
+	case head.Use != "" && head.Use != "sig":
+		return nil, "use " + truncate(head.Use, 16)
+	case len(head.KeyOps) > 0:
+		return nil, "key_ops present"
+	case len(head.D) > 0 || len(head.K) > 0:
+		return nil, "private key material"
+	}
+	if !count(head.Kty) {
+		return nil, ""
+	}
+	var jwk jose.JSONWebKey
+	if err := jwk.UnmarshalJSON(raw); err != nil {
+		return nil, err.Error()
+	}
+	if !jwk.IsPublic() {
+		return nil, "private key material"
+	}
+	switch k := jwk.Key.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Sprintf("RSA key of %d bits", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+	default:
+		return nil, "unsupported key type"
+	}
+	return &jwk, ""
 }

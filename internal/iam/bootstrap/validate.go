@@ -63,6 +63,7 @@ func (v *validator) provider(i int, p *Provider, seen map[string]int) {
 	v.c.addErr(at(kind, i, "client_ids"), iam.ValidateClientIDs(p.ClientIDs))
 	v.c.addErr(at(kind, i, "thumbprints"), iam.ValidateThumbprints(p.Thumbprints))
 	v.c.addErr(at(kind, i, "tags"), iam.ValidateTags(p.Tags))
+	v.c.addErr(at(kind, i, "tags"), iam.ValidateProviderTags(p.Tags)) // stsd: tags are the API's spelling of jwks_url and static_jwks
 	sources := 0
 	if p.JWKSURL != "" {
 		sources++
