@@ -176,6 +176,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#token"), bad),
 		chromedp.Click(chromedp.CSS("#explain")),
 		chromedp.WaitVisible(chromedp.CSS(".failed-condition")),
+		chromedp.ScrollIntoView(chromedp.CSS(".trust")),
 		screenshot("playground"),
 	)
 	text = textOf(t, ctx, ".failed-condition")
