@@ -16,6 +16,12 @@ import (
 // awsCLI runs the AWS CLI against the node with the credentials of p.
 func (n *node) awsCLI(t *testing.T, p aws.CredentialsProvider, args ...string) (string, string, error) {
 	t.Helper()
+	return runAWSCLI(t, n.app.URL, p, args...)
+}
+
+// runAWSCLI runs the AWS CLI against endpoint with the credentials of p.
+func runAWSCLI(t *testing.T, endpoint string, p aws.CredentialsProvider, args ...string) (string, string, error) {
+	t.Helper()
 	bin, err := exec.LookPath("aws")
 	if err != nil {
 		if os.Getenv("STSD_REQUIRE_AWSCLI") != "" {
@@ -27,7 +33,7 @@ func (n *node) awsCLI(t *testing.T, p aws.CredentialsProvider, args ...string) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append(args, "--endpoint-url", n.app.URL, "--region", "us-east-1", "--output", "json")...)
+	cmd := exec.Command(bin, append(args, "--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json")...)
 	cmd.Env = []string{
 		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + t.TempDir(),
 		"AWS_ACCESS_KEY_ID=" + c.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey, "AWS_SESSION_TOKEN=" + c.SessionToken,

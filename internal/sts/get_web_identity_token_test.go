@@ -449,3 +449,37 @@ func TestGetWebIdentityTokenCallers(t *testing.T) {
 	_, err = f.token(t, credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken), "RS256", 300)
 	wantAPIError(t, err, "AccessDenied", 403, "User: "+userARN+" is not authorized to perform: sts:GetWebIdentityToken with an explicit deny in an identity-based policy")
 }
+
+// The AWS CLI asks stsd A for a token (`aws sts get-web-identity-token`),
+// stsd B exchanges it; an algorithm outside the enum is the CLI's
+// ValidationError; the IAM calls that describe the feature print A's issuer.
+func TestGetWebIdentityTokenAWSCLI(t *testing.T) {
+	f := newFederation(t)
+	ci := f.a.session(f.deployer, 3600)
+	f.enable(t)
+	// --cli-input-json: AWS CLI v1 fetches an https:// parameter value as
+	// a URL (cli_follow_urlparam), and the audience is one.
+	stdout, stderr, err := runAWSCLI(t, f.a.app.URL, ci, "sts", "get-web-identity-token", "--cli-input-json",
+		`{"Audience":["`+audienceB+`"],"SigningAlgorithm":"RS256","DurationSeconds":300}`)
+	if err != nil {
+		t.Fatalf("get-web-identity-token: %v\n%s", err, stderr)
+	}
+	var out struct{ WebIdentityToken, Expiration string }
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.WebIdentityToken == "" || out.Expiration == "" {
+		t.Fatalf("output %q: %v", stdout, err)
+	}
+	if _, err := f.exchange(out.WebIdentityToken); err != nil {
+		t.Fatalf("B refused the CLI's token: %v", err)
+	}
+	_, stderr, err = runAWSCLI(t, f.a.app.URL, ci, "sts", "get-web-identity-token", "--cli-input-json",
+		`{"Audience":["`+audienceB+`"],"SigningAlgorithm":"HS256"}`)
+	if err == nil || !strings.Contains(stderr, "An error occurred (ValidationError) when calling the GetWebIdentityToken operation") {
+		t.Fatalf("HS256: %v %s", err, stderr)
+	}
+	r := f.a.app.Root
+	root := credentials.NewStaticCredentialsProvider(r.AccessKeyID, r.Secret.Reveal(), "")
+	stdout, stderr, err = runAWSCLI(t, f.a.app.URL, root, "iam", "get-outbound-web-identity-federation-info")
+	if err != nil || !strings.Contains(stdout, f.a.issuer) {
+		t.Fatalf("get-outbound-web-identity-federation-info: %v %s %s", err, stdout, stderr)
+	}
+}
