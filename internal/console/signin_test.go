@@ -1,10 +1,18 @@
 package console_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stsd/stsd/internal/app"
+	"github.com/stsd/stsd/internal/config"
 )
 
 func TestSignInWithRootAndUserKeys(t *testing.T) {
@@ -117,5 +125,33 @@ func TestSignOutAndRevokedKeyEndSessions(t *testing.T) {
 	waitGone(t, n, id)
 	if p := u.get("/console/roles"); p.status != http.StatusSeeOther {
 		t.Fatalf("a deleted key's session still serves: %d", p.status)
+	}
+}
+
+func TestConsoleCanBeTurnedOff(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Console.Enabled = false
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Listener: ln, Getenv: func(string) string { return "" },
+		Logger: slog.New(slog.DiscardHandler), Notice: io.Discard, AuditWriter: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(5 * time.Second)
+	if a.ConsoleURL != "" {
+		t.Fatalf("ConsoleURL %q with the console off", a.ConsoleURL)
+	}
+	resp, err := http.Get(a.URL + "/console/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "Sign in") || resp.StatusCode == http.StatusOK {
+		t.Fatalf("console served while off: %d %s", resp.StatusCode, body)
 	}
 }
