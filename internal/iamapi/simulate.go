@@ -74,6 +74,8 @@ const (
 	simSourceUser        = "user"
 	simSourceRole        = "role"
 	simSourceUserManaged = "user-managed"
+	simSourceGroup       = "group"
+	simSourceAWSManaged  = "aws-managed"
 	simSourceNone        = "none"
 )
 
@@ -139,7 +141,20 @@ func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string
 		}
 		pp.identity = inlineSimPolicies(u.InlinePolicies, simSourceUser)
 		pp.callerARN = u.ARN()
-		return pp, s.resolveManaged(ctx, account, &pp, u.ManagedPolicyARNs, u.PermissionsBoundaryARN)
+		// A user's policies include its groups' ("the simulation includes
+		// all policies that are attached to the user, including … policies
+		// attached to groups that the user is a member of", IAM API
+		// Reference, SimulatePrincipalPolicy, PolicySourceArn).
+		groups, err := s.deps.Repo.UserGroups(ctx, u)
+		if err != nil {
+			return pp, err
+		}
+		attached := u.ManagedPolicyARNs
+		for _, g := range groups {
+			pp.identity = append(pp.identity, inlineSimPolicies(g.InlinePolicies, simSourceGroup)...)
+			attached = append(attached[:len(attached):len(attached)], g.ManagedPolicyARNs...)
+		}
+		return pp, s.resolveManaged(ctx, account, &pp, attached, u.PermissionsBoundaryARN)
 	}
 	if acct, path, name, ok := iam.ParseEntityARN(arn, "role"); ok {
 		role, err := s.deps.Repo.GetRole(ctx, account, name)
@@ -206,6 +221,13 @@ func (s *Service) resolveManaged(ctx context.Context, account string, pp *princi
 // ownDefaultVersion is the default version of the account's managed policy
 // with the ARN, or nil when there is no such policy.
 func (s *Service) ownDefaultVersion(ctx context.Context, account, arn string) (*policy.SimPolicy, error) {
+	if iam.IsAWSManagedARN(arn) {
+		v, ok := iam.AWSManagedPolicy(arn)
+		if !ok || v.Default == nil {
+			return nil, nil
+		}
+		return &policy.SimPolicy{ID: v.Policy.Name, Type: simSourceAWSManaged, Document: v.Default.Document}, nil
+	}
 	p, err := ownPolicy(ctx, s.deps.Repo, account, arn)
 	if p == nil || err != nil {
 		return nil, err
