@@ -66,6 +66,9 @@ type Options struct {
 	// S3Listener, when set, is used instead of listening on
 	// Config.S3.Addr (which must still be set to enable the gateway).
 	S3Listener net.Listener
+	// DevTokenMinter, set by `stsd dev`, mints development-issuer tokens
+	// for the console's token playground.
+	DevTokenMinter func(subject string) (string, error)
 	// AuditWriter, when set, receives the audit log instead of the file
 	// or stdout the configuration names (tests).
 	AuditWriter io.Writer

@@ -33,6 +33,7 @@ func (a *App) withConsole(o Options, h http.Handler, p consoleParts) (http.Handl
 		Snapshot: a.Cache.Current, Repo: a.Repo, KeySets: a.verifier.KeySets,
 		Activity: a.activity, Audit: a.audit, Metrics: p.reg, Account: o.Config.AccountID,
 		Now: o.Now, Logger: o.Logger, IdleTimeout: cfg.IdleTimeout, SessionTimeout: cfg.SessionTimeout,
+		MintToken: o.DevTokenMinter,
 	})
 	if err != nil {
 		return nil, err

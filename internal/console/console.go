@@ -65,6 +65,9 @@ type Deps struct {
 	Account string
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// MintToken, set by `stsd dev`, mints a token of the development
+	// issuer for a subject, so the playground can offer one; nil elsewhere.
+	MintToken func(subject string) (string, error)
 	// IdleTimeout and SessionTimeout end a session after that long without
 	// a request, and that long after sign-in (defaults 30 min and 8 h).
 	IdleTimeout, SessionTimeout time.Duration

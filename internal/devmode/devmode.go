@@ -88,7 +88,9 @@ func Start(ctx context.Context, o Options) (n *Node, err error) {
 		}
 		n.s3Backend = cfg.S3.Backend
 	}
-	if n.App, err = app.Start(ctx, app.Options{Config: cfg, Getenv: o.Getenv, Notice: o.Out, Logger: o.Logger}); err != nil {
+	mint := func(sub string) (string, error) { return n.Issuer.Mint(sub, TokenTTL, nil) }
+	if n.App, err = app.Start(ctx, app.Options{Config: cfg, Getenv: o.Getenv, Notice: o.Out, Logger: o.Logger,
+		DevTokenMinter: mint}); err != nil {
 		return nil, err
 	}
 	if err := n.ensureDemo(ctx); err != nil {
