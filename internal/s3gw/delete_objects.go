@@ -32,6 +32,13 @@ func (x *exchange) deleteObjects() {
 		return
 	}
 	per := x.op.DeleteChecks(d)
+	for i := range per {
+		// Each key also under the name a path-resolving backend gives it.
+		if per[i].Checks, err = withResolvedKeys(per[i].Checks); err != nil {
+			x.fail(err)
+			return
+		}
+	}
 	var all []authz.Check
 	for _, oc := range per {
 		all = append(all, oc.Checks...)

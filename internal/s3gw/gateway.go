@@ -120,10 +120,16 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// authorize decides checks, each under the policy of the bucket its
+// authorize decides checks — with the resolved form of any key a backend
+// may resolve (withResolvedKeys) — each under the policy of the bucket its
 // resource names, and answers AccessDenied for the first denied one. It
 // reports whether every check was allowed.
 func (x *exchange) authorize(checks []authz.Check) bool {
+	checks, err := withResolvedKeys(checks)
+	if err != nil {
+		x.fail(err)
+		return false
+	}
 	x.res = x.g.decide(x, checks)
 	if denied := x.res.FirstDenied(); denied != nil {
 		x.denied = true
