@@ -181,7 +181,11 @@ func (x *exchange) bodyError(err error, fallback *awserr.Error) error {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errShortBody) {
+	// The client's body failing is the cause even when the backend request
+	// failed otherwise first: a client that half-closes its connection
+	// after a short body also cancels the request's context, which the
+	// transport may report before the body's own error.
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errShortBody) || x.bodyFailed.Load() {
 		return awsErr("IncompleteBody", http.StatusBadRequest,
 			"You did not provide the number of bytes specified by the Content-Length HTTP header.", "short_body")
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsd/stsd/internal/audit"
@@ -82,13 +83,15 @@ type exchange struct {
 	denied     bool
 	errCode    string
 	errMessage string
+	// bodyFailed: reading the client's body failed (countingBody).
+	bodyFailed atomic.Bool
 }
 
 // ServeHTTP classifies, authenticates and authorizes the request, then
 // answers it locally (bucket policies) or forwards it to the backend.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{g: g, w: w, r: r, ctx: r.Context(), id: newRequestID()}
-	r.Body = countingBody{ReadCloser: r.Body, n: &x.bytesIn}
+	r.Body = countingBody{ReadCloser: r.Body, n: &x.bytesIn, failed: &x.bodyFailed}
 	w.Header().Set("X-Amz-Request-Id", x.id)
 	start := g.deps.Now()
 	defer func() { x.finish(start) }()

@@ -1,10 +1,12 @@
 package s3gw
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -144,14 +146,21 @@ func (m *Metrics) observe(op, decision string, status int, in, out int64, took t
 	m.duration.WithLabelValues(op).Observe(took.Seconds())
 }
 
-// countingBody counts the bytes read from the client's body.
+// countingBody counts the bytes read from the client's body, and notes
+// when reading it failed (the body ended before its length, or the
+// connection broke): the backend request may then fail for another reason
+// first, and the client is still owed IncompleteBody (bodyError).
 type countingBody struct {
 	io.ReadCloser
-	n *int64
+	n      *int64
+	failed *atomic.Bool
 }
 
 func (c countingBody) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
 	*c.n += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		c.failed.Store(true)
+	}
 	return n, err
 }
