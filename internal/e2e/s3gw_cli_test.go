@@ -398,30 +398,99 @@ func redactQuery(u string) string {
 	return u
 }
 
-// Over HTTPS the CLI stops signing upload bodies (UNSIGNED-PAYLOAD with a
-// Content-MD5): a small and a multipart cp go up, come back, and are on
-// the backend's disk.
-func TestS3GatewayAWSCLIOverTLS(t *testing.T) {
-	n := startS3Node(t, s3NodeOptions{tls: true})
-	role := n.s3Role("cli", map[string]string{"s3": s3CLIPolicy})
-	creds := n.s3Session(role, "cli-job", nil, "")
-	relay, ca := sniffTLS(t, strings.TrimPrefix(n.app.S3URL, "https://"), n.roots)
-	cli := newS3CLI(t, relay.url(), creds, "AWS_CA_BUNDLE="+ca)
-	small, big := []byte("over TLS\n"), patterned(9<<20+1)
-	cli.ok("s3", "cp", cli.file("small.txt", small), "s3://data/blue/small.txt")
-	cli.ok("s3", "cp", cli.file("big.bin", big), "s3://data/blue/big.bin")
-	for key, want := range map[string][]byte{"blue/small.txt": small, "blue/big.bin": big} {
-		if got, err := os.ReadFile(n.backend.Path("data", key)); err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("backend holds %d bytes of %s (%v), want %d", len(got), key, err, len(want))
+// s3CLIs are the AWS CLIs the TLS test runs: Debian's (awsCLIBin), and
+// the one STSD_AWSCLI_EXTRA names, if any (an AWS CLI v1 on a current
+// botocore, say, whose defaults differ).
+func s3CLIs(t *testing.T) []string {
+	bins := []string{awsCLIBin(t)}
+	if extra := os.Getenv("STSD_AWSCLI_EXTRA"); extra != "" && extra != bins[0] {
+		bins = append(bins, extra)
+	}
+	return bins
+}
+
+// cliVersion is the CLI's version line ("aws-cli/2.9.19 Python/… botocore/…").
+func cliVersion(t *testing.T, bin string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s --version: %v\n%s", bin, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// flexibleChecksums reports whether a CLI computes checksums by default
+// (when_supported): AWS CLI v2 from 2.23.0, or v1 on botocore from 1.36.0
+// (their changelogs); those send uploads over HTTPS as
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER with a CRC32 trailer.
+func flexibleChecksums(version string) bool {
+	at := func(prefix string) (int, int) {
+		_, v, ok := strings.Cut(version, prefix)
+		if !ok {
+			return 0, 0
 		}
+		f := strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == ' ' })
+		if len(f) < 2 {
+			return 0, 0
+		}
+		major, _ := strconv.Atoi(f[0])
+		minor, _ := strconv.Atoi(f[1])
+		return major, minor
 	}
-	up := relay.take()
-	t.Logf("aws s3 cp up over TLS: %s", strings.Join(modes(up), "; "))
-	wantMode(t, up, "PUT", "", "UNSIGNED-PAYLOAD")
-	wantMode(t, up, "PUT", "partNumber&uploadId", "UNSIGNED-PAYLOAD")
-	cli.ok("s3", "cp", "s3://data/blue/big.bin", filepath.Join(cli.dir, "down.bin"))
-	if got, _ := os.ReadFile(filepath.Join(cli.dir, "down.bin")); !bytes.Equal(got, big) {
-		t.Fatalf("downloaded %d bytes, want %d", len(got), len(big))
+	if major, minor := at("aws-cli/"); major == 2 {
+		return minor >= 23
 	}
-	t.Logf("aws s3 cp down over TLS: %s", strings.Join(modes(relay.take()), "; "))
+	major, minor := at("botocore/")
+	return major > 1 || major == 1 && minor >= 36
+}
+
+// Over HTTPS the CLI stops signing upload bodies: UNSIGNED-PAYLOAD with a
+// Content-MD5 (CLI v2 before 2.23), or STREAMING-UNSIGNED-PAYLOAD-TRAILER
+// with a CRC32 trailer (current defaults). A small and a multipart cp go
+// up, come back, and are on the backend's disk; delete-objects answers
+// per key.
+func TestS3GatewayAWSCLIOverTLS(t *testing.T) {
+	for _, bin := range s3CLIs(t) {
+		version := cliVersion(t, bin)
+		t.Run(strings.ReplaceAll(strings.Fields(version)[0], "/", " "), func(t *testing.T) {
+			t.Logf("%s: %s", bin, version)
+			mode := "UNSIGNED-PAYLOAD"
+			if flexibleChecksums(version) {
+				mode = "STREAMING-UNSIGNED-PAYLOAD-TRAILER (x-amz-checksum-crc32)"
+			}
+			n := startS3Node(t, s3NodeOptions{tls: true})
+			role := n.s3Role("cli", map[string]string{"s3": s3CLIPolicy})
+			creds := n.s3Session(role, "cli-job", nil, "")
+			relay, ca := sniffTLS(t, strings.TrimPrefix(n.app.S3URL, "https://"), n.roots)
+			cli := newS3CLI(t, relay.url(), creds, "AWS_CA_BUNDLE="+ca)
+			cli.bin = bin
+			small, big := []byte("over TLS\n"), patterned(9<<20+1)
+			cli.ok("s3", "cp", cli.file("small.txt", small), "s3://data/blue/small.txt")
+			cli.ok("s3", "cp", cli.file("big.bin", big), "s3://data/blue/big.bin")
+			for key, want := range map[string][]byte{"blue/small.txt": small, "blue/big.bin": big} {
+				if got, err := os.ReadFile(n.backend.Path("data", key)); err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("backend holds %d bytes of %s (%v), want %d", len(got), key, err, len(want))
+				}
+			}
+			up := relay.take()
+			t.Logf("aws s3 cp up over TLS: %s", strings.Join(modes(up), "; "))
+			wantMode(t, up, "PUT", "", mode)
+			wantMode(t, up, "PUT", "partNumber&uploadId", mode)
+			cli.ok("s3", "cp", "s3://data/blue/big.bin", filepath.Join(cli.dir, "down.bin"))
+			if got, _ := os.ReadFile(filepath.Join(cli.dir, "down.bin")); !bytes.Equal(got, big) {
+				t.Fatalf("downloaded %d bytes, want %d", len(got), len(big))
+			}
+			var out struct {
+				Deleted []struct{ Key string }
+				Errors  []struct{ Key, Code, Message string }
+			}
+			mustJSON(t, cli.ok("s3api", "delete-objects", "--bucket", "data", "--delete",
+				`{"Objects":[{"Key":"blue/small.txt"},{"Key":"red/small.txt"}]}`), &out)
+			if len(out.Deleted) != 1 || out.Deleted[0].Key != "blue/small.txt" || len(out.Errors) != 1 ||
+				out.Errors[0] != (struct{ Key, Code, Message string }{"red/small.txt", "AccessDenied", "Access Denied"}) {
+				t.Fatalf("delete-objects: %+v", out)
+			}
+			t.Logf("aws s3 cp down, delete-objects over TLS: %s", strings.Join(modes(relay.take()), "; "))
+		})
+	}
 }
