@@ -38,7 +38,7 @@ func storeFlags(cmd *cobra.Command) func() (config.Config, error) {
 // openRepo opens the configured store; a bbolt file held by a running node
 // gets a message saying so.
 func openRepo(ctx context.Context, cfg config.Config) (*iam.Repo, store.Store, error) {
-	st, err := app.OpenStore(ctx, cfg)
+	st, err := app.OpenStore(ctx, cfg, os.Getenv)
 	if errors.Is(err, boltstore.ErrLocked) {
 		return nil, nil, fmt.Errorf("the data directory %s is in use by a running stsd; stop it, or use a shared etcd store", cfg.DataDir)
 	}

@@ -38,9 +38,6 @@ import (
 	"github.com/stsd/stsd/internal/sts"
 )
 
-// StoreFile is the bbolt database in the data directory.
-const StoreFile = "stsd.db"
-
 // Options are what a node needs beyond its configuration.
 type Options struct {
 	Config config.Config
@@ -133,7 +130,7 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	if a.store = o.Store; a.store == nil {
-		if a.store, err = OpenStore(ctx, cfg); err != nil {
+		if a.store, err = OpenStore(ctx, cfg, o.Getenv); err != nil {
 			return nil, err
 		}
 	}

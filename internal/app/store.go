@@ -18,10 +18,11 @@ import (
 // OpenStore opens the store the configuration selects: the bbolt file in
 // the data directory (the default), or etcd, shared by every node that
 // uses the same etcd and prefix. `stsd serve`, `stsd export` and
-// `stsd apply` all open their store here.
-func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+// `stsd apply` all open their store here; getenv reads the etcd password
+// variable (config.EtcdPasswordEnv).
+func OpenStore(ctx context.Context, cfg config.Config, getenv func(string) string) (store.Store, error) {
 	if cfg.Store == config.StoreEtcd {
-		ec, err := etcdConfig(cfg.Etcd, os.Getenv)
+		ec, err := etcdConfig(cfg.Etcd, getenv)
 		if err != nil {
 			return nil, err
 		}
@@ -30,7 +31,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	return open(boltstore.Open(filepath.Join(cfg.DataDir, StoreFile)))
+	return open(boltstore.Open(filepath.Join(cfg.DataDir, boltstore.DefaultFileName)))
 }
 
 // open returns a nil interface on error, never a nil *T inside a non-nil

@@ -17,7 +17,7 @@ import (
 func TestOpenStoreBoltByDefault(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	st, err := OpenStore(t.Context(), cfg)
+	st, err := OpenStore(t.Context(), cfg, os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,10 +30,10 @@ func TestOpenStoreBoltByDefault(t *testing.T) {
 func TestOpenStoreBoltFailureReturnsNil(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	if err := os.Mkdir(filepath.Join(cfg.DataDir, StoreFile), 0o700); err != nil { // not a file
+	if err := os.Mkdir(filepath.Join(cfg.DataDir, boltstore.DefaultFileName), 0o700); err != nil { // not a file
 		t.Fatal(err)
 	}
-	st, err := OpenStore(t.Context(), cfg)
+	st, err := OpenStore(t.Context(), cfg, os.Getenv)
 	if err == nil || st != nil {
 		t.Fatalf("OpenStore on a directory = %#v, %v; want nil and an error", st, err)
 	}
@@ -44,7 +44,7 @@ func TestOpenStoreEtcdUnreachable(t *testing.T) {
 	cfg.Store = config.StoreEtcd
 	cfg.Etcd.Endpoints = []string{"127.0.0.1:1"}
 	cfg.Etcd.DialTimeout = 200 * time.Millisecond
-	st, err := OpenStore(t.Context(), cfg)
+	st, err := OpenStore(t.Context(), cfg, os.Getenv)
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("OpenStore(etcd on a closed port) = %v, want store.ErrUnavailable", err)
 	}

@@ -22,7 +22,8 @@ import (
 	"github.com/stsd/stsd/internal/issuer"
 )
 
-// Config is the runtime configuration of `stsd serve`.
+// Config is the runtime configuration of `stsd serve`. Every field is one
+// entry of the settings table (settings.go): its flag, YAML key and default.
 type Config struct {
 	Addr             string   `yaml:"addr"`
 	DataDir          string   `yaml:"data_dir"`
@@ -150,85 +151,6 @@ type Etcd struct {
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 }
 
-// Default returns the defaults every flag documents.
-func Default() Config {
-	return Config{
-		Addr:      "127.0.0.1:8080",
-		DataDir:   "./stsd-data",
-		AccountID: "000000000000",
-		LogLevel:  "info",
-		LogFormat: "json",
-		Store:     StoreBolt,
-		// At most 11 files of 100 MB (the live one and 10 rotated).
-		AuditMaxSizeMB:  100,
-		AuditMaxBackups: 10,
-		// The keyring's own default (creds.KeyringOptions).
-		KeyringRotationInterval:   24 * time.Hour,
-		IssuerKeyRotationInterval: 7 * 24 * time.Hour,
-		Console:                   Console{Enabled: true, IdleTimeout: 30 * time.Minute, SessionTimeout: 8 * time.Hour},
-		S3:                        S3{BackendRegion: "us-east-1", Audit: "denied"},
-		Etcd: Etcd{
-			Prefix:         "/stsd/",
-			DialTimeout:    5 * time.Second,
-			RequestTimeout: 5 * time.Second,
-		},
-	}
-}
-
-// BindFlags registers one flag per config key on fs, writing into c.
-func BindFlags(fs *pflag.FlagSet, c *Config) {
-	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (host:port)")
-	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (bbolt store, generated root credentials and master key, audit log)")
-	fs.StringVar(&c.AccountID, "account-id", c.AccountID, "the 12-digit account id stsd serves")
-	fs.BoolVar(&c.AllowHTTPIssuers, "allow-http-issuers", c.AllowHTTPIssuers, "accept http:// OIDC issuers on loopback hosts (development and tests only)")
-	fs.StringVar(&c.Bootstrap, "bootstrap", c.Bootstrap, "declarative YAML file of providers, policies and roles, applied at start")
-	fs.StringVar(&c.AuditLog, "audit-log", c.AuditLog, `audit log file (default <data-dir>/audit.log; "-" for stdout)`)
-	fs.IntVar(&c.AuditMaxSizeMB, "audit-max-size-mb", c.AuditMaxSizeMB, "rotate the audit log file before it grows past this many MiB (at least 1)")
-	fs.IntVar(&c.AuditMaxAgeDays, "audit-max-age-days", c.AuditMaxAgeDays, "delete rotated audit log files older than this many days (0: any age)")
-	fs.IntVar(&c.AuditMaxBackups, "audit-max-backups", c.AuditMaxBackups, "keep at most this many rotated audit log files (0: every one)")
-	fs.BoolVar(&c.AuditCompress, "audit-compress", c.AuditCompress, "gzip rotated audit log files")
-	fs.BoolVar(&c.AuditFailClosed, "audit-fail-closed", c.AuditFailClosed, "answer STS and IAM requests with 503 ServiceUnavailable while the audit log cannot be written")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error")
-	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: json or text")
-	fs.StringSliceVar(&c.Regions, "regions", c.Regions, "SigV4 scope regions accepted (default: any)")
-	fs.StringVar(&c.CAFile, "ca-file", c.CAFile, "extra CA certificates (PEM) trusted when fetching OIDC discovery and JWKS")
-	fs.BoolVar(&c.AllowCrossHostOIDCRedirects, "allow-cross-host-oidc-redirects", c.AllowCrossHostOIDCRedirects,
-		"let OIDC discovery and JWKS fetches follow redirects to another host (host:port); link-local and metadata addresses stay refused")
-	fs.StringVar(&c.TLSCertFile, "tls-cert-file", c.TLSCertFile, "serve HTTPS with this certificate (PEM)")
-	fs.StringVar(&c.TLSKeyFile, "tls-key-file", c.TLSKeyFile, "private key for --tls-cert-file (PEM)")
-	fs.StringVar(&c.Store, "store", c.Store, "store backend: bolt (a file in the data directory) or etcd (shared by every node using the same etcd and prefix)")
-	fs.DurationVar(&c.KeyringRotationInterval, "keyring-rotation-interval", c.KeyringRotationInterval, "how long a session-token key stays primary before this node rotates it (at least 1s)")
-	fs.StringVar(&c.IssuerURL, "issuer-url", c.IssuerURL, "stsd's OpenID Connect issuer URL for GetWebIdentityToken (https://host[/path]; every node serves its discovery and JWKS); off when empty")
-	fs.DurationVar(&c.IssuerKeyRotationInterval, "issuer-key-rotation-interval", c.IssuerKeyRotationInterval, "how long a GetWebIdentityToken signing key signs before its successor (at least 2m)")
-	fs.StringVar(&c.Authz.Addr, "authz-addr", c.Authz.Addr, "listen address of the authorization front doors: /forward-auth and the JSON decision API (off when empty)")
-	fs.StringVar(&c.Authz.GRPCAddr, "authz-grpc-addr", c.Authz.GRPCAddr, "listen address of the Envoy ext_authz gRPC service (off when empty)")
-	fs.StringSliceVar(&c.Authz.TrustedProxies, "authz-trusted-proxies", c.Authz.TrustedProxies, "proxies (IPs or CIDR prefixes) whose X-Forwarded-For names the client for aws:SourceIp")
-	fs.BoolVar(&c.Console.Enabled, "console-enabled", c.Console.Enabled, "serve the web console under /console/ on the main listener")
-	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "listen address of the pprof profiling endpoints (off when empty; keep it on loopback)")
-	fs.StringVar(&c.S3.Addr, "s3-addr", c.S3.Addr, "listen address of the S3 gateway (off when empty)")
-	fs.StringVar(&c.S3.Backend, "s3-backend", c.S3.Backend, "URL of the S3-compatible store behind the gateway (key from "+S3BackendAccessKeyEnv+" and "+S3BackendSecretKeyEnv+")")
-	fs.StringVar(&c.S3.BackendRegion, "s3-backend-region", c.S3.BackendRegion, "region the gateway signs backend requests for")
-	fs.StringVar(&c.S3.Domain, "s3-domain", c.S3.Domain, "base domain of virtual-hosted-style buckets (BUCKET.DOMAIN); path style always works")
-	fs.StringVar(&c.S3.Audit, "s3-audit", c.S3.Audit, "S3 data events written to the audit log: off, denied or all")
-	fs.StringVar(&c.S3.TLSCertFile, "s3-tls-cert-file", c.S3.TLSCertFile, "serve the S3 gateway over HTTPS with this certificate (PEM; default: --tls-cert-file)")
-	fs.StringVar(&c.S3.TLSKeyFile, "s3-tls-key-file", c.S3.TLSKeyFile, "private key for --s3-tls-cert-file (PEM)")
-	e := &c.Etcd
-	fs.StringSliceVar(&e.Endpoints, "etcd-endpoints", e.Endpoints, "etcd client URLs (https://host:2379,...) for --store etcd")
-	fs.StringVar(&e.Prefix, "etcd-prefix", e.Prefix, "key prefix inside etcd; nodes sharing a store use the same one")
-	fs.StringVar(&e.CAFile, "etcd-ca-file", e.CAFile, "CA certificates (PEM) that verify the etcd servers; turns TLS on")
-	fs.StringVar(&e.CertFile, "etcd-cert-file", e.CertFile, "client certificate (PEM) for etcd; turns TLS on")
-	fs.StringVar(&e.KeyFile, "etcd-key-file", e.KeyFile, "private key for --etcd-cert-file (PEM)")
-	fs.StringVar(&e.Username, "etcd-username", e.Username, "etcd user (password from --etcd-password-file or "+EtcdPasswordEnv+")")
-	fs.StringVar(&e.PasswordFile, "etcd-password-file", e.PasswordFile, "file holding the etcd user's password")
-	fs.DurationVar(&e.DialTimeout, "etcd-dial-timeout", e.DialTimeout, "how long the first contact with etcd may take at start")
-	fs.DurationVar(&e.RequestTimeout, "etcd-request-timeout", e.RequestTimeout, "how long one etcd request may take before it fails as unavailable")
-}
-
-// flagKey maps each flag to its YAML key: they differ only in - vs _, and
-// a section's keys are prefixed with the section ("etcd-ca-file" is
-// etcd.ca_file).
-func flagKey(flag string) string { return strings.ReplaceAll(flag, "-", "_") }
-
 // Resolve builds the effective configuration: defaults, then the YAML file
 // at path (if any), then every flag the user set explicitly on fs.
 func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
@@ -244,96 +166,7 @@ func Resolve(path string, fs *pflag.FlagSet, flags Config) (Config, error) {
 			return c, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	fs.Visit(func(f *pflag.Flag) {
-		switch flagKey(f.Name) {
-		case "addr":
-			c.Addr = flags.Addr
-		case "data_dir":
-			c.DataDir = flags.DataDir
-		case "account_id":
-			c.AccountID = flags.AccountID
-		case "allow_http_issuers":
-			c.AllowHTTPIssuers = flags.AllowHTTPIssuers
-		case "bootstrap":
-			c.Bootstrap = flags.Bootstrap
-		case "audit_log":
-			c.AuditLog = flags.AuditLog
-		case "audit_max_size_mb":
-			c.AuditMaxSizeMB = flags.AuditMaxSizeMB
-		case "audit_max_age_days":
-			c.AuditMaxAgeDays = flags.AuditMaxAgeDays
-		case "audit_max_backups":
-			c.AuditMaxBackups = flags.AuditMaxBackups
-		case "audit_compress":
-			c.AuditCompress = flags.AuditCompress
-		case "audit_fail_closed":
-			c.AuditFailClosed = flags.AuditFailClosed
-		case "log_level":
-			c.LogLevel = flags.LogLevel
-		case "log_format":
-			c.LogFormat = flags.LogFormat
-		case "regions":
-			c.Regions = flags.Regions
-		case "ca_file":
-			c.CAFile = flags.CAFile
-		case "allow_cross_host_oidc_redirects":
-			c.AllowCrossHostOIDCRedirects = flags.AllowCrossHostOIDCRedirects
-		case "tls_cert_file":
-			c.TLSCertFile = flags.TLSCertFile
-		case "tls_key_file":
-			c.TLSKeyFile = flags.TLSKeyFile
-		case "store":
-			c.Store = flags.Store
-		case "keyring_rotation_interval":
-			c.KeyringRotationInterval = flags.KeyringRotationInterval
-		case "issuer_url":
-			c.IssuerURL = flags.IssuerURL
-		case "issuer_key_rotation_interval":
-			c.IssuerKeyRotationInterval = flags.IssuerKeyRotationInterval
-		case "authz_addr":
-			c.Authz.Addr = flags.Authz.Addr
-		case "authz_grpc_addr":
-			c.Authz.GRPCAddr = flags.Authz.GRPCAddr
-		case "authz_trusted_proxies":
-			c.Authz.TrustedProxies = flags.Authz.TrustedProxies
-		case "debug_addr":
-			c.DebugAddr = flags.DebugAddr
-		case "console_enabled":
-			c.Console.Enabled = flags.Console.Enabled
-		case "s3_addr":
-			c.S3.Addr = flags.S3.Addr
-		case "s3_backend":
-			c.S3.Backend = flags.S3.Backend
-		case "s3_backend_region":
-			c.S3.BackendRegion = flags.S3.BackendRegion
-		case "s3_domain":
-			c.S3.Domain = flags.S3.Domain
-		case "s3_audit":
-			c.S3.Audit = flags.S3.Audit
-		case "s3_tls_cert_file":
-			c.S3.TLSCertFile = flags.S3.TLSCertFile
-		case "s3_tls_key_file":
-			c.S3.TLSKeyFile = flags.S3.TLSKeyFile
-		case "etcd_endpoints":
-			c.Etcd.Endpoints = flags.Etcd.Endpoints
-		case "etcd_prefix":
-			c.Etcd.Prefix = flags.Etcd.Prefix
-		case "etcd_ca_file":
-			c.Etcd.CAFile = flags.Etcd.CAFile
-		case "etcd_cert_file":
-			c.Etcd.CertFile = flags.Etcd.CertFile
-		case "etcd_key_file":
-			c.Etcd.KeyFile = flags.Etcd.KeyFile
-		case "etcd_username":
-			c.Etcd.Username = flags.Etcd.Username
-		case "etcd_password_file":
-			c.Etcd.PasswordFile = flags.Etcd.PasswordFile
-		case "etcd_dial_timeout":
-			c.Etcd.DialTimeout = flags.Etcd.DialTimeout
-		case "etcd_request_timeout":
-			c.Etcd.RequestTimeout = flags.Etcd.RequestTimeout
-		}
-	})
+	overlay(&c, fs, &flags)
 	return c, c.Validate()
 }
 
