@@ -140,6 +140,32 @@ func testMinioGo(t *testing.T, n *s3Node, mc *minio.Client, tr http.RoundTripper
 	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, small) {
 		t.Fatalf("presigned GET: %d, %d bytes", resp.StatusCode, len(got))
 	}
+	// PresignedPutObject, the upload sent by plain net/http.
+	for _, key := range []string{"blue/presigned-put", "red/presigned-put"} {
+		u, err := mc.PresignedPutObject(ctx, "data", key, 5*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodPut, u.String(), bytes.NewReader(small))
+		resp, err := plain.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, statErr := os.Stat(n.backend.Path("data", key))
+		if key == "blue/presigned-put" {
+			if got, err := os.ReadFile(n.backend.Path("data", key)); resp.StatusCode != http.StatusOK || err != nil || !bytes.Equal(got, small) {
+				t.Fatalf("presigned PUT: %d %s, backend %d bytes (%v)", resp.StatusCode, answer, len(got), err)
+			}
+		} else {
+			wantXML(t, resp.StatusCode, string(answer), http.StatusForbidden, "AccessDenied", "User: "+sessionARN+
+				" is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::data/red/presigned-put\" because no identity-based policy allows the s3:PutObject action")
+			if !os.IsNotExist(statErr) {
+				t.Fatalf("a denied presigned PUT reached the backend: %v", statErr)
+			}
+		}
+	}
 	t.Logf("minio-go Get/List/Presigned: %s", strings.Join(modes(relay.take()), "; "))
 
 	// RemoveObjects: minio-go sends Quiet deletes; the denied keys come
