@@ -141,6 +141,15 @@ func TestS3GatewayHostileInputs(t *testing.T) {
 		}
 	})
 
+	t.Run("body other than its x-amz-content-sha256", func(t *testing.T) {
+		// The gateway forwards the client's hex digest and the backend
+		// checks the body against it: versitygw's answer, passed through.
+		status, body := raw.send(raw.sign("PUT", "/data/blue/tampered", sha256Hex("signed body")), 11, "", []byte("other body!"), false)
+		wantXML(t, status, body, http.StatusBadRequest, "XAmzContentSHA256Mismatch",
+			"The provided 'x-amz-content-sha256' header does not match what was computed.")
+		absent("data", "blue/tampered")
+	})
+
 	t.Run("PUT without Content-Length", func(t *testing.T) {
 		status, body := raw.send(raw.sign("PUT", "/data/blue/nolength", "UNSIGNED-PAYLOAD"), -1,
 			"Transfer-Encoding: chunked\r\n", []byte("5\r\nhello\r\n0\r\n\r\n"), false)
