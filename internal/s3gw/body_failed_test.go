@@ -27,8 +27,8 @@ func TestBodyErrorPrefersTheClientsBody(t *testing.T) {
 	// The end of a complete body is not a failure.
 	y := &exchange{}
 	ok := countingBody{ReadCloser: io.NopCloser(strings.NewReader("abc")), n: &y.bytesIn, failed: &y.bodyFailed}
-	if b, err := io.ReadAll(ok); err != nil || string(b) != "abc" || y.bytesIn != 3 {
-		t.Fatalf("%q %v %d", b, err, y.bytesIn)
+	if b, err := io.ReadAll(ok); err != nil || string(b) != "abc" || y.bytesIn.Load() != 3 {
+		t.Fatalf("%q %v %d", b, err, y.bytesIn.Load())
 	}
 	wantErr(t, y.bodyError(context.Canceled, fallback), "ServiceUnavailable", 503, "")
 }

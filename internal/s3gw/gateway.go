@@ -78,7 +78,7 @@ type exchange struct {
 	res authz.Result
 	// status and byte counts, for metrics and audit.
 	status     int
-	bytesIn    int64
+	bytesIn    atomic.Int64 // written by whoever reads the body (the backend transport)
 	bytesOut   int64
 	denied     bool
 	errCode    string

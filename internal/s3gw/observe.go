@@ -77,7 +77,7 @@ func (g *Gateway) record(x *exchange, name, decision string) {
 		EventName: name, EventType: "AwsApiCall", UserAgent: x.r.Header.Get("User-Agent"),
 		RequestID: x.id, EventID: newRequestID(), ReadOnly: x.r.Method == http.MethodGet || x.r.Method == http.MethodHead,
 	}
-	params := objectParams{Host: x.r.Host, BytesIn: x.bytesIn, BytesOut: x.bytesOut, HTTPState: x.status}
+	params := objectParams{Host: x.r.Host, BytesIn: x.bytesIn.Load(), BytesOut: x.bytesOut, HTTPState: x.status}
 	if x.op != nil {
 		params.BucketName, params.Key, params.VersionID = x.op.Bucket, x.op.Key, x.op.VersionID
 	}
@@ -152,13 +152,13 @@ func (m *Metrics) observe(op, decision string, status int, in, out int64, took t
 // first, and the client is still owed IncompleteBody (bodyError).
 type countingBody struct {
 	io.ReadCloser
-	n      *int64
+	n      *atomic.Int64
 	failed *atomic.Bool
 }
 
 func (c countingBody) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
-	*c.n += int64(n)
+	c.n.Add(int64(n))
 	if err != nil && !errors.Is(err, io.EOF) {
 		c.failed.Store(true)
 	}

@@ -107,6 +107,6 @@ func (x *exchange) finish(start time.Time) {
 	case x.res.Checks == nil:
 		decision = "none"
 	}
-	x.g.deps.Metrics.observe(name, decision, x.status, x.bytesIn, x.bytesOut, x.g.deps.Now().Sub(start))
+	x.g.deps.Metrics.observe(name, decision, x.status, x.bytesIn.Load(), x.bytesOut, x.g.deps.Now().Sub(start))
 	x.g.record(x, name, decision)
 }
