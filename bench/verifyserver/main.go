@@ -1,5 +1,5 @@
 // Command verifyserver is the floor stsd's AssumeRoleWithWebIdentity is
-// measured against (issue 15, docs/benchmarks.md): the least a server can
+// measured against (docs/benchmarks.md): the least a server can
 // do and still answer the call honestly. It parses the form, verifies the
 // web identity token's RS256 signature with a key fetched once from the
 // issuer's JWKS, checks iss, aud, sub and exp, and writes a canned XML

@@ -14,7 +14,7 @@ import (
 )
 
 // Bucket policies are S3 resource-based policies that stsd keeps itself, so
-// that the S3 gateway enforces them in front of any backend (issue 11): the
+// that the S3 gateway enforces them in front of any backend (docs/s3-gateway.md): the
 // gateway answers PutBucketPolicy, GetBucketPolicy and DeleteBucketPolicy
 // from the store and never forwards them. One policy per (account, bucket),
 // at accounts/<acct>/bucket-policies/<bucket>, under KeyPrefix so the Cache

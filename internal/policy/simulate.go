@@ -150,8 +150,8 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 		return nil, invalidInput("PermissionsBoundaryPolicyInputList must contain at most one policy")
 	}
 	for _, r := range in.ResourceArns {
-		// IAM's answer for a ResourceArns member that is not an ARN, as
-		// recorded in aws-containers/amazon-ecs-exec-checker issue 35.
+		// IAM's answer for a ResourceArns member that is not an ARN
+		// (docs/policy.md records where the text was observed).
 		if r != "*" && !isARN(r) {
 			return nil, invalidInput("ResourceNames are not in a valid ARN format: %s.", r)
 		}
