@@ -126,7 +126,7 @@ func (h *Handler) decode(w http.ResponseWriter, r *http.Request, requestID strin
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, nil, awserr.New("InvalidAction", http.StatusMethodNotAllowed, "Only GET and POST requests are supported.")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -164,6 +164,30 @@ func (h *Handler) decode(w http.ResponseWriter, r *http.Request, requestID strin
 	return call, api, nil
 }
 
+// readBody reads body to the end like io.ReadAll, into one buffer sized
+// from the Content-Length the client declared (with a byte to spare, so
+// the end of the body needs no growth) instead of ReadAll's growing
+// 512-byte start; an unknown or oversized length reads as ReadAll does.
+func readBody(body io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength < 0 || contentLength > MaxBodyBytes {
+		return io.ReadAll(body)
+	}
+	b := make([]byte, 0, contentLength+1)
+	for {
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) { // a body longer than declared
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
 // isForm: POST bodies are parameters when form-encoded (with or without a
 // charset) or when the client sent no Content-Type at all.
 func isForm(r *http.Request) bool {
@@ -171,15 +195,26 @@ func isForm(r *http.Request) bool {
 		return false
 	}
 	ct := r.Header.Get("Content-Type")
-	if ct == "" {
+	switch ct {
+	case "", formType, formType + "; charset=utf-8": // what SDKs send
 		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/x-www-form-urlencoded"
+	return err == nil && mt == formType
 }
 
+const formType = "application/x-www-form-urlencoded"
+
+// requestIDHeader is x-amzn-RequestId in the canonical form Header.Set
+// would give it (set directly: canonicalizing allocated a key per answer).
+const requestIDHeader = "X-Amzn-Requestid"
+
 func wantsJSON(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return false
+	}
+	for part := range strings.SplitSeq(accept, ",") {
 		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err == nil && mt == "application/json" {
 			return true
@@ -205,7 +240,7 @@ func (h *Handler) writeResponse(w http.ResponseWriter, resp *awsquery.Response, 
 		w.Header().Set("Content-Type", "text/xml")
 		body = resp.RenderXML(requestID)
 	}
-	w.Header().Set("x-amzn-RequestId", requestID)
+	w.Header()[requestIDHeader] = []string{requestID}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
@@ -220,7 +255,7 @@ func (h *Handler) writeError(w http.ResponseWriter, e *awserr.Error, namespace, 
 		w.Header().Set("Content-Type", "text/xml")
 		body = awsquery.ErrorXML(namespace, e.Type(), e.Code, e.Message, requestID)
 	}
-	w.Header().Set("x-amzn-RequestId", requestID)
+	w.Header()[requestIDHeader] = []string{requestID}
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
 }
