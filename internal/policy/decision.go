@@ -1,6 +1,9 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Outcome is the result of an evaluation.
 type Outcome uint8
@@ -99,9 +102,9 @@ type StatementRef struct {
 
 // String renders "identity policy X statement 2 (Sid Y)".
 func (r StatementRef) String() string {
-	s := fmt.Sprintf("%s policy %s statement %d", r.Layer, r.Policy, r.Statement.Index)
+	s := r.Layer.String() + " policy " + r.Policy + " statement " + strconv.Itoa(r.Statement.Index)
 	if r.Statement.Sid != "" {
-		s += fmt.Sprintf(" (Sid %s)", r.Statement.Sid)
+		s += " (Sid " + r.Statement.Sid + ")"
 	}
 	return s
 }

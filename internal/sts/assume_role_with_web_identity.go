@@ -201,7 +201,7 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 		Audience:                    m.audience,
 		SourceIdentity:              sess.SourceIdentity,
 	}
-	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: append([]awsquery.Node{
+	result := append(make([]awsquery.Node, 0, 9),
 		awsquery.Str("SubjectFromWebIdentityToken", m.subject),
 		awsquery.Str("Audience", m.audience),
 		awsquery.Struct("AssumedRoleUser",
@@ -210,8 +210,9 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 		is.credentials(),
 		awsquery.OptStr("SourceIdentity", sess.SourceIdentity),
 		is.packedPolicySize(m.in.any() || len(sess.Tags) > 0),
-		awsquery.Str("Provider", m.provider),
-	}, is.sizeMembers()...)}, nil
+		awsquery.Str("Provider", m.provider))
+	result = append(result, is.sizeMembers()...)
+	return &awsquery.Response{Action: "AssumeRoleWithWebIdentity", Namespace: Namespace, Result: result}, nil
 }
 
 // The audit views of the input and output: never the web identity token,

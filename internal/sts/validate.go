@@ -176,15 +176,14 @@ type roleARN struct {
 // an ARN of something other than a role is reported by the caller as
 // AccessDenied (there is no such role).
 func parseRoleARN(s string) (roleARN, bool, *awserr.Error) {
-	invalid := awserr.ValidationError(s + " is invalid")
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
-		return roleARN{}, false, invalid
+		return roleARN{}, false, awserr.ValidationError(s + " is invalid")
 	}
 	switch parts[1] {
 	case "aws", "aws-cn", "aws-us-gov":
 	default:
-		return roleARN{}, false, invalid
+		return roleARN{}, false, awserr.ValidationError(s + " is invalid")
 	}
 	res, ok := strings.CutPrefix(parts[5], "role/")
 	if parts[2] != "iam" || parts[3] != "" || !ok || len(parts[4]) != 12 {
