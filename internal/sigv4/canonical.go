@@ -72,21 +72,20 @@ func lookup(params []queryParam, name string) (string, bool) {
 	return "", false
 }
 
-// uriEncode appends s percent-encoded per SigV4: everything but A-Z a-z 0-9
-// '-' '_' '.' '~' is encoded as %XX with upper-case hex; '/' is kept when
-// keepSlash is set.
-func uriEncode(b *strings.Builder, s string, keepSlash bool) {
+// appendURIEncoded appends s percent-encoded per SigV4: everything but A-Z
+// a-z 0-9 '-' '_' '.' '~' is encoded as %XX with upper-case hex; '/' is kept
+// when keepSlash is set.
+func appendURIEncoded(b []byte, s string, keepSlash bool) []byte {
 	const hexDigits = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if isUnreserved(c) || (keepSlash && c == '/') {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hexDigits[c>>4])
-		b.WriteByte(hexDigits[c&15])
+		b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
 	}
+	return b
 }
 
 func isUnreserved(c byte) bool {
@@ -94,21 +93,23 @@ func isUnreserved(c byte) bool {
 		c == '-' || c == '_' || c == '.' || c == '~'
 }
 
-// writeCanonicalQuery writes the canonical query string: every parameter
-// except skip, names and values re-encoded, sorted by name then value.
+// writeCanonicalQuery is appendCanonicalQuery into a strings.Builder.
 func writeCanonicalQuery(b *strings.Builder, params []queryParam, skip string) {
+	b.Write(appendCanonicalQuery(nil, params, skip))
+}
+
+// appendCanonicalQuery appends the canonical query string: every parameter
+// except skip, names and values re-encoded, sorted by name then value.
+func appendCanonicalQuery(b []byte, params []queryParam, skip string) []byte {
+	if len(params) == 0 {
+		return b
+	}
 	encoded := make([][2]string, 0, len(params))
-	var tmp strings.Builder
 	for _, p := range params {
 		if skip != "" && p.name == skip {
 			continue
 		}
-		tmp.Reset()
-		uriEncode(&tmp, p.name, false)
-		n := tmp.String()
-		tmp.Reset()
-		uriEncode(&tmp, p.value, false)
-		encoded = append(encoded, [2]string{n, tmp.String()})
+		encoded = append(encoded, [2]string{string(appendURIEncoded(nil, p.name, false)), string(appendURIEncoded(nil, p.value, false))})
 	}
 	slices.SortFunc(encoded, func(a, b [2]string) int {
 		if c := strings.Compare(a[0], b[0]); c != 0 {
@@ -118,26 +119,32 @@ func writeCanonicalQuery(b *strings.Builder, params []queryParam, skip string) {
 	})
 	for i, kv := range encoded {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(kv[0])
-		b.WriteByte('=')
-		b.WriteString(kv[1])
+		b = append(b, kv[0]...)
+		b = append(b, '=')
+		b = append(b, kv[1]...)
 	}
+	return b
 }
 
-// writeCanonicalURI writes the canonical path: the raw (escaped) path with
-// dot segments removed (RFC 3986 §5.2.4), then URI-encoded once more, as AWS
-// does for every service but S3.
+// writeCanonicalURI is appendCanonicalURI into a strings.Builder.
 func writeCanonicalURI(b *strings.Builder, escapedPath string) {
+	b.Write(appendCanonicalURI(nil, escapedPath))
+}
+
+// appendCanonicalURI appends the canonical path: the raw (escaped) path
+// with dot segments removed (RFC 3986 §5.2.4), then URI-encoded once more,
+// as AWS does for every service but S3.
+func appendCanonicalURI(b []byte, escapedPath string) []byte {
 	p := removeDotSegments(escapedPath)
 	if p == "" || p[0] != '/' {
-		p = "/" + p
+		b = append(b, '/')
 	}
-	uriEncode(b, p, true)
+	return appendURIEncoded(b, p, true)
 }
 
-// writeS3CanonicalURI writes the canonical path of a request signed for
+// appendS3CanonicalURI appends the canonical path of a request signed for
 // S3, which differs from every other service: the path is not normalized
 // and each segment is URI-encoded once ("Normalize URI paths according to
 // RFC 3986 … with the exception of Amazon S3"; "Each path segment must be
@@ -145,20 +152,20 @@ func writeCanonicalURI(b *strings.Builder, escapedPath string) {
 // once", IAM User Guide, "Create a signed AWS API request"). The client's
 // escaping is not trusted: each segment is decoded and encoded again, so
 // "%7e" and "~" sign alike and "%2F" stays an encoded slash inside a key.
-func writeS3CanonicalURI(b *strings.Builder, escapedPath string) {
+func appendS3CanonicalURI(b []byte, escapedPath string) []byte {
 	if escapedPath == "" {
-		b.WriteByte('/')
-		return
+		return append(b, '/')
 	}
 	for i, seg := range strings.Split(escapedPath, "/") {
 		if i > 0 {
-			b.WriteByte('/')
+			b = append(b, '/')
 		}
 		if dec, err := url.PathUnescape(seg); err == nil {
 			seg = dec
 		} // else: net/http refuses a malformed escape before a handler runs
-		uriEncode(b, seg, false)
+		b = appendURIEncoded(b, seg, false)
 	}
+	return b
 }
 
 // removeDotSegments implements RFC 3986 §5.2.4 in linear time.
@@ -189,29 +196,52 @@ func removeDotSegments(p string) string {
 	return strings.Join(out, "/")
 }
 
-// writeCanonicalHeaders writes "name:value\n" for each signed header: values
-// trimmed, runs of spaces collapsed, several values joined by commas. The
-// host header comes from r.Host (Go moves it out of r.Header).
-func writeCanonicalHeaders(b *strings.Builder, r *http.Request, signed []string) {
+// appendCanonicalHeaders appends "name:value\n" for each signed header:
+// values trimmed, runs of spaces collapsed, several values joined by commas.
+// The host header comes from r.Host (Go moves it out of r.Header).
+func appendCanonicalHeaders(b []byte, r *http.Request, signed []string) []byte {
 	for _, name := range signed {
-		b.WriteString(name)
-		b.WriteByte(':')
+		b = append(b, name...)
+		b = append(b, ':')
 		if name == "host" {
-			host := r.Host
-			if host == "" && r.URL != nil {
-				host = r.URL.Host
-			}
-			writeTrimmed(b, host)
+			b = appendTrimmed(b, requestHost(r))
 		} else {
 			for i, v := range headerValues(r.Header, name) {
 				if i > 0 {
-					b.WriteByte(',')
+					b = append(b, ',')
 				}
-				writeTrimmed(b, v)
+				b = appendTrimmed(b, v)
 			}
 		}
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
+	return b
+}
+
+// canonicalHeadersSize is about the length appendCanonicalHeaders gives
+// plus that of the signed-header list ("a;b;c"); exact when no value
+// needs trimming.
+func canonicalHeadersSize(r *http.Request, signed []string) int {
+	n := 0
+	for _, name := range signed {
+		n += 2*len(name) + len(":\n;")
+		if name == "host" {
+			n += len(requestHost(r))
+			continue
+		}
+		for _, v := range headerValues(r.Header, name) {
+			n += len(v) + len(",")
+		}
+	}
+	return n
+}
+
+// requestHost is the host a request was sent to.
+func requestHost(r *http.Request) string {
+	if r.Host == "" && r.URL != nil {
+		return r.URL.Host
+	}
+	return r.Host
 }
 
 // headerValues returns the values of the lower-case header name without
@@ -236,23 +266,29 @@ func headerValues(h http.Header, name string) []string {
 	return h[name] // a header map built by hand with a non-canonical key
 }
 
-// writeTrimmed writes v without leading/trailing white space and with each
-// run of spaces collapsed to one.
+// writeTrimmed is appendTrimmed into a strings.Builder.
 func writeTrimmed(b *strings.Builder, v string) {
+	b.Write(appendTrimmed(nil, v))
+}
+
+// appendTrimmed appends v without leading/trailing white space and with
+// each run of spaces collapsed to one.
+func appendTrimmed(b []byte, v string) []byte {
 	v = strings.TrimSpace(v)
 	space := false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c == ' ' {
 			if !space {
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			}
 			space = true
 			continue
 		}
 		space = false
-		b.WriteByte(c)
+		b = append(b, c)
 	}
+	return b
 }
 
 // parseSignedHeaders splits and validates a SignedHeaders value.

@@ -299,34 +299,38 @@ func payloadHash(r *http.Request, params []queryParam, req *Request, body []byte
 }
 
 // canonicalRequestHash builds the canonical request and returns its SHA-256.
+// It is built in one buffer sized for the common case (the path and the
+// query encoded without escapes, the headers as sent) and hashed in place.
 func canonicalRequestHash(r *http.Request, params []queryParam, req *Request, payload string) [32]byte {
-	var b strings.Builder
-	b.Grow(512)
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
+	path := r.URL.EscapedPath()
+	size := len(r.Method) + len(path) + len(r.URL.RawQuery) + canonicalHeadersSize(r, req.SignedHeaders) +
+		len(payload) + len("\n/\n\n\n\n\n")
+	b := make([]byte, 0, size)
+	b = append(b, r.Method...)
+	b = append(b, '\n')
 	if req.Scope.Service == "s3" {
-		writeS3CanonicalURI(&b, r.URL.EscapedPath())
+		b = appendS3CanonicalURI(b, path)
 	} else {
-		writeCanonicalURI(&b, r.URL.EscapedPath())
+		b = appendCanonicalURI(b, path)
 	}
-	b.WriteByte('\n')
+	b = append(b, '\n')
 	skip := ""
 	if req.Presigned {
 		skip = paramSignature
 	}
-	writeCanonicalQuery(&b, params, skip)
-	b.WriteByte('\n')
-	writeCanonicalHeaders(&b, r, req.SignedHeaders)
-	b.WriteByte('\n')
+	b = appendCanonicalQuery(b, params, skip)
+	b = append(b, '\n')
+	b = appendCanonicalHeaders(b, r, req.SignedHeaders)
+	b = append(b, '\n')
 	for i, n := range req.SignedHeaders {
 		if i > 0 {
-			b.WriteByte(';')
+			b = append(b, ';')
 		}
-		b.WriteString(n)
+		b = append(b, n...)
 	}
-	b.WriteByte('\n')
-	b.WriteString(payload)
-	return sha256.Sum256([]byte(b.String()))
+	b = append(b, '\n')
+	b = append(b, payload...)
+	return sha256.Sum256(b)
 }
 
 // isHexSHA256 reports whether s is 64 lower-case hex digits.

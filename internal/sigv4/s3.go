@@ -23,7 +23,7 @@ const (
 // the claim (S3 requires it); a presigned URL without one signs
 // UNSIGNED-PAYLOAD. An aws-chunked claim (STREAMING-…) belongs to
 // ParseStreamingRequest. The canonical path follows S3's rule when the
-// scope's service is "s3" (see writeS3CanonicalURI).
+// scope's service is "s3" (see appendS3CanonicalURI).
 func ParseS3Request(r *http.Request) (*Request, error) {
 	if r == nil || r.URL == nil {
 		return nil, errMissingAuth()
