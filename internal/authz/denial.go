@@ -15,16 +15,38 @@ func DenialMessage(callerARN string, cr *CheckResult) string {
 	if cr.Decision.Effect != policy.ExplicitDeny {
 		return msg
 	}
-	where := "an identity-based policy"
-	if len(cr.Decision.Matched) > 0 {
-		switch cr.Decision.Matched[0].Layer {
-		case policy.LayerResource:
-			where = "a resource-based policy"
-		case policy.LayerSession:
-			where = "a session policy"
-		case policy.LayerBoundary:
-			where = "a permissions boundary"
+	return msg + DenialReason(cr.Check.Action, &cr.Decision)
+}
+
+// DenialReason is the end of AWS's access-denied text that says why
+// (IAM User Guide, "Troubleshoot access denied error messages"): for an
+// explicit deny " with an explicit deny in " an identity-based policy, a
+// resource-based policy, a session policy or a permissions boundary (where
+// the first matching deny was); for an implicit deny " because no "
+// identity-based policy, permissions boundary or session policy (the first
+// layer that allowed nothing) " allows the <action> action".
+func DenialReason(action string, d *policy.Decision) string {
+	if d.Effect == policy.ExplicitDeny {
+		where := "an identity-based policy"
+		if len(d.Matched) > 0 {
+			switch d.Matched[0].Layer {
+			case policy.LayerResource:
+				where = "a resource-based policy"
+			case policy.LayerSession:
+				where = "a session policy"
+			case policy.LayerBoundary:
+				where = "a permissions boundary"
+			}
 		}
+		return " with an explicit deny in " + where
 	}
-	return msg + " with an explicit deny in " + where
+	layer := "identity-based policy"
+	switch {
+	case !d.IdentityAllowed:
+	case !d.BoundaryAllowed:
+		layer = "permissions boundary"
+	case !d.SessionAllowed:
+		layer = "session policy"
+	}
+	return " because no " + layer + " allows the " + action + " action"
 }

@@ -167,30 +167,7 @@ func (s *Service) authorizeDecode(x *exchange) error {
 // did not allow, and "with an explicit deny in an identity-based policy"
 // (or "a session policy", "a permissions boundary") for an explicit one.
 func actionDenialMessage(callerARN, action string, d *policy.Decision) string {
-	msg := "User: " + callerARN + " is not authorized to perform: " + action
-	if d.Effect == policy.ExplicitDeny {
-		where := "an identity-based policy"
-		if len(d.Matched) > 0 {
-			switch d.Matched[0].Layer {
-			case policy.LayerSession:
-				where = "a session policy"
-			case policy.LayerBoundary:
-				where = "a permissions boundary"
-			case policy.LayerResource:
-				where = "a resource-based policy"
-			}
-		}
-		return msg + " with an explicit deny in " + where
-	}
-	layer := "identity-based policy"
-	switch {
-	case !d.IdentityAllowed:
-	case !d.BoundaryAllowed:
-		layer = "permissions boundary"
-	case !d.SessionAllowed:
-		layer = "session policy"
-	}
-	return msg + " because no " + layer + " allows the " + action + " action"
+	return "User: " + callerARN + " is not authorized to perform: " + action + authz.DenialReason(action, d)
 }
 
 // signingRegion is the region of the request's signature scope
