@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/authn"
-	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/iam"
 )
 
@@ -106,16 +105,14 @@ func (g *Gateway) bucketExists(ctx context.Context, bucket string) error {
 	}
 	resp, err := g.deps.Backend.Client.Do(req)
 	if err != nil {
-		return awsErr("ServiceUnavailable", http.StatusServiceUnavailable, "Service is unable to handle request.", "backend_unreachable").
-			WithReason("backend_unreachable", err)
+		return errBackendUnreachable(err)
 	}
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		return awsErr("NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist", "no_such_bucket")
 	case resp.StatusCode >= 300:
-		return awserr.New("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.").
-			WithReason("backend_head_bucket_"+strconv.Itoa(resp.StatusCode), nil)
+		return errInternal("backend_head_bucket_"+strconv.Itoa(resp.StatusCode), nil)
 	}
 	return nil
 }

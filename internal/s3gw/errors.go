@@ -67,6 +67,34 @@ func errInvalidArgument(message, reason string) *awserr.Error {
 	return awserr.New("InvalidArgument", http.StatusBadRequest, message).WithReason(reason, nil)
 }
 
+// errIncompleteBody: S3 "IncompleteBody — You did not provide the number
+// of bytes specified by the Content-Length HTTP header. 400 Bad Request".
+func errIncompleteBody(reason string) *awserr.Error {
+	return awsErr("IncompleteBody", http.StatusBadRequest,
+		"You did not provide the number of bytes specified by the Content-Length HTTP header.", reason)
+}
+
+// errMissingContentLength: S3 "MissingContentLength — You must provide the
+// Content-Length HTTP header. 411 Length Required".
+func errMissingContentLength() *awserr.Error {
+	return awsErr("MissingContentLength", http.StatusLengthRequired,
+		"You must provide the Content-Length HTTP header.", "no_content_length")
+}
+
+// errBackendUnreachable: S3 "ServiceUnavailable — Service is unable to
+// handle request. 503", for a backend the gateway cannot reach.
+func errBackendUnreachable(cause error) *awserr.Error {
+	return awserr.New("ServiceUnavailable", http.StatusServiceUnavailable,
+		"Service is unable to handle request.").WithReason("backend_unreachable", cause)
+}
+
+// errInternal: S3 "InternalError — We encountered an internal error.
+// Please try again. 500".
+func errInternal(reason string, cause error) *awserr.Error {
+	return awserr.New("InternalError", http.StatusInternalServerError,
+		"We encountered an internal error. Please try again.").WithReason(reason, cause)
+}
+
 func awsErr(code string, status int, message, reason string) *awserr.Error {
 	return awserr.New(code, status, message).WithReason(reason, nil)
 }

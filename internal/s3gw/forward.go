@@ -137,8 +137,7 @@ func (x *exchange) forward(body *outgoing, rewrite func(*http.Response) error) {
 	}
 	resp, err := x.g.deps.Backend.Client.Do(req)
 	if err != nil {
-		x.fail(x.bodyError(err, awsErr("ServiceUnavailable", http.StatusServiceUnavailable,
-			"Service is unable to handle request.", "backend_unreachable").WithReason("backend_unreachable", err)))
+		x.fail(x.bodyError(err, errBackendUnreachable(err)))
 		return
 	}
 	defer resp.Body.Close()
@@ -202,8 +201,7 @@ func (x *exchange) bodyError(err error, fallback *awserr.Error) error {
 	// after a short body also cancels the request's context, which the
 	// transport may report before the body's own error.
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errShortBody) || x.bodyFailed.Load() {
-		return awsErr("IncompleteBody", http.StatusBadRequest,
-			"You did not provide the number of bytes specified by the Content-Length HTTP header.", "short_body")
+		return errIncompleteBody("short_body")
 	}
 	return fallback
 }
@@ -216,8 +214,7 @@ func (x *exchange) outgoingBody() (*outgoing, error) {
 	in := x.in
 	if in.chunked == nil {
 		if in.length < 0 && bodyMethod(x.r.Method) {
-			return nil, awsErr("MissingContentLength", http.StatusLengthRequired,
-				"You must provide the Content-Length HTTP header.", "no_content_length")
+			return nil, errMissingContentLength()
 		}
 		length := max(in.length, 0)
 		return &outgoing{body: exactly(in.body, length), length: length, claim: in.claim}, nil

@@ -23,16 +23,14 @@ import (
 func (x *exchange) readBody(max int64, tooBig *awserr.Error) ([]byte, error) {
 	in := x.in
 	if in.chunked == nil && in.length < 0 {
-		return nil, awsErr("MissingContentLength", http.StatusLengthRequired,
-			"You must provide the Content-Length HTTP header.", "no_content_length")
+		return nil, errMissingContentLength()
 	}
 	if in.length > max {
 		return nil, tooBig
 	}
 	body, err := io.ReadAll(io.LimitReader(exactly(in.body, in.length), max+1))
 	if err != nil {
-		return nil, x.bodyError(err, awsErr("IncompleteBody", http.StatusBadRequest,
-			"You did not provide the number of bytes specified by the Content-Length HTTP header.", "short_body"))
+		return nil, x.bodyError(err, errIncompleteBody("short_body"))
 	}
 	if int64(len(body)) > max {
 		return nil, tooBig
@@ -41,8 +39,7 @@ func (x *exchange) readBody(max int64, tooBig *awserr.Error) ([]byte, error) {
 		// Read the final chunk and the trailer: only then is every byte
 		// verified.
 		if _, err := in.chunked.Read(make([]byte, 1)); err != io.EOF {
-			return nil, x.bodyError(err, awsErr("IncompleteBody", http.StatusBadRequest,
-				"You did not provide the number of bytes specified by the Content-Length HTTP header.", "chunked_tail"))
+			return nil, x.bodyError(err, errIncompleteBody("chunked_tail"))
 		}
 	} else if in.claim != sigv4.UnsignedPayload {
 		sum := sha256.Sum256(body)

@@ -40,8 +40,7 @@ type s3ErrorBody struct {
 func (x *exchange) fail(err error) {
 	e := awserr.As(err)
 	if e.Status >= 500 && e.Code == "InternalFailure" {
-		e = awsErr("InternalError", http.StatusInternalServerError,
-			"We encountered an internal error. Please try again.", e.Reason).WithReason(e.Reason, e.Cause)
+		e = errInternal(e.Reason, e.Cause)
 	}
 	if e.Cause != nil || e.Status >= 500 {
 		x.g.deps.Logger.Warn("s3 gateway request failed", "request_id", x.id, "code", e.Code,
