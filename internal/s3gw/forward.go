@@ -10,10 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/secret"
@@ -33,21 +31,29 @@ type Backend struct {
 	// backend's answer goes to the client as it is).
 	Client *http.Client
 
-	// signer keeps its derived signing key for the day: a signer per
-	// request derived it (four HMACs and their allocations) every time.
-	signerOnce sync.Once
-	signer     *v4.Signer
+	// key is the derived signing key of the current day (SigV4 keys are
+	// per date, region and service): deriving it takes four HMACs, so
+	// it is derived once a day, not per request.
+	key atomic.Pointer[datedKey]
+}
+
+type datedKey struct {
+	date string // YYYYMMDD (UTC)
+	key  [32]byte
 }
 
 // sign signs req for the backend with its key at the wall clock.
 func (b *Backend) sign(req *http.Request, payloadHash string) error {
-	b.signerOnce.Do(func() {
-		b.signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	})
-	creds := aws.Credentials{AccessKeyID: b.AccessKeyID, SecretAccessKey: b.SecretAccessKey.Reveal()}
 	// The backend checks the signing time against its own clock: sign with
 	// the wall clock, never the gateway's (a test clock may be anywhere).
-	return b.signer.SignHTTP(context.Background(), creds, req, payloadHash, "s3", b.Region, time.Now())
+	now := time.Now().UTC()
+	scope := sigv4.ScopeFor(now, b.Region, "s3")
+	k := b.key.Load()
+	if k == nil || k.date != scope.Date {
+		k = &datedKey{date: scope.Date, key: sigv4.SigningKey(b.SecretAccessKey.Reveal(), scope)}
+		b.key.Store(k)
+	}
+	return sigv4.SignS3(req, b.AccessKeyID, &k.key, b.Region, now, payloadHash)
 }
 
 // NewBackendClient is the HTTP client the gateway uses by default: no
@@ -287,7 +293,6 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 	for k, v := range out.set {
 		req.Header[k] = v
 	}
-	req.Header.Set("X-Amz-Content-Sha256", out.claim)
 	if err := b.sign(req, out.claim); err != nil {
 		return nil, awserr.InternalFailure(err)
 	}
