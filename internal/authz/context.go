@@ -12,12 +12,12 @@ import (
 )
 
 // baseContext builds the condition keys shared by every check of a
-// request: a copy of the caller's template (the keys that describe the
+// request: derived from the caller's template (the keys that describe the
 // caller, see template), the keys the requesting service supplied
 // (filtered: none can name a key stsd fills), and the facts of this
 // request.
 func baseContext(req *Request, tmpl *policy.Context, f *keyFilter) *policy.Context {
-	c := tmpl.Clone()
+	c := tmpl.Derive()
 	f.add(c, req.Keys)
 	env := req.Env
 	now := env.Time.UTC()

@@ -137,7 +137,7 @@ func (e *Engine) Decide(req Request) Result {
 	for i, chk := range req.Checks {
 		ctx := base
 		if len(chk.Keys) > 0 {
-			ctx = base.Clone()
+			ctx = base.Derive()
 			filter.add(ctx, chk.Keys)
 		}
 		pr := policy.Request{

@@ -7,14 +7,21 @@ import "strings"
 // AWS; each condition operator interprets them (number, date, boolean, IP
 // address, ARN, base64 binary). Build one per request; after building it is
 // only read, so evaluation may share it between goroutines.
+//
+// A context may be derived from another (Derive): it reads the keys of the
+// one under it and keeps its own changes, so the keys shared by many
+// requests (those describing the caller) are built once and each request
+// adds only its own.
 type Context struct {
+	base *Context                // read-only context under this one, or nil
 	keys map[string]contextValue // lower-cased name → value
 }
 
 type contextValue struct {
-	name   string // the spelling used when it was set
-	values []string
-	multi  bool
+	name    string // the spelling used when it was set
+	values  []string
+	multi   bool
+	deleted bool // hides the key of the context under this one
 }
 
 // NewContext returns an empty context.
@@ -42,27 +49,34 @@ func (c *Context) set(key string, values []string, multi bool) {
 	c.keys[strings.ToLower(key)] = contextValue{name: key, values: append([]string(nil), values...), multi: multi}
 }
 
-// Clone returns a copy that can be changed without changing c.
-func (c *Context) Clone() *Context {
-	out := &Context{keys: make(map[string]contextValue, len(c.keys)+4)}
-	for k, v := range c.keys {
-		out.keys[k] = v // values are never changed in place
-	}
-	return out
+// Derive returns a context that has c's keys and whose changes leave c as
+// it is. It copies nothing: c must not change while the derived context
+// is in use (build c first, then derive from it).
+func (c *Context) Derive() *Context {
+	return &Context{base: c}
 }
 
 // Delete removes a key.
 func (c *Context) Delete(key string) {
-	delete(c.keys, strings.ToLower(key))
+	lower := strings.ToLower(key)
+	if c.base == nil {
+		delete(c.keys, lower)
+		return
+	}
+	if _, ok := c.base.lookup(lower); !ok {
+		delete(c.keys, lower)
+		return
+	}
+	if c.keys == nil {
+		c.keys = make(map[string]contextValue, 16)
+	}
+	c.keys[lower] = contextValue{name: key, deleted: true}
 }
 
 // Get returns the values of a key, whether it is multivalued, and whether it
 // is present.
 func (c *Context) Get(key string) (values []string, multi, ok bool) {
-	if c == nil {
-		return nil, false, false
-	}
-	v, ok := c.keys[strings.ToLower(key)]
+	v, ok := c.lookup(strings.ToLower(key))
 	return v.values, v.multi, ok
 }
 
@@ -71,26 +85,36 @@ func (c *Context) Len() int {
 	if c == nil {
 		return 0
 	}
-	return len(c.keys)
+	if c.base == nil {
+		return len(c.keys)
+	}
+	return len(c.Keys())
 }
 
-// Keys returns the key names in the spelling they were set with.
+// Keys returns the key names in the spelling they were set with, those of
+// a derived context's own changes first.
 func (c *Context) Keys() []string {
-	if c == nil {
-		return nil
-	}
-	out := make([]string, 0, len(c.keys))
-	for _, v := range c.keys {
-		out = append(out, v.name)
+	var out []string
+	seen := map[string]bool{}
+	for ; c != nil; c = c.base {
+		for k, v := range c.keys {
+			if !seen[k] {
+				seen[k] = true
+				if !v.deleted {
+					out = append(out, v.name)
+				}
+			}
+		}
 	}
 	return out
 }
 
 // lookup finds an already lower-cased key without allocating.
 func (c *Context) lookup(lowerKey string) (contextValue, bool) {
-	if c == nil {
-		return contextValue{}, false
+	for ; c != nil; c = c.base {
+		if v, ok := c.keys[lowerKey]; ok {
+			return v, !v.deleted
+		}
 	}
-	v, ok := c.keys[lowerKey]
-	return v, ok
+	return contextValue{}, false
 }

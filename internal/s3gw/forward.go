@@ -94,6 +94,16 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-A
 var clientAuthHeaders = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256",
 	"X-Amz-Decoded-Content-Length", "X-Amz-Trailer", "Expect", "Content-Length"}
 
+// notForwarded holds the hop-by-hop and client authentication headers by
+// their canonical names, the form net/http gives every request header.
+var notForwarded = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range append(append([]string(nil), hopByHop...), clientAuthHeaders...) {
+		m[http.CanonicalHeaderKey(name)] = true
+	}
+	return m
+}()
+
 // isClientAuthHeader reports whether name is one of clientAuthHeaders,
 // so a presigned URL cannot hoist one past their removal.
 func isClientAuthHeader(name string) bool {
@@ -164,7 +174,7 @@ func (x *exchange) forward(body *outgoing, rewrite func(*http.Response) error) {
 		h.Set("X-Amz-Id-2", rid)
 	}
 	for _, name := range hopByHop {
-		h.Del(name)
+		delete(h, name)
 	}
 	x.status = resp.StatusCode
 	x.w.WriteHeader(resp.StatusCode)
@@ -261,31 +271,23 @@ func (x *exchange) backendRequest(out *outgoing) (*http.Request, error) {
 	if out.length == 0 {
 		req.Body = http.NoBody
 	}
+	req.Header = make(http.Header, len(x.r.Header)+4)
 	for k, v := range x.r.Header {
-		req.Header[k] = v
-	}
-	for _, name := range hopByHop {
-		req.Header.Del(name)
-	}
-	for _, name := range clientAuthHeaders {
-		req.Header.Del(name)
+		if !notForwarded[k] && !(out.reencoded && isClientDigestHeader(k)) {
+			req.Header[k] = v
+		}
 	}
 	for k, v := range hoisted {
-		if !isClientAuthHeader(k) {
+		if !isClientAuthHeader(k) && !(out.reencoded && isClientDigestHeader(k)) {
 			req.Header.Set(k, v)
 		}
 	}
-	if out.reencoded {
-		for k := range req.Header {
-			if isClientDigestHeader(k) {
-				delete(req.Header, k)
-			}
+	if ce, ok := req.Header["Content-Encoding"]; ok {
+		if kept := stripAWSChunked(ce); kept != "" {
+			req.Header["Content-Encoding"] = []string{kept}
+		} else {
+			delete(req.Header, "Content-Encoding")
 		}
-	}
-	if ce := stripAWSChunked(req.Header.Values("Content-Encoding")); ce != "" {
-		req.Header.Set("Content-Encoding", ce)
-	} else {
-		req.Header.Del("Content-Encoding")
 	}
 	if x.op.CopySource != nil {
 		req.Header.Set("X-Amz-Copy-Source", x.op.CopySource.Header())
