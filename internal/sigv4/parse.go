@@ -299,13 +299,18 @@ func payloadHash(r *http.Request, params []queryParam, req *Request, body []byte
 }
 
 // canonicalRequestHash builds the canonical request and returns its SHA-256.
-// It is built in one buffer sized for the common case (the path and the
-// query encoded without escapes, the headers as sent) and hashed in place.
+// It is built in one buffer — on the stack when it fits in 1 KiB, else
+// sized for the common case (the path and the query encoded without
+// escapes, the headers as sent) — and hashed in place.
 func canonicalRequestHash(r *http.Request, params []queryParam, req *Request, payload string) [32]byte {
 	path := r.URL.EscapedPath()
 	size := len(r.Method) + len(path) + len(r.URL.RawQuery) + canonicalHeadersSize(r, req.SignedHeaders) +
 		len(payload) + len("\n/\n\n\n\n\n")
-	b := make([]byte, 0, size)
+	var stack [1024]byte
+	b := stack[:0]
+	if size > len(stack) {
+		b = make([]byte, 0, size)
+	}
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	if req.Scope.Service == "s3" {
