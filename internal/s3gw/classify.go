@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/sigv4"
 )
 
 // Operation is a classified S3 request: the S3 API operation and the IAM
@@ -287,11 +288,12 @@ func (rq *request) match(method string, tgt target) (*operationRule, error) {
 
 // header returns a header's value, taken from the headers or, in a
 // presigned URL, from the query parameter of the same name (S3 reads
-// hoisted x-amz-* headers from the query). A header sent twice, or both
-// ways, is refused so that no two readers can disagree on it.
+// hoisted x-amz-* headers from the query); name is lower case. A header
+// sent twice, or both ways, is refused so that no two readers can
+// disagree on it.
 func (rq *request) header(name string) (string, bool, error) {
-	vals := rq.r.Header.Values(name)
-	qv, inQuery := rq.hoisted[strings.ToLower(name)]
+	vals := sigv4.HeaderValues(rq.r.Header, name)
+	qv, inQuery := rq.hoisted[name]
 	n := len(vals)
 	if inQuery {
 		n++

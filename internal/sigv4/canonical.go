@@ -206,7 +206,7 @@ func appendCanonicalHeaders(b []byte, r *http.Request, signed []string) []byte {
 		if name == "host" {
 			b = appendTrimmed(b, requestHost(r))
 		} else {
-			for i, v := range headerValues(r.Header, name) {
+			for i, v := range HeaderValues(r.Header, name) {
 				if i > 0 {
 					b = append(b, ',')
 				}
@@ -229,7 +229,7 @@ func canonicalHeadersSize(r *http.Request, signed []string) int {
 			n += len(requestHost(r))
 			continue
 		}
-		for _, v := range headerValues(r.Header, name) {
+		for _, v := range HeaderValues(r.Header, name) {
 			n += len(v) + len(",")
 		}
 	}
@@ -246,7 +246,7 @@ func requestHost(r *http.Request) string {
 
 // headerValues returns the values of the lower-case header name without
 // allocating for the canonical key when it is short.
-func headerValues(h http.Header, name string) []string {
+func HeaderValues(h http.Header, name string) []string {
 	var buf [128]byte
 	if len(name) > len(buf) {
 		return h[textproto.CanonicalMIMEHeaderKey(name)]
