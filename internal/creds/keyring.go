@@ -77,6 +77,7 @@ type Keyring struct {
 	state   atomic.Pointer[keyset]
 	mu      sync.Mutex // serialises replacements of state
 	lookups *limiter
+	opened  openedCache
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -135,24 +136,46 @@ func (k *Keyring) Seal(s *Session, opts SealOptions) (secret.String, error) {
 // Open authenticates and decodes a session token. Every rejection of the
 // token is a *TokenError (answer InvalidClientTokenId); any other error is
 // a store failure while looking up a key not yet in memory. Open does not
-// check expiry: see Session.Expired.
+// check expiry: see Session.Expired. The session returned is shared by
+// every Open of the same token (see openedCache): never change it.
 func (k *Keyring) Open(ctx context.Context, token string) (*Session, error) {
-	raw, id, err := parseToken(token)
+	set := k.state.Load()
+	if e, ok := k.opened.get(token); ok {
+		if key := set.keys[e.key]; key != nil && k.opens(set, key) {
+			return e.s, nil
+		}
+	}
+	s, id, err := k.open(ctx, set, token)
 	if err != nil {
 		return nil, err
 	}
-	set := k.state.Load()
+	k.opened.put(token, openedSession{key: id, s: s})
+	return s, nil
+}
+
+// open is Open without the cache: decode the token, find its key, open it.
+func (k *Keyring) open(ctx context.Context, set *keyset, token string) (*Session, KeyID, error) {
+	raw, id, err := parseToken(token)
+	if err != nil {
+		return nil, id, err
+	}
 	key := set.keys[id]
 	if key == nil {
 		if key, err = k.lookup(ctx, id); err != nil {
-			return nil, err
+			return nil, id, err
 		}
 	}
-	// A retired key opens until its window ends; the primary always opens.
-	if !key.openUntil.IsZero() && !k.opts.Now().Before(key.openUntil) && set.primary.id != id {
-		return nil, ErrTokenUnknownKey
+	if !k.opens(set, key) {
+		return nil, id, ErrTokenUnknownKey
 	}
-	return openRaw(key.aead, raw)
+	s, err := openRaw(key.aead, raw)
+	return s, id, err
+}
+
+// opens reports whether key still opens tokens: a retired key opens
+// until its window ends; the primary always opens.
+func (k *Keyring) opens(set *keyset, key *tokenKey) bool {
+	return key.openUntil.IsZero() || k.opts.Now().Before(key.openUntil) || set.primary.id == key.id
 }
 
 // PrimaryKeyID is the id of the key Seal uses now.

@@ -272,6 +272,11 @@ func TestKeyringRotationRetiresOldKey(t *testing.T) {
 		t.Fatal("old key not deleted after Retain")
 	}
 	waitFor(t, "both nodes to drop the old key", func() bool { return len(a.KeyIDs()) == 1 && len(b.KeyIDs()) == 1 })
+	for _, k := range []*Keyring{a, b} { // opened before, and its key now gone
+		if _, err := k.Open(t.Context(), oldToken); !errors.Is(err, ErrTokenUnknownKey) {
+			t.Errorf("old token after its key was deleted: %v, want ErrTokenUnknownKey", err)
+		}
+	}
 	if strings.Contains(logs.String(), base64.StdEncoding.EncodeToString(master.Reveal())) {
 		t.Error("logs show the master key")
 	}

@@ -69,7 +69,7 @@ func (k *Keyring) OpenMessage(ctx context.Context, encoded string) ([]byte, erro
 			return nil, err
 		}
 	}
-	if !key.openUntil.IsZero() && !k.opts.Now().Before(key.openUntil) && set.primary.id != id {
+	if !k.opens(set, key) {
 		return nil, ErrMessageInvalid
 	}
 	plain, err := key.aead.Open(nil, nil, raw[headerSize:], raw[:headerSize])
