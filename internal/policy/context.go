@@ -11,14 +11,16 @@ import "strings"
 // A context may be derived from another (Derive): it reads the keys of the
 // one under it and keeps its own changes, so the keys shared by many
 // requests (those describing the caller) are built once and each request
-// adds only its own. A context built from nothing keeps its keys in a map
-// (a caller's may have a hundred tags); a derived one keeps its few
-// changes in a slice, searched in order, which costs a fraction of a
-// map's allocation.
+// adds only its own.
+//
+// Keys are kept in a slice in the order they were first set, searched in
+// order: a request's context has some ten to thirty keys, for which this
+// costs a fraction of a map's allocation. A context that grows past
+// indexFrom keys (a caller with many tags) also gets a map index.
 type Context struct {
-	keys map[string]contextValue // lower-cased name → value (NewContext)
-	base *Context                // read-only context under this one (Derive)
-	own  []ownValue              // a derived context's changes
+	base    *Context // read-only context under this one (Derive), or nil
+	entries []entry
+	index   map[string]int // lower-cased name → position in entries, once len(entries) > indexFrom
 }
 
 type contextValue struct {
@@ -28,20 +30,23 @@ type contextValue struct {
 	deleted bool // hides the key of the context under this one
 }
 
-// ownValue is one change of a derived context.
-type ownValue struct {
+// entry is one key of a context.
+type entry struct {
 	lower string
 	contextValue
 }
 
-// ownChanges is the room a derived context makes for its changes at
-// first: the request's own keys (time, source address, transport, the
-// service's keys).
-const ownChanges = 12
+const (
+	// firstEntries is the room a context makes for keys at first.
+	firstEntries = 16
+	// indexFrom is the number of keys beyond which a context indexes
+	// them in a map.
+	indexFrom = 32
+)
 
 // NewContext returns an empty context.
 func NewContext() *Context {
-	return &Context{keys: make(map[string]contextValue, 16)}
+	return &Context{}
 }
 
 // Derive returns a context that has c's keys and whose changes leave c as
@@ -69,37 +74,46 @@ func (c *Context) Delete(key string) {
 	c.put(key, contextValue{name: key, deleted: true})
 }
 
-// put records v as the value of key: in the map of a context built from
-// nothing, among the changes of a derived one (a deletion only when the
-// contexts under it have the key).
+// put records v as the value of key, replacing the key's entry if it has
+// one. A deletion is recorded only where it hides something.
 func (c *Context) put(key string, v contextValue) {
 	lower := strings.ToLower(key)
-	if c.base == nil {
-		if v.deleted {
-			delete(c.keys, lower)
-			return
-		}
-		if c.keys == nil {
-			c.keys = make(map[string]contextValue, 16)
-		}
-		c.keys[lower] = v
+	if i, ok := c.find(lower); ok {
+		c.entries[i].contextValue = v
 		return
-	}
-	for i := range c.own {
-		if c.own[i].lower == lower {
-			c.own[i].contextValue = v
-			return
-		}
 	}
 	if v.deleted {
 		if _, ok := c.base.lookup(lower); !ok {
 			return
 		}
 	}
-	if c.own == nil {
-		c.own = make([]ownValue, 0, ownChanges)
+	if c.entries == nil {
+		c.entries = make([]entry, 0, firstEntries)
 	}
-	c.own = append(c.own, ownValue{lower: lower, contextValue: v})
+	c.entries = append(c.entries, entry{lower: lower, contextValue: v})
+	switch n := len(c.entries); {
+	case c.index != nil:
+		c.index[lower] = n - 1
+	case n > indexFrom:
+		c.index = make(map[string]int, 2*n)
+		for i, e := range c.entries {
+			c.index[e.lower] = i
+		}
+	}
+}
+
+// find is the position of lowerKey among c's own entries.
+func (c *Context) find(lowerKey string) (int, bool) {
+	if c.index != nil {
+		i, ok := c.index[lowerKey]
+		return i, ok
+	}
+	for i := range c.entries {
+		if c.entries[i].lower == lowerKey {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Get returns the values of a key, whether it is multivalued, and whether it
@@ -111,34 +125,23 @@ func (c *Context) Get(key string) (values []string, multi, ok bool) {
 
 // Len returns the number of keys.
 func (c *Context) Len() int {
-	if c == nil {
-		return 0
-	}
-	if c.base == nil {
-		return len(c.keys)
-	}
 	return len(c.Keys())
 }
 
-// Keys returns the key names in the spelling they were set with, a
-// derived context's own first.
+// Keys returns the key names in the spelling they were set with: a
+// context's own in the order they were first set, then those of the
+// context it was derived from.
 func (c *Context) Keys() []string {
 	var out []string
 	seen := map[string]bool{}
-	add := func(lower string, v contextValue) {
-		if !seen[lower] {
-			seen[lower] = true
-			if !v.deleted {
-				out = append(out, v.name)
-			}
-		}
-	}
 	for ; c != nil; c = c.base {
-		for _, o := range c.own {
-			add(o.lower, o.contextValue)
-		}
-		for lower, v := range c.keys {
-			add(lower, v)
+		for _, e := range c.entries {
+			if !seen[e.lower] {
+				seen[e.lower] = true
+				if !e.deleted {
+					out = append(out, e.name)
+				}
+			}
 		}
 	}
 	return out
@@ -147,13 +150,9 @@ func (c *Context) Keys() []string {
 // lookup finds an already lower-cased key without allocating.
 func (c *Context) lookup(lowerKey string) (contextValue, bool) {
 	for ; c != nil; c = c.base {
-		for i := range c.own {
-			if c.own[i].lower == lowerKey {
-				return c.own[i].contextValue, !c.own[i].deleted
-			}
-		}
-		if v, ok := c.keys[lowerKey]; ok {
-			return v, true
+		if i, ok := c.find(lowerKey); ok {
+			e := c.entries[i]
+			return e.contextValue, !e.deleted
 		}
 	}
 	return contextValue{}, false

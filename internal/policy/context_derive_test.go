@@ -2,6 +2,8 @@ package policy
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +65,41 @@ func TestContextDerive(t *testing.T) {
 	dd := d.Derive()
 	if got, _ := get(dd, "aws:PrincipalTag/team"); got != "blue" {
 		t.Errorf("two levels: %q", got)
+	}
+}
+
+// A context with more keys than indexFrom finds each of them, in any
+// case, before and after it starts indexing, and replaces and deletes
+// them in place.
+func TestContextManyKeys(t *testing.T) {
+	c := NewContext()
+	name := func(i int) string { return "aws:PrincipalTag/k" + strconv.Itoa(i) }
+	for i := range 2 * indexFrom {
+		c.Set(name(i), strconv.Itoa(i))
+	}
+	c.Set(strings.ToUpper(name(3)), "three")
+	c.Delete(name(40))
+	c.Delete("aws:NotThere")
+	for i := range 2 * indexFrom {
+		v, _, ok := c.Get(strings.ToLower(name(i)))
+		switch {
+		case i == 40:
+			if ok {
+				t.Errorf("%s deleted but present", name(i))
+			}
+		case i == 3:
+			if !ok || v[0] != "three" {
+				t.Errorf("%s: %q %t", name(i), v, ok)
+			}
+		case !ok || v[0] != strconv.Itoa(i):
+			t.Errorf("%s: %q %t", name(i), v, ok)
+		}
+	}
+	if got := c.Len(); got != 2*indexFrom-1 {
+		t.Errorf("Len %d, want %d", got, 2*indexFrom-1)
+	}
+	c.Set(name(40), "back")
+	if v, _, ok := c.Get(name(40)); !ok || v[0] != "back" {
+		t.Errorf("re-set after delete: %q %t", v, ok)
 	}
 }
