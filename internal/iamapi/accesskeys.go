@@ -10,23 +10,14 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// accessKeyActions are the long-term access key actions of IAM users,
-// authorized on the user's ARN (the calling user's own when UserName is
-// omitted; a caller that is no IAM user must name one, which is checked
-// before authorization, as IAM does). The secret access key is generated
-// here, returned once by CreateAccessKey, and stored only wrapped under the
+// The long-term access key actions of IAM users (CreateAccessKey,
+// ListAccessKeys, UpdateAccessKey, DeleteAccessKey), authorized on the
+// user's ARN (the calling user's own when UserName is omitted; a caller
+// that is no IAM user must name one, which is checked before
+// authorization, as IAM does). The secret access key is generated here,
+// returned once by CreateAccessKey, and stored only wrapped under the
 // master key; it never reaches the store in clear, a log line or an audit
 // event.
-func (s *Service) accessKeyActions() map[string]action {
-	return map[string]action{
-		"CreateAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.createAccessKey},
-		"ListAccessKeys":  {readOnly: true, validate: userNamedOrCaller, resource: userResource, run: s.listAccessKeys},
-		"UpdateAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.updateAccessKey},
-		"DeleteAccessKey": {validate: userNamedOrCaller, resource: userResource, run: s.deleteAccessKey},
-
-		"GetAccessKeyLastUsed": {readOnly: true, resource: accessKeyOwnerResource, run: s.getAccessKeyLastUsed},
-	}
-}
 
 // userNamedOrCaller is the access key actions' check before authorization:
 // without UserName the action applies to the calling IAM user, so root and

@@ -10,21 +10,8 @@ import (
 
 // IAM groups: CreateGroup, GetGroup (with its members), ListGroups,
 // UpdateGroup, DeleteGroup, AddUserToGroup, RemoveUserFromGroup and
-// ListGroupsForUser. A group's policies are the shared entity-policy
-// actions (entity_policies.go); its members' permissions include them
-// (authz).
-func (s *Service) groupActions() map[string]action {
-	return map[string]action{
-		"CreateGroup":         {resource: newGroupResource, run: s.createGroup},
-		"GetGroup":            {readOnly: true, resource: groupResource, run: s.getGroup},
-		"ListGroups":          {readOnly: true, resource: arnOf(groupListResource), run: s.listGroups},
-		"UpdateGroup":         {resource: groupResource, run: s.updateGroup},
-		"DeleteGroup":         {resource: groupResource, run: s.deleteGroup},
-		"AddUserToGroup":      {resource: groupResource, run: s.addUserToGroup},
-		"RemoveUserFromGroup": {resource: groupResource, run: s.removeUserFromGroup},
-		"ListGroupsForUser":   {readOnly: true, resource: userResource, run: s.listGroupsForUser},
-	}
-}
+// ListGroupsForUser. A group's policies are group_policies.go's; its
+// members' permissions include them (authz).
 
 // groupListResource is what ListGroups is authorized on, as ListUsers:
 // arn:aws:iam::<acct>:group<PathPrefix> ("group/" without a prefix).

@@ -30,13 +30,6 @@ import (
 // whole deployment (--issuer-url), shared by every account, where AWS
 // makes one per account: relying parties tell accounts apart by the
 // token's sub and aws_account claims.
-func (s *Service) outboundFederationActions() map[string]action {
-	return map[string]action{
-		"EnableOutboundWebIdentityFederation":  {run: s.enableOutboundFederation},
-		"DisableOutboundWebIdentityFederation": {run: s.disableOutboundFederation},
-		"GetOutboundWebIdentityFederationInfo": {readOnly: true, run: s.getOutboundFederationInfo},
-	}
-}
 
 // Texts of the errors. FeatureDisabled's is AWS's (captured from
 // GetOutboundWebIdentityFederationInfo, "Outbound identity federation is

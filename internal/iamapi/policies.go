@@ -9,28 +9,12 @@ import (
 )
 
 // Managed policies: CreatePolicy, GetPolicy, DeletePolicy and
-// ListPolicies here; the version actions in policies_versions.go;
-// ListEntitiesForPolicy in policies_entities.go; the tag actions in
-// policies_tags.go. Besides the account's own (customer managed) policies,
+// ListPolicies here; the version actions in policy_versions.go;
+// ListEntitiesForPolicy in policy_entities.go; the tag actions in
+// policy_tags.go. Besides the account's own (customer managed) policies,
 // the read actions answer the few AWS managed policies stsd has built in
 // (iam.AWSManagedPolicy); those cannot be changed or deleted, and any
 // other arn:aws:iam::aws:policy/… ARN names nothing.
-
-// policyActions registers the managed-policy actions.
-func (s *Service) policyActions() map[string]action {
-	return map[string]action{
-		"CreatePolicy":            {resource: newPolicyResource, run: s.createPolicy},
-		"GetPolicy":               {readOnly: true, resource: policyResource, run: s.getPolicy},
-		"DeletePolicy":            {resource: policyResource, run: s.deletePolicy},
-		"ListPolicies":            {readOnly: true, resource: arnOf(listPoliciesResource), run: s.listPolicies},
-		"CreatePolicyVersion":     {resource: policyResource, run: s.createPolicyVersion},
-		"GetPolicyVersion":        {readOnly: true, resource: policyResource, run: s.getPolicyVersion},
-		"ListPolicyVersions":      {readOnly: true, resource: policyResource, run: s.listPolicyVersions},
-		"DeletePolicyVersion":     {resource: policyResource, run: s.deletePolicyVersion},
-		"SetDefaultPolicyVersion": {resource: policyResource, run: s.setDefaultPolicyVersion},
-		"ListEntitiesForPolicy":   {readOnly: true, resource: policyResource, run: s.listEntitiesForPolicy},
-	}
-}
 
 // createPolicy is CreatePolicy: member constraints first (all reported
 // together), then the 6,144-character quota, then the grammar; the name is

@@ -7,25 +7,11 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// providerActions are the OpenID Connect provider actions. Providers are
-// authorized on their ARN, the list on "*". The stsd extensions of a
+// The OpenID Connect provider actions. Providers are authorized on their
+// ARN, the list on "*". The stsd extensions of a
 // provider (JWKS URL, static JWKS) are set by bootstrap files and, through
 // the API, by tags with reserved keys (providers_settings.go); the other
 // updates keep them.
-func (s *Service) providerActions() map[string]action {
-	return map[string]action{
-		"CreateOpenIDConnectProvider":             {resource: newProviderResource, run: s.createProvider},
-		"GetOpenIDConnectProvider":                {readOnly: true, resource: providerResource, run: s.getProvider},
-		"ListOpenIDConnectProviders":              {readOnly: true, resource: anyResource, run: s.listProviders},
-		"DeleteOpenIDConnectProvider":             {resource: providerResource, run: s.deleteProvider},
-		"AddClientIDToOpenIDConnectProvider":      {resource: providerResource, run: s.addProviderClientID},
-		"RemoveClientIDFromOpenIDConnectProvider": {resource: providerResource, run: s.removeProviderClientID},
-		"UpdateOpenIDConnectProviderThumbprint":   {resource: providerResource, run: s.updateProviderThumbprint},
-		"TagOpenIDConnectProvider":                {resource: providerResource, run: s.tagProvider},
-		"UntagOpenIDConnectProvider":              {resource: providerResource, run: s.untagProvider},
-		"ListOpenIDConnectProviderTags":           {readOnly: true, resource: providerResource, run: s.listProviderTags},
-	}
-}
 
 // createProvider registers a provider. Member violations are reported
 // together first (in IAM's order: clientIDList, thumbprintList, url, tags),

@@ -8,25 +8,9 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// roleActions are the actions on the role entity itself: create, read,
-// list, update (description, session duration, trust policy), delete and
-// tags. The role's permission policies are in entity_policies.go.
-func (s *Service) roleActions() map[string]action {
-	return map[string]action{
-		"CreateRole":             {resource: newRoleResource, run: s.createRole},
-		"GetRole":                {readOnly: true, resource: roleResource, run: s.getRole},
-		"ListRoles":              {readOnly: true, resource: arnOf(roleListResource), run: s.listRoles},
-		"UpdateRole":             {resource: roleResource, run: s.updateRole},
-		"UpdateRoleDescription":  {resource: roleResource, run: s.updateRoleDescription},
-		"UpdateAssumeRolePolicy": {resource: roleResource, run: s.updateAssumeRolePolicy},
-		"DeleteRole":             {resource: roleResource, run: s.deleteRole},
-		"TagRole":                {resource: roleResource, run: s.tagRole},
-		"UntagRole":              {resource: roleResource, run: s.untagRole},
-		"ListRoleTags":           {readOnly: true, resource: roleResource, run: s.listRoleTags},
-
-		"ListInstanceProfilesForRole": {readOnly: true, resource: roleResource, run: s.listInstanceProfilesForRole},
-	}
-}
+// The actions on the role entity itself: create, read, list, update
+// (description, session duration, trust policy), delete and tags. The
+// role's permission policies are role_policies.go's.
 
 // roleListResource is what IAM authorizes ListRoles on: the ARN of the
 // role path listed, arn:aws:iam::<acct>:role<PathPrefix> ("role/" without

@@ -1,13 +1,14 @@
 // Package iamapi implements the IAM Query API (version 2010-05-08) that
 // operators use to manage stsd: OIDC providers, roles, managed policies,
-// users and their access keys, groups, and the policy simulator. One file per group
-// of actions; the dispatcher in this file owns the steps every action
-// shares — authenticate the SigV4 signature (service "iam"), run the few
-// checks IAM makes before authorization, find the resource, authorize the
-// caller with the policy engine (root may do anything), run the action,
-// wait until the node's snapshot shows the write, and record exactly one
-// audit event. Actions return a response tree or an error; errors are
-// rendered to IAM's codes in one place (errors.go).
+// users and their access keys, groups, and the policy simulator. Every
+// action is one row of the action table (actions.go); its handler is in the
+// file of the resource it serves. The dispatcher in this file owns the
+// steps every action shares — authenticate the SigV4 signature (service
+// "iam"), run the few checks IAM makes before authorization, find the
+// resource, authorize the caller with the policy engine (root may do
+// anything), run the action, wait until the node's snapshot shows the
+// write, and record exactly one audit event. Actions return a response tree
+// or an error; errors are rendered to IAM's codes in one place (errors.go).
 package iamapi
 
 import (
@@ -74,20 +75,6 @@ type Service struct {
 	actions map[string]action
 }
 
-// action is one IAM action: how to find the resource it is authorized
-// against, and what it does.
-type action struct {
-	readOnly bool
-	// validate, when set, runs after authentication and before
-	// authorization, for the few checks IAM makes first (a request that
-	// names no resource to authorize). Member validation belongs to run.
-	validate func(x *exchange) error
-	// resource finds the entity the caller must be allowed the action on
-	// (nil: "*").
-	resource finder
-	run      func(ctx context.Context, x *exchange) (*awsquery.Response, error)
-}
-
 // exchange is one call in flight.
 type exchange struct {
 	call     *awsquery.Call
@@ -105,19 +92,8 @@ type exchange struct {
 
 // New builds the IAM service.
 func New(deps Deps) *Service {
-	s := &Service{deps: deps, actions: map[string]action{}}
-	for _, group := range []map[string]action{
-		s.providerActions(), s.roleActions(), s.entityPolicyActions(), s.policyActions(),
-		s.userActions(), s.accessKeyActions(), s.simulateActions(), s.groupActions(),
-		s.policyTagActions(), s.outboundFederationActions(),
-	} {
-		for name, a := range group {
-			if _, dup := s.actions[name]; dup {
-				panic("iamapi: action registered twice: " + name)
-			}
-			s.actions[name] = a
-		}
-	}
+	s := &Service{deps: deps}
+	s.actions = s.actionTable()
 	return s
 }
 

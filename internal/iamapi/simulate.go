@@ -16,14 +16,6 @@ import (
 // strings. Both run policy.Simulate, the engine behind `stsd policy
 // simulate`, so the API and the command agree.
 
-// simulateActions registers the simulator actions.
-func (s *Service) simulateActions() map[string]action {
-	return map[string]action{
-		"SimulateCustomPolicy":    {readOnly: true, resource: anyResource, run: s.simulateCustomPolicy},
-		"SimulatePrincipalPolicy": {readOnly: true, resource: policySourceResource, run: s.simulatePrincipalPolicy},
-	}
-}
-
 // simulateCustomPolicy is SimulateCustomPolicy. The input is built as
 // `stsd policy simulate` builds it from the same arguments.
 func (s *Service) simulateCustomPolicy(_ context.Context, x *exchange) (*awsquery.Response, error) {

@@ -2,7 +2,6 @@ package iamapi
 
 import (
 	"context"
-	"maps"
 	"strings"
 
 	"github.com/stsd/stsd/internal/authn"
@@ -12,23 +11,9 @@ import (
 
 // IAM users: CreateUser, GetUser, ListUsers, DeleteUser here; UpdateUser
 // and the tag actions in users_update.go; the credentials stsd does not
-// have (SSH keys, MFA, login profile, …) in users_credentials.go. A user's policies are the shared
-// entity-policy actions (entity_policies.go); its access keys are
-// accesskeys.go's; its groups groups.go's.
-
-func (s *Service) userActions() map[string]action {
-	out := s.userUpdateActions()
-	maps.Copy(out, s.userCredentialActions())
-	for name, a := range map[string]action{
-		"CreateUser": {resource: newUserResource, run: s.createUser},
-		"GetUser":    {readOnly: true, resource: userResource, run: s.getUser},
-		"ListUsers":  {readOnly: true, resource: arnOf(userListResource), run: s.listUsers},
-		"DeleteUser": {resource: userResource, run: s.deleteUser},
-	} {
-		out[name] = a
-	}
-	return out
-}
+// have (SSH keys, MFA, login profile, …) in users_credentials.go. A user's
+// policies are user_policies.go's; its access keys are accesskeys.go's;
+// its groups groups.go's.
 
 // userListResource is what IAM authorizes ListUsers on, as its
 // AccessDenied messages show: arn:aws:iam::<acct>:user<PathPrefix>

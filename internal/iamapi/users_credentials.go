@@ -24,20 +24,6 @@ import (
 // not exist is IAM's NoSuchEntity "The user with name X cannot be found.".
 // Without UserName they apply to the calling IAM user; root and role
 // sessions must name one, as for the access key actions.
-func (s *Service) userCredentialActions() map[string]action {
-	return map[string]action{
-		"ListSSHPublicKeys": {readOnly: true, validate: userNamedOrCaller, resource: userResource,
-			run: s.listNoCredentials("SSHPublicKeys", iam.ValidateUserName)},
-		"ListMFADevices": {readOnly: true, validate: userNamedOrCaller, resource: userResource,
-			run: s.listNoCredentials("MFADevices", iam.ValidateExistingUserName)},
-		"ListSigningCertificates": {readOnly: true, validate: userNamedOrCaller, resource: userResource,
-			run: s.listNoCredentials("Certificates", iam.ValidateExistingUserName)},
-		"ListServiceSpecificCredentials": {readOnly: true, validate: allUsersOrUserNamed, resource: allUsersOrUserResource,
-			run: s.listServiceSpecificCredentials},
-		"DeleteLoginProfile":    {validate: userNamedOrCaller, resource: userResource, run: s.deleteLoginProfile},
-		"ListVirtualMFADevices": {readOnly: true, resource: anyResource, run: s.listVirtualMFADevices},
-	}
-}
 
 // credentialUser is the existing user a credential action names (its
 // UserName, checked with the model's name type, or the calling IAM user),

@@ -10,15 +10,6 @@ import (
 
 // UpdateUser and the user tag actions (TagUser, UntagUser, ListUserTags).
 
-func (s *Service) userUpdateActions() map[string]action {
-	return map[string]action{
-		"UpdateUser":   {resource: userResource, run: s.updateUser},
-		"TagUser":      {resource: userResource, run: s.tagUser},
-		"UntagUser":    {resource: userResource, run: s.untagUser},
-		"ListUserTags": {readOnly: true, resource: userResource, run: s.listUserTags},
-	}
-}
-
 // userNameParam reads the required UserName of an existing user
 // (existingUserNameType).
 func (x *exchange) userNameParam() (string, error) {

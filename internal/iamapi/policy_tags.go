@@ -13,14 +13,6 @@ import (
 // not the account's to tag (NoSuchEntity, as for any ARN naming no policy
 // of the account); its tag list is empty.
 
-func (s *Service) policyTagActions() map[string]action {
-	return map[string]action{
-		"TagPolicy":      {resource: policyResource, run: s.tagPolicy},
-		"UntagPolicy":    {resource: policyResource, run: s.untagPolicy},
-		"ListPolicyTags": {readOnly: true, resource: policyResource, run: s.listPolicyTags},
-	}
-}
-
 // tagPolicy is TagPolicy: a tag whose key equals an existing key ignoring
 // case replaces it; at most 50 tags (LimitExceeded).
 func (s *Service) tagPolicy(ctx context.Context, x *exchange) (*awsquery.Response, error) {

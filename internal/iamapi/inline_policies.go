@@ -8,9 +8,9 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// Inline policies of roles and users: Put/Get/Delete/List<Kind>Policy…
-
-type holderRun = func(ctx context.Context, x *exchange) (*awsquery.Response, error)
+// Inline policies of roles, users and groups: PutRolePolicy,
+// GetRolePolicy, DeleteRolePolicy, ListRolePolicies and their User and
+// Group forms, one handler each for every holder (policy_holders.go).
 
 // inlineParams are the entity name and PolicyName of an inline-policy call.
 func (x *exchange) inlineParams(h holder) (entity, policyName string, err error) {

@@ -8,8 +8,11 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 )
 
-// Managed policies attached to roles and users, and their permissions
-// boundaries.
+// Managed policies attached to roles, users and groups — AttachRolePolicy,
+// DetachRolePolicy, ListAttachedRolePolicies and their User and Group
+// forms — and the permissions boundaries of roles and users
+// (PutRolePermissionsBoundary, DeleteRolePermissionsBoundary and their User
+// forms), one handler each for every holder (policy_holders.go).
 
 // ownPolicy returns the customer managed policy of the account that arn
 // names, or nil when there is none (an AWS managed policy, another
