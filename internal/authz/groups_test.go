@@ -75,7 +75,7 @@ func TestEngineGroupPolicies(t *testing.T) {
 
 	// A group deleted (behind the API's back, members and all) and made
 	// again under its name is another group: its old members gain nothing.
-	if err := w.repo.Store().Delete(w.ctx, iam.GroupKey(acct, "readers")); err != nil {
+	if _, err := w.repo.Store().Delete(w.ctx, iam.GroupKey(acct, "readers")); err != nil {
 		t.Fatal(err)
 	}
 	w.waitGone(func(s *iam.Snapshot) bool { _, ok := s.GroupByName(acct, "readers"); return ok })

@@ -76,7 +76,7 @@ func (k *Keyring) createPrimary(ctx context.Context, primaryRev int64) (*tokenKe
 	primary := encodeJSON(primaryRecord{ID: id.String(), Since: now.Unix()})
 	rev, err := k.st.CompareAndSwap(ctx, primaryPath, primaryRev, primary)
 	if err != nil {
-		if derr := k.st.CompareAndDelete(ctx, keyPath(id), keyRev); derr != nil {
+		if _, derr := k.st.CompareAndDelete(ctx, keyPath(id), keyRev); derr != nil {
 			k.log.Warn("keyring: could not delete unused key", "key_id", id.String(), "err", derr)
 		}
 		if errors.Is(err, store.ErrConflict) {
@@ -161,7 +161,7 @@ func (k *Keyring) collect(ctx context.Context) error {
 				k.log.Warn("keyring: could not retire key", "key_id", id.String(), "err", err)
 			}
 		case rec.OpenUntil != 0 && !now.Before(time.Unix(rec.OpenUntil, 0)):
-			err := k.st.CompareAndDelete(ctx, kv.Key, kv.Revision)
+			_, err := k.st.CompareAndDelete(ctx, kv.Key, kv.Revision)
 			if err == nil {
 				k.log.Info("keyring: deleted retired key", "key_id", id.String())
 			} else if !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {

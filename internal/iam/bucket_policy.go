@@ -191,16 +191,16 @@ func (r *Repo) GetBucketPolicy(ctx context.Context, account, bucket string) (*Bu
 
 // DeleteBucketPolicy removes the bucket's policy. Deleting a policy that
 // does not exist succeeds, as S3's DeleteBucketPolicy answers 204 either
-// way. A delete has no revision to wait for (the Store interface reports
-// none); a caller that needs the snapshot to reflect it uses Cache.WaitFor
-// with Snapshot.BucketPolicy, as the IAM API does after DeleteRole.
+// way. A recording repository (Repo.Recording) records the delete's
+// revision for Cache.WaitRevision; another caller that needs the snapshot
+// to reflect it waits with Cache.WaitFor and Snapshot.BucketPolicy.
 func (r *Repo) DeleteBucketPolicy(ctx context.Context, account, bucket string) error {
 	if err := checkBucketPolicyTarget(account, bucket); err != nil {
 		return err
 	}
 	// Unconditional: whatever policy is there when the delete lands is the
 	// one the caller meant to remove.
-	err := r.st.Delete(ctx, BucketPolicyKey(account, bucket))
+	_, err := r.st.Delete(ctx, BucketPolicyKey(account, bucket))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return s3Failure(err)
 	}

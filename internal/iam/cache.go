@@ -81,10 +81,10 @@ func (c *Cache) Start(ctx context.Context) error {
 
 // WaitRevision blocks until the published snapshot reflects revision rev,
 // ctx ends, or the cache stops. rev must come from a write of a key under
-// KeyPrefix (Repo methods report it as the entity's Revision): the cache
+// KeyPrefix (Repo methods report it as the entity's Revision, and a
+// recording Repo every write's, deletes included: Writes): the cache
 // watches only that prefix, so the revision of a write elsewhere (a
-// keyring key) becomes visible only with the next IAM write. After a
-// delete, use WaitFor.
+// keyring key) becomes visible only with the next IAM write.
 func (c *Cache) WaitRevision(ctx context.Context, rev int64) error {
 	return c.WaitFor(ctx, func(s *Snapshot) bool { return s.revision >= rev })
 }

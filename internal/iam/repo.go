@@ -186,7 +186,7 @@ func remove[T any, P entityPtr[T]](ctx context.Context, st store.Store, key stri
 		if err := guard(v); err != nil {
 			return err
 		}
-		err = st.CompareAndDelete(ctx, key, kv.Revision)
+		_, err = st.CompareAndDelete(ctx, key, kv.Revision)
 		switch {
 		case err == nil:
 			return nil

@@ -70,14 +70,14 @@ func rename[T any, P entityPtr[T]](ctx context.Context, st store.Store, s rename
 				return nil, err
 			}
 		}
-		err = st.CompareAndDelete(ctx, s.oldKey, kv.Revision)
+		_, err = st.CompareAndDelete(ctx, s.oldKey, kv.Revision)
 		switch {
 		case err == nil, errors.Is(err, store.ErrNotFound):
 			// Deleted meanwhile: the entity now lives under its new name.
 			return v, nil
 		case errors.Is(err, store.ErrConflict):
 			// Changed meanwhile: start again from the changed entity.
-			if err := st.CompareAndDelete(ctx, s.newKey, rev); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if _, err := st.CompareAndDelete(ctx, s.newKey, rev); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return nil, serviceFailure(err)
 			}
 			continue

@@ -37,20 +37,19 @@ func (s *Service) createAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 	if err != nil {
 		return nil, err
 	}
-	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	user, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
 	id := creds.NewLongTermAccessKeyID()
 	secret := creds.NewSecretAccessKey()
-	k, err := s.deps.Repo.CreateAccessKey(ctx, iam.AccessKey{
+	k, err := s.repo(x).CreateAccessKey(ctx, iam.AccessKey{
 		Account: x.account, UserName: user.Name, AccessKeyID: id,
 		Status: iam.AccessKeyActive, WrappedSecret: s.deps.Secrets.Wrap(id, secret),
 	})
 	if err != nil {
 		return nil, err
 	}
-	x.saw(k.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{awsquery.Struct("AccessKey",
 		awsquery.Str("UserName", k.UserName),
 		awsquery.Str("AccessKeyId", k.AccessKeyID),
@@ -68,11 +67,11 @@ func (s *Service) listAccessKeys(ctx context.Context, x *exchange) (*awsquery.Re
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	user, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.deps.Repo.ListAccessKeys(ctx, x.account, user.Name)
+	keys, err := s.repo(x).ListAccessKeys(ctx, x.account, user.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +97,11 @@ func (s *Service) updateAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 	if err := iam.Join(idErr, statusErr, nameErr); err != nil {
 		return nil, err
 	}
-	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	user, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.deps.Repo.UpdateAccessKey(ctx, x.account, id, func(k *iam.AccessKey) error {
+	_, err = s.repo(x).UpdateAccessKey(ctx, x.account, id, func(k *iam.AccessKey) error {
 		if !strings.EqualFold(k.UserName, user.Name) {
 			return errNoSuchAccessKey(id)
 		}
@@ -112,7 +111,6 @@ func (s *Service) updateAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 	if err != nil {
 		return nil, err
 	}
-	x.saw(k.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -124,26 +122,22 @@ func (s *Service) deleteAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 	if err := iam.Join(idErr, nameErr); err != nil {
 		return nil, err
 	}
-	user, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	user, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
 	// The key's user never changes, so checking it before the delete is
 	// as good as checking it in the delete.
-	k, err := s.deps.Repo.GetAccessKey(ctx, x.account, id)
+	k, err := s.repo(x).GetAccessKey(ctx, x.account, id)
 	if err != nil {
 		return nil, err
 	}
 	if !strings.EqualFold(k.UserName, user.Name) {
 		return nil, errNoSuchAccessKey(id)
 	}
-	if err := s.deps.Repo.DeleteAccessKey(ctx, x.account, id); err != nil {
+	if err := s.repo(x).DeleteAccessKey(ctx, x.account, id); err != nil {
 		return nil, err
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, found := snap.AccessKey(id)
-		return !found
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }
 

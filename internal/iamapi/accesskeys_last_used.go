@@ -20,11 +20,11 @@ func (s *Service) getAccessKeyLastUsed(ctx context.Context, x *exchange) (*awsqu
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.deps.Repo.GetAccessKey(ctx, x.account, id)
+	k, err := s.repo(x).GetAccessKey(ctx, x.account, id)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.GetUser(ctx, x.account, k.UserName)
+	u, err := s.repo(x).GetUser(ctx, x.account, k.UserName)
 	if iam.CodeOf(err) == iam.CodeNoSuchEntity || (err == nil && !strings.EqualFold(u.Name, k.UserName)) {
 		return nil, errNoSuchAccessKey(id)
 	}

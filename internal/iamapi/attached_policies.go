@@ -44,7 +44,7 @@ func attachablePolicy(ctx context.Context, repo *iam.Repo, account, arn string) 
 // notFound(arn) when there is none: an ARN stsd cannot resolve is never
 // stored.
 func (s *Service) attachedARN(ctx context.Context, x *exchange, arn string, notFound func(string) error) (string, error) {
-	p, err := attachablePolicy(ctx, s.deps.Repo, x.account, arn)
+	p, err := attachablePolicy(ctx, s.repo(x), x.account, arn)
 	if err != nil {
 		return "", err
 	}
@@ -89,13 +89,11 @@ func (s *Service) boundaryPolicy(ctx context.Context, x *exchange, arn string) (
 }
 
 // updateHeld changes the entity's policies (compare-and-swap) and answers
-// with the action's empty result once the write is recorded.
+// with the action's empty result.
 func (s *Service) updateHeld(ctx context.Context, x *exchange, h holder, entity string, mutate func(*heldPolicies) error) (*awsquery.Response, error) {
-	rev, err := h.update(ctx, s.deps.Repo, x.account, entity, mutate)
-	if err != nil {
+	if err := h.update(ctx, s.repo(x), x.account, entity, mutate); err != nil {
 		return nil, err
 	}
-	x.saw(rev)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -186,7 +184,7 @@ func (s *Service) listAttachedPolicies(h holder) holderRun {
 		if err := iam.Join(e1, e2, e3); err != nil {
 			return nil, err
 		}
-		p, err := h.load(ctx, s.deps.Repo, x.account, entity)
+		p, err := h.load(ctx, s.repo(x), x.account, entity)
 		if err != nil {
 			return nil, err
 		}

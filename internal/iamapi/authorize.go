@@ -114,7 +114,7 @@ var (
 func (s *Service) entityKeys(ctx context.Context, x *exchange, keys []authz.Key) ([]authz.Key, error) {
 	action := x.call.Action
 	if v := x.params.Value("PolicyArn"); v != "" && policyARNActions[action] {
-		arn, err := canonicalPolicyARN(ctx, s.deps.Repo, x, v)
+		arn, err := canonicalPolicyARN(ctx, s.repo(x), x, v)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func (s *Service) entityKeys(ctx context.Context, x *exchange, keys []authz.Key)
 	}
 	boundary := x.target.boundary
 	if v, sent := x.params.Get("PermissionsBoundary"); sent {
-		arn, err := canonicalPolicyARN(ctx, s.deps.Repo, x, v)
+		arn, err := canonicalPolicyARN(ctx, s.repo(x), x, v)
 		if err != nil {
 			return nil, err
 		}

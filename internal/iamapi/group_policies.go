@@ -20,12 +20,9 @@ var groups = holder{
 		}
 		return groupPolicies(g), nil
 	},
-	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error) {
-		g, err := r.UpdateGroup(ctx, account, name, func(g *iam.Group) error { return mutate(groupPolicies(g)) })
-		if err != nil {
-			return 0, err
-		}
-		return g.Revision, nil
+	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) error {
+		_, err := r.UpdateGroup(ctx, account, name, func(g *iam.Group) error { return mutate(groupPolicies(g)) })
+		return err
 	},
 }
 

@@ -48,11 +48,10 @@ func (s *Service) createGroup(ctx context.Context, x *exchange) (*awsquery.Respo
 		return nil, err
 	}
 	g.Name = name
-	created, err := s.deps.Repo.CreateGroup(ctx, g)
+	created, err := s.repo(x).CreateGroup(ctx, g)
 	if err != nil {
 		return nil, err
 	}
-	x.saw(created.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{groupNode("Group", created)}}, nil
 }
 
@@ -64,11 +63,11 @@ func (s *Service) getGroup(ctx context.Context, x *exchange) (*awsquery.Response
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	g, err := s.deps.Repo.GetGroup(ctx, x.account, name)
+	g, err := s.repo(x).GetGroup(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.deps.Repo.GroupMembers(ctx, g)
+	members, err := s.repo(x).GroupMembers(ctx, g)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +92,7 @@ func (s *Service) listGroups(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := iam.Join(prefixErr, pageErr); err != nil {
 		return nil, err
 	}
-	all, err := s.deps.Repo.ListGroups(ctx, x.account)
+	all, err := s.repo(x).ListGroups(ctx, x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +134,7 @@ func (s *Service) updateGroup(ctx context.Context, x *exchange) (*awsquery.Respo
 	if err := iam.Join(nameErr, newNameErr, newPathErr); err != nil {
 		return nil, err
 	}
-	g, err := s.deps.Repo.GetGroup(ctx, x.account, name)
+	g, err := s.repo(x).GetGroup(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
@@ -148,15 +147,9 @@ func (s *Service) updateGroup(ctx context.Context, x *exchange) (*awsquery.Respo
 	if err := s.authorizeAlso(ctx, x, iam.GroupARN(x.account, newPath, newName)); err != nil {
 		return nil, err
 	}
-	renamed, err := s.deps.Repo.RenameGroup(ctx, x.account, g.Name, newName, newPath)
-	if err != nil {
+	if _, err := s.repo(x).RenameGroup(ctx, x.account, g.Name, newName, newPath); err != nil {
 		return nil, err
 	}
-	x.saw(renamed.Revision)
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		v, ok := snap.GroupByName(x.account, newName)
-		return ok && v.Group.Name == newName && v.Group.Path == newPath
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -167,13 +160,9 @@ func (s *Service) deleteGroup(ctx context.Context, x *exchange) (*awsquery.Respo
 	if err != nil {
 		return nil, err
 	}
-	if err := s.deps.Repo.DeleteGroup(ctx, x.account, name); err != nil {
+	if err := s.repo(x).DeleteGroup(ctx, x.account, name); err != nil {
 		return nil, err
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.GroupByName(x.account, name)
-		return !ok
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -192,11 +181,9 @@ func (s *Service) addUserToGroup(ctx context.Context, x *exchange) (*awsquery.Re
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.AddUserToGroup(ctx, x.account, group, user)
-	if err != nil {
+	if _, err := s.repo(x).AddUserToGroup(ctx, x.account, group, user); err != nil {
 		return nil, err
 	}
-	x.saw(u.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -207,11 +194,9 @@ func (s *Service) removeUserFromGroup(ctx context.Context, x *exchange) (*awsque
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.RemoveUserFromGroup(ctx, x.account, group, user)
-	if err != nil {
+	if _, err := s.repo(x).RemoveUserFromGroup(ctx, x.account, group, user); err != nil {
 		return nil, err
 	}
-	x.saw(u.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -223,11 +208,11 @@ func (s *Service) listGroupsForUser(ctx context.Context, x *exchange) (*awsquery
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	u, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.deps.Repo.UserGroups(ctx, u)
+	groups, err := s.repo(x).UserGroups(ctx, u)
 	if err != nil {
 		return nil, err
 	}

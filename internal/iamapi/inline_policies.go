@@ -53,7 +53,7 @@ func (s *Service) getInlinePolicy(h holder) holderRun {
 		if err != nil {
 			return nil, err
 		}
-		p, err := h.load(ctx, s.deps.Repo, x.account, entity)
+		p, err := h.load(ctx, s.repo(x), x.account, entity)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,7 @@ func (s *Service) listInlinePolicies(h holder) holderRun {
 		if err := iam.Join(e1, e2); err != nil {
 			return nil, err
 		}
-		p, err := h.load(ctx, s.deps.Repo, x.account, entity)
+		p, err := h.load(ctx, s.repo(x), x.account, entity)
 		if err != nil {
 			return nil, err
 		}

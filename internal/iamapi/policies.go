@@ -35,14 +35,13 @@ func (s *Service) createPolicy(ctx context.Context, x *exchange) (*awsquery.Resp
 	if err := checkManagedPolicyDocument(doc); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.CreatePolicy(ctx, iam.ManagedPolicy{
+	p, err := s.repo(x).CreatePolicy(ctx, iam.ManagedPolicy{
 		Account: x.account, Name: name, Path: path, Description: desc, Tags: tags,
 	}, doc)
 	if err != nil {
 		return nil, err
 	}
-	x.saw(p.Revision)
-	uses, err := s.policyUses(ctx, x.account)
+	uses, err := policyUses(ctx, s.repo(x), x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +69,7 @@ func (s *Service) getPolicy(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err != nil {
 		return nil, err
 	}
-	uses, err := s.policyUses(ctx, x.account)
+	uses, err := policyUses(ctx, s.repo(x), x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +88,9 @@ func (s *Service) deletePolicy(ctx context.Context, x *exchange) (*awsquery.Resp
 	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
 		return nil, err
 	}
-	if err := s.deps.Repo.DeletePolicy(ctx, arn); err != nil {
+	if err := s.repo(x).DeletePolicy(ctx, arn); err != nil {
 		return nil, policyOrNotFound(err, notFound)
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.ManagedPolicy(arn)
-		return !ok
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -138,13 +133,13 @@ func (s *Service) listPolicies(ctx context.Context, x *exchange) (*awsquery.Resp
 		}
 	}
 	if scope != "AWS" {
-		local, err := s.deps.Repo.ListPolicies(ctx, x.account)
+		local, err := s.repo(x).ListPolicies(ctx, x.account)
 		if err != nil {
 			return nil, err
 		}
 		policies = append(policies, local...)
 	}
-	uses, err := s.policyUses(ctx, x.account)
+	uses, err := policyUses(ctx, s.repo(x), x.account)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Service) getOwnPolicy(ctx context.Context, x *exchange, arn string, not
 	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.GetPolicy(ctx, arn)
+	p, err := s.repo(x).GetPolicy(ctx, arn)
 	return p, policyOrNotFound(err, notFound)
 }
 
@@ -82,8 +82,8 @@ type policyUse struct {
 // policyUses returns the use of every policy ARN (lower-cased: ARNs are
 // compared ignoring case, as the Repo does) the account's roles and users
 // refer to. It lists the Repo, so it is consistent with admin writes.
-func (s *Service) policyUses(ctx context.Context, account string) (map[string]*policyUse, error) {
-	holders, err := s.policyHolders(ctx, account)
+func policyUses(ctx context.Context, repo *iam.Repo, account string) (map[string]*policyUse, error) {
+	holders, err := policyHolders(ctx, repo, account)
 	if err != nil {
 		return nil, err
 	}
@@ -119,16 +119,16 @@ type policyHolder struct {
 
 // policyHolders lists the account's roles, then its users, then its
 // groups, from the Repo (consistent with admin writes).
-func (s *Service) policyHolders(ctx context.Context, account string) ([]policyHolder, error) {
-	roles, err := s.deps.Repo.ListRoles(ctx, account)
+func policyHolders(ctx context.Context, repo *iam.Repo, account string) ([]policyHolder, error) {
+	roles, err := repo.ListRoles(ctx, account)
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.deps.Repo.ListUsers(ctx, account)
+	users, err := repo.ListUsers(ctx, account)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.deps.Repo.ListGroups(ctx, account)
+	groups, err := repo.ListGroups(ctx, account)
 	if err != nil {
 		return nil, err
 	}

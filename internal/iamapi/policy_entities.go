@@ -37,7 +37,7 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 	if err != nil {
 		return nil, err
 	}
-	entities, err := s.entitiesUsing(ctx, x.account, p.ARN())
+	entities, err := entitiesUsing(ctx, s.repo(x), x.account, p.ARN())
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,8 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, x *exchange) (*awsq
 // entitiesUsing lists the account's roles, users and groups that use the
 // policy
 // (ARNs compared ignoring case, as the Repo does).
-func (s *Service) entitiesUsing(ctx context.Context, account, arn string) ([]policyEntity, error) {
-	holders, err := s.policyHolders(ctx, account)
+func entitiesUsing(ctx context.Context, repo *iam.Repo, account, arn string) ([]policyEntity, error) {
+	holders, err := policyHolders(ctx, repo, account)
 	if err != nil {
 		return nil, err
 	}

@@ -27,10 +27,9 @@ type holder struct {
 	checkName     func(string) error
 	checkExisting func(string) error
 	// load reads the entity's policies; update changes them with
-	// compare-and-swap (the entity is validated, quotas included) and
-	// returns the revision written.
+	// compare-and-swap (the entity is validated, quotas included).
 	load   func(ctx context.Context, r *iam.Repo, account, name string) (*heldPolicies, error)
-	update func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error)
+	update func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) error
 }
 
 // holderRun is a handler made for one holder.

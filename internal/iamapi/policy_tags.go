@@ -52,11 +52,9 @@ func (s *Service) changePolicyTags(ctx context.Context, x *exchange, arn string,
 	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.UpdatePolicy(ctx, arn, change)
-	if err != nil {
+	if _, err := s.repo(x).UpdatePolicy(ctx, arn, change); err != nil {
 		return nil, policyOrNotFound(err, notFound)
 	}
-	x.saw(p.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 

@@ -32,8 +32,8 @@ func (s *Service) createPolicyVersion(ctx context.Context, x *exchange) (*awsque
 		return nil, err
 	}
 	var added iam.PolicyVersion
-	p, err := s.deps.Repo.UpdatePolicy(ctx, arn, func(p *iam.ManagedPolicy) error {
-		v, err := p.AddVersion(doc, setDefault, s.deps.Repo.Now())
+	p, err := s.repo(x).UpdatePolicy(ctx, arn, func(p *iam.ManagedPolicy) error {
+		v, err := p.AddVersion(doc, setDefault, s.repo(x).Now())
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,6 @@ func (s *Service) createPolicyVersion(ctx context.Context, x *exchange) (*awsque
 	if err != nil {
 		return nil, policyOrNotFound(err, notFound)
 	}
-	x.saw(p.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{policyVersionNode(p, &added, false)}}, nil
 }
 
@@ -140,7 +139,7 @@ func (s *Service) updatePolicyVersion(ctx context.Context, x *exchange, change f
 	if err := x.checkOwnPolicyARN(arn, notFound); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.UpdatePolicy(ctx, arn, func(p *iam.ManagedPolicy) error {
+	_, err = s.repo(x).UpdatePolicy(ctx, arn, func(p *iam.ManagedPolicy) error {
 		if findPolicyVersion(p, versionID) == nil {
 			return notFound()
 		}
@@ -149,6 +148,5 @@ func (s *Service) updatePolicyVersion(ctx context.Context, x *exchange, change f
 	if err != nil {
 		return nil, policyOrNotFound(err, notFound)
 	}
-	x.saw(p.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }

@@ -38,11 +38,10 @@ func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Re
 	if err := applyProviderTags(&want, tags); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.CreateProvider(ctx, want)
+	p, err := s.repo(x).CreateProvider(ctx, want)
 	if err != nil {
 		return nil, err
 	}
-	x.saw(p.Revision)
 	result := []awsquery.Node{awsquery.Str("OpenIDConnectProviderArn", p.ARN())}
 	if all := iam.ProviderTags(p); len(all) > 0 {
 		result = append(result, tagNodes("Tags", sortedTags(all)))
@@ -66,7 +65,7 @@ func (s *Service) getProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.GetProvider(ctx, arn)
+	p, err := s.repo(x).GetProvider(ctx, arn)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +81,7 @@ func (s *Service) getProvider(ctx context.Context, x *exchange) (*awsquery.Respo
 // listProviders lists the account's provider ARNs (IAM does not paginate
 // this list).
 func (s *Service) listProviders(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	ps, err := s.deps.Repo.ListProviders(ctx, x.account)
+	ps, err := s.repo(x).ListProviders(ctx, x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -102,12 +101,8 @@ func (s *Service) deleteProvider(ctx context.Context, x *exchange) (*awsquery.Re
 	if err != nil {
 		return nil, err
 	}
-	if err := s.deps.Repo.DeleteProvider(ctx, arn); err != nil {
+	if err := s.repo(x).DeleteProvider(ctx, arn); err != nil {
 		return nil, err
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, found := snap.ProviderByARN(arn)
-		return !found
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }

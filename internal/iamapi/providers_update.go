@@ -25,11 +25,9 @@ func (x *exchange) clientIDParam() (arn, clientID string, err error) {
 // the URL, the creation date and the stsd extensions are left as they
 // are) and records the write's revision.
 func (s *Service) updateProvider(ctx context.Context, x *exchange, arn string, mutate func(*iam.OIDCProvider) error) (*awsquery.Response, error) {
-	p, err := s.deps.Repo.UpdateProvider(ctx, arn, mutate)
-	if err != nil {
+	if _, err := s.repo(x).UpdateProvider(ctx, arn, mutate); err != nil {
 		return nil, err
 	}
-	x.saw(p.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -137,7 +135,7 @@ func (s *Service) listProviderTags(ctx context.Context, x *exchange) (*awsquery.
 	if err := x.checkProviderARN(arn, providerNotFound); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Repo.GetProvider(ctx, arn)
+	p, err := s.repo(x).GetProvider(ctx, arn)
 	if err != nil {
 		return nil, err
 	}

@@ -21,12 +21,9 @@ var roles = holder{
 		}
 		return rolePolicies(role), nil
 	},
-	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error) {
-		role, err := r.UpdateRole(ctx, account, name, func(role *iam.Role) error { return mutate(rolePolicies(role)) })
-		if err != nil {
-			return 0, err
-		}
-		return role.Revision, nil
+	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) error {
+		_, err := r.UpdateRole(ctx, account, name, func(role *iam.Role) error { return mutate(rolePolicies(role)) })
+		return err
 	},
 }
 

@@ -64,11 +64,10 @@ func (s *Service) createRole(ctx context.Context, x *exchange) (*awsquery.Respon
 		}
 	}
 	role.Name, role.AssumeRolePolicyDocument, role.MaxSessionDuration, role.Tags = name, doc, msd, tags
-	created, err := s.deps.Repo.CreateRole(ctx, role)
+	created, err := s.repo(x).CreateRole(ctx, role)
 	if err != nil {
 		return nil, err
 	}
-	x.saw(created.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{roleNode(created, roleAsWritten)}}, nil
 }
 
@@ -78,7 +77,7 @@ func (s *Service) getRole(ctx context.Context, x *exchange) (*awsquery.Response,
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.GetRole(ctx, x.account, name)
+	r, err := s.repo(x).GetRole(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +95,7 @@ func (s *Service) listRoles(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err := iam.Join(prefixErr, pageErr); err != nil {
 		return nil, err
 	}
-	all, err := s.deps.Repo.ListRoles(ctx, x.account)
+	all, err := s.repo(x).ListRoles(ctx, x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +126,7 @@ func (s *Service) updateRole(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := iam.Join(nameErr, descErr, msdErr); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+	_, err := s.repo(x).UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
 		if hasDesc {
 			r.Description = desc
 		}
@@ -139,7 +138,6 @@ func (s *Service) updateRole(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err != nil {
 		return nil, err
 	}
-	x.saw(r.Revision)
 	return &awsquery.Response{}, nil
 }
 
@@ -154,14 +152,13 @@ func (s *Service) updateRoleDescription(ctx context.Context, x *exchange) (*awsq
 	if err := iam.Join(nameErr, descErr); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+	r, err := s.repo(x).UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
 		r.Description = desc
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	x.saw(r.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{roleNode(r, roleAsWritten)}}, nil
 }
 
@@ -177,14 +174,13 @@ func (s *Service) updateAssumeRolePolicy(ctx context.Context, x *exchange) (*aws
 	if err := checkTrustPolicy(doc); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+	_, err := s.repo(x).UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
 		r.AssumeRolePolicyDocument = doc
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	x.saw(r.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -197,12 +193,8 @@ func (s *Service) deleteRole(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err != nil {
 		return nil, err
 	}
-	if err := s.deps.Repo.DeleteRole(ctx, x.account, name); err != nil {
+	if err := s.repo(x).DeleteRole(ctx, x.account, name); err != nil {
 		return nil, err
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.RoleByName(x.account, name)
-		return !ok
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }

@@ -18,7 +18,7 @@ func (s *Service) listInstanceProfilesForRole(ctx context.Context, x *exchange) 
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	if _, err := s.deps.Repo.GetRole(ctx, x.account, name); err != nil {
+	if _, err := s.repo(x).GetRole(ctx, x.account, name); err != nil {
 		return nil, err
 	}
 	return &awsquery.Response{Result: append([]awsquery.Node{awsquery.List("InstanceProfiles")}, pageNodes("")...)}, nil

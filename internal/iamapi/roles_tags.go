@@ -16,7 +16,7 @@ func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response,
 	if err := iam.Join(nameErr, tagsErr); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+	_, err := s.repo(x).UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
 		merged, err := iam.MergeTags(r.Tags, tags)
 		r.Tags = merged
 		return err
@@ -24,7 +24,6 @@ func (s *Service) tagRole(ctx context.Context, x *exchange) (*awsquery.Response,
 	if err != nil {
 		return nil, err
 	}
-	x.saw(r.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -36,7 +35,7 @@ func (s *Service) untagRole(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err := iam.Join(nameErr, keysErr); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
+	_, err := s.repo(x).UpdateRole(ctx, x.account, name, func(r *iam.Role) error {
 		r.Tags = iam.RemoveTags(r.Tags, keys)
 		if len(r.Tags) == 0 {
 			r.Tags = nil
@@ -46,7 +45,6 @@ func (s *Service) untagRole(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err != nil {
 		return nil, err
 	}
-	x.saw(r.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -58,7 +56,7 @@ func (s *Service) listRoleTags(ctx context.Context, x *exchange) (*awsquery.Resp
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	r, err := s.deps.Repo.GetRole(ctx, x.account, name)
+	r, err := s.repo(x).GetRole(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,8 @@ const visibleWait = 2 * time.Second
 // Deps are the services the IAM actions use, passed explicitly.
 type Deps struct {
 	// Repo reads and writes the store: admin reads are consistent with
-	// admin writes.
+	// admin writes. Actions use it only through Service.repo, which
+	// records every write for the dispatcher to wait for.
 	Repo *iam.Repo
 	// Cache is the node's snapshot: callers' policies for authorization, and
 	// the revision a write waits for.
@@ -85,9 +86,12 @@ type exchange struct {
 	target   target // what the action is authorized against
 	event    *audit.Event
 	decision audit.Decision
-	// wrote is the store revision of the action's last write (0: none),
-	// which the dispatcher waits for in the node's snapshot.
-	wrote int64
+	// recording is the repository the call reads and writes through
+	// (Service.repo): Deps.Repo recording, in writes, the store revision
+	// of every write the call makes (deletes included), which the
+	// dispatcher waits for in the node's snapshot before the call returns.
+	recording *iam.Repo
+	writes    iam.Writes
 }
 
 // New builds the IAM service.
@@ -151,7 +155,7 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 	}
 	x.target = target{arn: "*"}
 	if a.resource != nil {
-		if x.target, err = a.resource(ctx, s.deps.Repo, x); err != nil {
+		if x.target, err = a.resource(ctx, s.repo(x), x); err != nil {
 			return nil, err
 		}
 	}
@@ -159,16 +163,25 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 		return nil, err
 	}
 	resp, err := a.run(ctx, x)
+	if rev := x.writes.Last(); rev > 0 {
+		s.waitVisible(ctx, rev)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if x.wrote > 0 {
-		s.waitVisible(ctx, x.wrote)
 	}
 	if resp != nil {
 		resp.Action, resp.Namespace = x.call.Action, Namespace
 	}
 	return resp, nil
+}
+
+// repo is the repository of the call: every action reads and writes
+// through it, so that the dispatcher waits for each write it makes.
+func (s *Service) repo(x *exchange) *iam.Repo {
+	if x.recording == nil {
+		x.recording = s.deps.Repo.Recording(&x.writes)
+	}
+	return x.recording
 }
 
 // waitVisible waits (bounded) until the node's snapshot reflects rev. A
@@ -178,26 +191,6 @@ func (s *Service) waitVisible(ctx context.Context, rev int64) {
 	defer cancel()
 	if err := s.deps.Cache.WaitRevision(ctx, rev); err != nil && s.deps.Logger != nil {
 		s.deps.Logger.WarnContext(ctx, "write not yet visible in the snapshot", "revision", rev, "error", err)
-	}
-}
-
-// waitSnapshotUntil waits (bounded, like waitVisible) until cond holds for
-// the node's snapshot. Deletes use it: a delete has no revision to wait
-// for, yet a deleted provider must stop validating tokens, a deleted role
-// stop being assumable and a deleted access key or user stop
-// authenticating, on this node as soon as the call returns.
-func (s *Service) waitSnapshotUntil(ctx context.Context, cond func(*iam.Snapshot) bool) {
-	ctx, cancel := context.WithTimeout(ctx, visibleWait)
-	defer cancel()
-	if err := s.deps.Cache.WaitFor(ctx, cond); err != nil && s.deps.Logger != nil {
-		s.deps.Logger.WarnContext(ctx, "delete not yet visible in the snapshot", "error", err)
-	}
-}
-
-// saw records the revision of a write the action made.
-func (x *exchange) saw(rev int64) {
-	if rev > x.wrote {
-		x.wrote = rev
 	}
 }
 

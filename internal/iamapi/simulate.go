@@ -100,7 +100,7 @@ func (s *Service) simulatePrincipalPolicy(ctx context.Context, x *exchange) (*aw
 	if err := r.checkSize(); err != nil {
 		return nil, err
 	}
-	pp, err := s.loadPrincipalPolicies(ctx, x.account, source)
+	pp, err := loadPrincipalPolicies(ctx, s.repo(x), x.account, source)
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +121,10 @@ func (s *Service) simulatePrincipalPolicy(ctx context.Context, x *exchange) (*aw
 
 // loadPrincipalPolicies reads the user or role the ARN names from the Repo
 // (consistent with admin writes) and resolves its policies.
-func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string) (principalPolicies, error) {
+func loadPrincipalPolicies(ctx context.Context, repo *iam.Repo, account, arn string) (principalPolicies, error) {
 	var pp principalPolicies
 	if acct, path, name, ok := iam.ParseEntityARN(arn, "user"); ok {
-		u, err := s.deps.Repo.GetUser(ctx, account, name)
+		u, err := repo.GetUser(ctx, account, name)
 		if err == nil && (acct != account || u.Path != path) {
 			err = noSuchEntity("The user with name " + name + " cannot be found.")
 		}
@@ -137,7 +137,7 @@ func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string
 		// all policies that are attached to the user, including … policies
 		// attached to groups that the user is a member of", IAM API
 		// Reference, SimulatePrincipalPolicy, PolicySourceArn).
-		groups, err := s.deps.Repo.UserGroups(ctx, u)
+		groups, err := repo.UserGroups(ctx, u)
 		if err != nil {
 			return pp, err
 		}
@@ -146,10 +146,10 @@ func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string
 			pp.identity = append(pp.identity, inlineSimPolicies(g.InlinePolicies, simSourceGroup)...)
 			attached = append(attached[:len(attached):len(attached)], g.ManagedPolicyARNs...)
 		}
-		return pp, s.resolveManaged(ctx, account, &pp, attached, u.PermissionsBoundaryARN)
+		return pp, resolveManaged(ctx, repo, account, &pp, attached, u.PermissionsBoundaryARN)
 	}
 	if acct, path, name, ok := iam.ParseEntityARN(arn, "role"); ok {
-		role, err := s.deps.Repo.GetRole(ctx, account, name)
+		role, err := repo.GetRole(ctx, account, name)
 		if err == nil && (acct != account || role.Path != path) {
 			err = noSuchEntity("The role with name " + name + " cannot be found.")
 		}
@@ -157,7 +157,7 @@ func (s *Service) loadPrincipalPolicies(ctx context.Context, account, arn string
 			return pp, err
 		}
 		pp.identity = inlineSimPolicies(role.InlinePolicies, simSourceRole)
-		return pp, s.resolveManaged(ctx, account, &pp, role.ManagedPolicyARNs, role.PermissionsBoundaryARN)
+		return pp, resolveManaged(ctx, repo, account, &pp, role.ManagedPolicyARNs, role.PermissionsBoundaryARN)
 	}
 	if _, _, name, ok := iam.ParseEntityARN(arn, "group"); ok {
 		return pp, noSuchEntity("The group with name " + name + " cannot be found.")
@@ -186,9 +186,9 @@ func inlineSimPolicies(docs map[string]string, typ string) []policy.SimPolicy {
 // policy name, as IAM reports them) and the permissions boundary. An
 // attachment that no longer resolves grants nothing; a boundary that no
 // longer resolves allows nothing.
-func (s *Service) resolveManaged(ctx context.Context, account string, pp *principalPolicies, attached []string, boundary string) error {
+func resolveManaged(ctx context.Context, repo *iam.Repo, account string, pp *principalPolicies, attached []string, boundary string) error {
 	for _, arn := range attached {
-		p, err := s.ownDefaultVersion(ctx, account, arn)
+		p, err := ownDefaultVersion(ctx, repo, account, arn)
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func (s *Service) resolveManaged(ctx context.Context, account string, pp *princi
 	if boundary == "" {
 		return nil
 	}
-	p, err := s.ownDefaultVersion(ctx, account, boundary)
+	p, err := ownDefaultVersion(ctx, repo, account, boundary)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (s *Service) resolveManaged(ctx context.Context, account string, pp *princi
 
 // ownDefaultVersion is the default version of the account's managed policy
 // with the ARN, or nil when there is no such policy.
-func (s *Service) ownDefaultVersion(ctx context.Context, account, arn string) (*policy.SimPolicy, error) {
+func ownDefaultVersion(ctx context.Context, repo *iam.Repo, account, arn string) (*policy.SimPolicy, error) {
 	if iam.IsAWSManagedARN(arn) {
 		v, ok := iam.AWSManagedPolicy(arn)
 		if !ok || v.Default == nil {
@@ -220,7 +220,7 @@ func (s *Service) ownDefaultVersion(ctx context.Context, account, arn string) (*
 		}
 		return &policy.SimPolicy{ID: v.Policy.Name, Type: simSourceAWSManaged, Document: v.Default.Document}, nil
 	}
-	p, err := ownPolicy(ctx, s.deps.Repo, account, arn)
+	p, err := ownPolicy(ctx, repo, account, arn)
 	if p == nil || err != nil {
 		return nil, err
 	}

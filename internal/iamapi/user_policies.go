@@ -21,12 +21,9 @@ var users = holder{
 		}
 		return userPolicies(u), nil
 	},
-	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) (int64, error) {
-		u, err := r.UpdateUser(ctx, account, name, func(u *iam.User) error { return mutate(userPolicies(u)) })
-		if err != nil {
-			return 0, err
-		}
-		return u.Revision, nil
+	update: func(ctx context.Context, r *iam.Repo, account, name string, mutate func(*heldPolicies) error) error {
+		_, err := r.UpdateUser(ctx, account, name, func(u *iam.User) error { return mutate(userPolicies(u)) })
+		return err
 	},
 }
 

@@ -78,11 +78,10 @@ func (s *Service) createUser(ctx context.Context, x *exchange) (*awsquery.Respon
 			return nil, err
 		}
 	}
-	created, err := s.deps.Repo.CreateUser(ctx, u)
+	created, err := s.repo(x).CreateUser(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	x.saw(created.Revision)
 	return &awsquery.Response{Result: []awsquery.Node{userNode("User", created, userInFull)}}, nil
 }
 
@@ -107,7 +106,7 @@ func (s *Service) getUser(ctx context.Context, x *exchange) (*awsquery.Response,
 			return nil, errNonUserCredentials()
 		}
 	}
-	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	u, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +125,7 @@ func (s *Service) listUsers(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err := iam.Join(e1, e2); err != nil {
 		return nil, err
 	}
-	all, err := s.deps.Repo.ListUsers(ctx, x.account)
+	all, err := s.repo(x).ListUsers(ctx, x.account)
 	if err != nil {
 		return nil, err
 	}
@@ -153,12 +152,8 @@ func (s *Service) deleteUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err != nil {
 		return nil, err
 	}
-	if err := s.deps.Repo.DeleteUser(ctx, x.account, name); err != nil {
+	if err := s.repo(x).DeleteUser(ctx, x.account, name); err != nil {
 		return nil, err
 	}
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		_, ok := snap.UserByName(x.account, name)
-		return !ok
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }

@@ -42,7 +42,7 @@ func (s *Service) credentialUser(ctx context.Context, x *exchange, checkName fun
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	return s.deps.Repo.GetUser(ctx, x.account, name)
+	return s.repo(x).GetUser(ctx, x.account, name)
 }
 
 // listNoCredentials answers a list of a user's credentials of a kind stsd

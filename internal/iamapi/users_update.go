@@ -37,7 +37,7 @@ func (s *Service) updateUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := iam.Join(nameErr, newNameErr, newPathErr); err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	u, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}
@@ -50,15 +50,9 @@ func (s *Service) updateUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := s.authorizeAlso(ctx, x, iam.UserARN(x.account, newPath, newName)); err != nil {
 		return nil, err
 	}
-	renamed, err := s.deps.Repo.RenameUser(ctx, x.account, u.Name, newName, newPath)
-	if err != nil {
+	if _, err := s.repo(x).RenameUser(ctx, x.account, u.Name, newName, newPath); err != nil {
 		return nil, err
 	}
-	x.saw(renamed.Revision)
-	s.waitSnapshotUntil(ctx, func(snap *iam.Snapshot) bool {
-		v, ok := snap.UserByName(x.account, newName)
-		return ok && v.User.Name == newName && v.User.Path == newPath
-	})
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -70,7 +64,7 @@ func (s *Service) tagUser(ctx context.Context, x *exchange) (*awsquery.Response,
 	if err := iam.Join(nameErr, tagsErr); err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.UpdateUser(ctx, x.account, name, func(u *iam.User) error {
+	_, err := s.repo(x).UpdateUser(ctx, x.account, name, func(u *iam.User) error {
 		merged, err := iam.MergeTags(u.Tags, tags)
 		u.Tags = merged
 		return err
@@ -78,7 +72,6 @@ func (s *Service) tagUser(ctx context.Context, x *exchange) (*awsquery.Response,
 	if err != nil {
 		return nil, err
 	}
-	x.saw(u.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -90,7 +83,7 @@ func (s *Service) untagUser(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err := iam.Join(nameErr, keysErr); err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.UpdateUser(ctx, x.account, name, func(u *iam.User) error {
+	_, err := s.repo(x).UpdateUser(ctx, x.account, name, func(u *iam.User) error {
 		u.Tags = iam.RemoveTags(u.Tags, keys)
 		if len(u.Tags) == 0 {
 			u.Tags = nil
@@ -100,7 +93,6 @@ func (s *Service) untagUser(ctx context.Context, x *exchange) (*awsquery.Respons
 	if err != nil {
 		return nil, err
 	}
-	x.saw(u.Revision)
 	return &awsquery.Response{NoResult: true}, nil
 }
 
@@ -112,7 +104,7 @@ func (s *Service) listUserTags(ctx context.Context, x *exchange) (*awsquery.Resp
 	if err := iam.Join(nameErr, pageErr); err != nil {
 		return nil, err
 	}
-	u, err := s.deps.Repo.GetUser(ctx, x.account, name)
+	u, err := s.repo(x).GetUser(ctx, x.account, name)
 	if err != nil {
 		return nil, err
 	}

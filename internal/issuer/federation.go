@@ -95,7 +95,7 @@ func (is *Issuer) Disable(ctx context.Context, account string) error {
 		if err != nil {
 			return fmt.Errorf("issuer: disabling outbound identity federation: %w", err)
 		}
-		err = is.st.CompareAndDelete(ctx, kv.Key, kv.Revision)
+		_, err = is.st.CompareAndDelete(ctx, kv.Key, kv.Revision)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrFederationDisabled
 		}

@@ -53,7 +53,7 @@ func (is *Issuer) Maintain(ctx context.Context) error {
 			if publishedAt(c, i, now) {
 				continue
 			}
-			err := is.st.CompareAndDelete(ctx, keyPath(k.kid), k.revision)
+			_, err := is.st.CompareAndDelete(ctx, keyPath(k.kid), k.revision)
 			switch {
 			case err == nil:
 				is.update(func(s *state) {
@@ -106,7 +106,7 @@ func (is *Issuer) rotate(ctx context.Context, alg string, now, activate time.Tim
 	}
 	_, err = is.st.CompareAndSwap(ctx, latestPath(alg), latestRev, encodeJSON(latestRecord{KID: rec.KID}))
 	if err != nil {
-		if derr := is.st.CompareAndDelete(ctx, keyPath(rec.KID), keyRev); derr != nil {
+		if _, derr := is.st.CompareAndDelete(ctx, keyPath(rec.KID), keyRev); derr != nil {
 			is.log.Warn("issuer: could not delete an unused key", "kid", rec.KID, "err", derr)
 		}
 		if errors.Is(err, store.ErrConflict) {

@@ -4,9 +4,12 @@
 // node keep an in-memory snapshot current.
 //
 // Keys are slash-separated strings ("accounts/000000000000/roles/app").
-// Values are opaque bytes. Every successful write advances one store-wide
-// revision counter; each key remembers the revision of its last write
-// (KV.Revision), which is what CompareAndSwap and CompareAndDelete compare.
+// Values are opaque bytes. Every successful write, a delete included,
+// advances one store-wide revision counter and returns the revision it
+// wrote, which a watch delivers its event at: a caller that waits until its
+// watch has passed that revision sees its own write. Each key remembers the
+// revision of its last write (KV.Revision), which is what CompareAndSwap and
+// CompareAndDelete compare.
 //
 // Keys are compared byte-wise (Go string order) and may hold any bytes.
 // Backends reject the empty key, and may reject keys longer than they
@@ -92,12 +95,14 @@ type Store interface {
 	// ErrConflict with nothing written.
 	CompareAndSwap(ctx context.Context, key string, expected int64, value []byte) (int64, error)
 
-	// Delete removes the key; ErrNotFound if it does not exist.
-	Delete(ctx context.Context, key string) error
+	// Delete removes the key and returns the revision of the delete (the
+	// revision of its EventDelete); ErrNotFound if it does not exist.
+	Delete(ctx context.Context, key string) (int64, error)
 
 	// CompareAndDelete removes the key only if its current revision equals
-	// expected; ErrNotFound if absent, ErrConflict on another revision.
-	CompareAndDelete(ctx context.Context, key string, expected int64) error
+	// expected, and returns the revision of the delete; ErrNotFound if
+	// absent, ErrConflict on another revision.
+	CompareAndDelete(ctx context.Context, key string, expected int64) (int64, error)
 
 	// List returns every key with the prefix, sorted by key, and the store
 	// revision the listing reflects (to start a Watch from).

@@ -40,8 +40,8 @@ func TestUnavailableWhileStopped(t *testing.T) {
 		"CAS":              func() error { _, err := s.CompareAndSwap(ctx, "k", rev, []byte("during")); return err },
 		"Get":              func() error { _, err := s.Get(ctx, "k"); return err },
 		"List":             func() error { _, _, err := s.List(ctx, ""); return err },
-		"Delete":           func() error { return s.Delete(ctx, "k") },
-		"CompareAndDelete": func() error { return s.CompareAndDelete(ctx, "k", rev) },
+		"Delete":           func() error { _, err := s.Delete(ctx, "k"); return err },
+		"CompareAndDelete": func() error { _, err := s.CompareAndDelete(ctx, "k", rev); return err },
 		"Watch":            func() error { _, err := s.Watch(ctx, "", rev); return err },
 	}
 	var wg sync.WaitGroup

@@ -242,7 +242,7 @@ func (s *Step) delete(ctx context.Context, repo *iam.Repo) error {
 	default:
 		return fmt.Errorf("nothing to delete")
 	}
-	err := repo.Store().CompareAndDelete(ctx, key, rev)
+	_, err := repo.Store().CompareAndDelete(ctx, key, rev)
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		return ErrStale
 	}

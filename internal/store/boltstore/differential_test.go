@@ -51,11 +51,14 @@ func runDiff(t *testing.T, program []byte) {
 				rev, err := s.CompareAndSwap(ctx, key, expected, value)
 				results[j] = outcome(rev, err)
 			case 3:
-				results[j] = outcome(0, s.Delete(ctx, key))
+				rev, err := s.Delete(ctx, key)
+				results[j] = outcome(rev, err)
 			case 4:
-				results[j] = outcome(0, s.CompareAndDelete(ctx, key, cur))
+				rev, err := s.CompareAndDelete(ctx, key, cur)
+				results[j] = outcome(rev, err)
 			case 5:
-				results[j] = outcome(0, s.CompareAndDelete(ctx, key, expected))
+				rev, err := s.CompareAndDelete(ctx, key, expected)
+				results[j] = outcome(rev, err)
 			case 6:
 				kv, err := s.Get(ctx, key)
 				results[j] = outcome(kv.Revision, err) + fmt.Sprintf(" %q", kv.Value)

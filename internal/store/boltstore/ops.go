@@ -84,16 +84,16 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, expected int64, 
 	return s.write(ctx, key, mutation{value: value, compare: true, expected: expected})
 }
 
-// Delete removes the key, or returns store.ErrNotFound.
-func (s *Store) Delete(ctx context.Context, key string) error {
-	_, err := s.write(ctx, key, mutation{delete: true})
-	return err
+// Delete removes the key and returns the delete's revision, or
+// store.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, key string) (int64, error) {
+	return s.write(ctx, key, mutation{delete: true})
 }
 
-// CompareAndDelete removes the key only if its revision equals expected.
-func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) error {
-	_, err := s.write(ctx, key, mutation{delete: true, compare: true, expected: expected})
-	return err
+// CompareAndDelete removes the key only if its revision equals expected,
+// and returns the delete's revision.
+func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) (int64, error) {
+	return s.write(ctx, key, mutation{delete: true, compare: true, expected: expected})
 }
 
 // Watch streams changes under prefix after revision after; see store.Store.

@@ -35,7 +35,7 @@ func TestSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete(ctx, "roles/b"); err != nil {
+	if _, err := s.Delete(ctx, "roles/b"); err != nil {
 		t.Fatal(err)
 	}
 	_, before, err := s.List(ctx, "")

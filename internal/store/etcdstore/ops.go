@@ -87,30 +87,33 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, expected int64, 
 	return resp.Header.Revision, nil
 }
 
-// Delete removes the key, or returns store.ErrNotFound.
-func (s *Store) Delete(ctx context.Context, key string) error {
+// Delete removes the key and returns the delete's revision (the response
+// header's: etcd advances the revision once per transaction that writes),
+// or store.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, key string) (int64, error) {
 	c, cancel, err := s.beginKey(ctx, key)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer cancel()
 	resp, err := s.cli.Delete(c, s.prefix+key)
 	if err != nil {
-		return s.fail(ctx, fmt.Sprintf("delete %q", key), err)
+		return 0, s.fail(ctx, fmt.Sprintf("delete %q", key), err)
 	}
 	if resp.Deleted == 0 {
-		return notFound(key)
+		return 0, notFound(key)
 	}
-	return nil
+	return resp.Header.Revision, nil
 }
 
 // CompareAndDelete removes the key only if its ModRevision equals
-// expected; the transaction's else branch tells a missing key
-// (store.ErrNotFound) from another revision (store.ErrConflict).
-func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) error {
+// expected, and returns the delete's revision; the transaction's else
+// branch tells a missing key (store.ErrNotFound) from another revision
+// (store.ErrConflict).
+func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) (int64, error) {
 	c, cancel, err := s.beginKey(ctx, key)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer cancel()
 	k := s.prefix + key
@@ -120,15 +123,15 @@ func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64
 		Else(clientv3.OpGet(k, clientv3.WithCountOnly())).
 		Commit()
 	if err != nil {
-		return s.fail(ctx, fmt.Sprintf("compare-and-delete %q", key), err)
+		return 0, s.fail(ctx, fmt.Sprintf("compare-and-delete %q", key), err)
 	}
 	switch {
 	case resp.Succeeded && resp.Responses[0].GetResponseDeleteRange().GetDeleted() > 0:
-		return nil
+		return resp.Header.Revision, nil
 	case resp.Succeeded || resp.Responses[0].GetResponseRange().GetCount() == 0:
-		return notFound(key)
+		return 0, notFound(key)
 	}
-	return fmt.Errorf("etcdstore: %q not at revision %d: %w", key, expected, store.ErrConflict)
+	return 0, fmt.Errorf("etcdstore: %q not at revision %d: %w", key, expected, store.ErrConflict)
 }
 
 // Compact makes etcd forget its history before revision rev+1, so that a

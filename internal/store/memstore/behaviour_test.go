@@ -88,13 +88,13 @@ func TestRevisionsAreDenseFromOne(t *testing.T) {
 	if _, err := s.CompareAndSwap(ctx, "k", 1, nil); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale CompareAndSwap: %v", err)
 	}
-	if err := s.Delete(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Delete(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Delete(missing): %v", err)
 	}
-	if err := s.CompareAndDelete(ctx, "k", 2); !errors.Is(err, store.ErrConflict) {
+	if _, err := s.CompareAndDelete(ctx, "k", 2); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale CompareAndDelete: %v", err)
 	}
-	if err := s.Delete(ctx, "k"); err != nil {
+	if _, err := s.Delete(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
 	if _, rev, _ := s.List(ctx, ""); rev != 4 {

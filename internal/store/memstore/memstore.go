@@ -114,42 +114,42 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, expected int64, 
 	return s.putLocked(key, value), nil
 }
 
-// Delete removes the key, or returns store.ErrNotFound.
-func (s *Store) Delete(ctx context.Context, key string) error {
+// Delete removes the key and returns the delete's revision, or
+// store.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, key string) (int64, error) {
 	if err := check(ctx, key); err != nil {
-		return err
+		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return store.ErrClosed
+		return 0, store.ErrClosed
 	}
 	if _, ok := s.data[key]; !ok {
-		return notFound(key)
+		return 0, notFound(key)
 	}
-	s.deleteLocked(key)
-	return nil
+	return s.deleteLocked(key), nil
 }
 
-// CompareAndDelete removes the key only if its revision equals expected.
-func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) error {
+// CompareAndDelete removes the key only if its revision equals expected,
+// and returns the delete's revision.
+func (s *Store) CompareAndDelete(ctx context.Context, key string, expected int64) (int64, error) {
 	if err := check(ctx, key); err != nil {
-		return err
+		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return store.ErrClosed
+		return 0, store.ErrClosed
 	}
 	e, ok := s.data[key]
 	if !ok {
-		return notFound(key)
+		return 0, notFound(key)
 	}
 	if e.rev != expected {
-		return conflict(key, expected, e.rev)
+		return 0, conflict(key, expected, e.rev)
 	}
-	s.deleteLocked(key)
-	return nil
+	return s.deleteLocked(key), nil
 }
 
 // List returns the keys with the prefix sorted by key, and the current
@@ -227,13 +227,14 @@ func (s *Store) putLocked(key string, value []byte) int64 {
 	return s.rev
 }
 
-func (s *Store) deleteLocked(key string) {
+func (s *Store) deleteLocked(key string) int64 {
 	s.rev++
 	delete(s.data, key)
 	if i, found := slices.BinarySearch(s.keys, key); found {
 		s.keys = slices.Delete(s.keys, i, i+1)
 	}
 	s.log.Append(store.Event{Type: store.EventDelete, KV: store.KV{Key: key, Revision: s.rev}})
+	return s.rev
 }
 
 func check(ctx context.Context, key string) error {

@@ -67,21 +67,21 @@ func testCASMissingNonzero(t *testing.T, _ *suite, s store.Store) {
 
 func testCompareAndDelete(t *testing.T, _ *suite, s store.Store) {
 	ctx := t.Context()
-	wantErr(t, "CompareAndDelete(missing)", s.CompareAndDelete(ctx, "k", 1), store.ErrNotFound)
-	wantErr(t, "CompareAndDelete(missing, 0)", s.CompareAndDelete(ctx, "k", 0), store.ErrNotFound)
+	wantErr(t, "CompareAndDelete(missing)", errOf(s.CompareAndDelete(ctx, "k", 1)), store.ErrNotFound)
+	wantErr(t, "CompareAndDelete(missing, 0)", errOf(s.CompareAndDelete(ctx, "k", 0)), store.ErrNotFound)
 	r1 := mustPut(t, s, "k", "v1")
 	r2 := mustPut(t, s, "k", "v2")
 	for _, expected := range []int64{r1, 0, r2 + 1000} {
-		err := s.CompareAndDelete(ctx, "k", expected)
+		_, err := s.CompareAndDelete(ctx, "k", expected)
 		wantErr(t, "CompareAndDelete(k, "+itoa(expected)+")", err, store.ErrConflict)
 	}
 	wantKV(t, mustGet(t, s, "k"), "k", "v2", r2)
-	if err := s.CompareAndDelete(ctx, "k", r2); err != nil {
+	if _, err := s.CompareAndDelete(ctx, "k", r2); err != nil {
 		t.Fatalf("CompareAndDelete(k, %d): %v", r2, err)
 	}
 	_, err := s.Get(ctx, "k")
 	wantErr(t, "Get after CompareAndDelete", err, store.ErrNotFound)
-	wantErr(t, "second CompareAndDelete", s.CompareAndDelete(ctx, "k", r2), store.ErrNotFound)
+	wantErr(t, "second CompareAndDelete", errOf(s.CompareAndDelete(ctx, "k", r2)), store.ErrNotFound)
 }
 
 // testConcurrentCASCounter increments one counter from many goroutines with

@@ -108,7 +108,7 @@ func testEmptyKeyRejected(t *testing.T, _ *suite, s store.Store) {
 func testDelete(t *testing.T, _ *suite, s store.Store) {
 	mustPut(t, s, "a", "1")
 	mustPut(t, s, "b", "2")
-	if err := s.Delete(t.Context(), "a"); err != nil {
+	if _, err := s.Delete(t.Context(), "a"); err != nil {
 		t.Fatalf("Delete(a): %v", err)
 	}
 	_, err := s.Get(t.Context(), "a")
@@ -121,8 +121,8 @@ func testDelete(t *testing.T, _ *suite, s store.Store) {
 func testDeleteMissing(t *testing.T, su *suite, s store.Store) {
 	mustPut(t, s, "present", "v")
 	watch := mustWatch(t, t.Context(), s, "", storeRevision(t, s))
-	wantErr(t, "Delete(missing)", s.Delete(t.Context(), "missing"), store.ErrNotFound)
-	wantErr(t, "Delete(pres) (a prefix of a key)", s.Delete(t.Context(), "pres"), store.ErrNotFound)
+	wantErr(t, "Delete(missing)", errOf(s.Delete(t.Context(), "missing")), store.ErrNotFound)
+	wantErr(t, "Delete(pres) (a prefix of a key)", errOf(s.Delete(t.Context(), "pres")), store.ErrNotFound)
 	mustGet(t, s, "present")
 	marker := mustPut(t, s, "marker", "m")
 	su.expect(t, watch, put("marker", "m", marker)) // no event for the failed deletes
@@ -130,7 +130,7 @@ func testDeleteMissing(t *testing.T, su *suite, s store.Store) {
 
 func testRecreateAfterDelete(t *testing.T, _ *suite, s store.Store) {
 	r1 := mustPut(t, s, "k", "1")
-	if err := s.Delete(t.Context(), "k"); err != nil {
+	if _, err := s.Delete(t.Context(), "k"); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	afterDelete := storeRevision(t, s)

@@ -167,3 +167,6 @@ func quote(s string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// errOf is the error of a write that also returns a revision.
+func errOf(_ int64, err error) error { return err }

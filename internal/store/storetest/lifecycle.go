@@ -22,8 +22,8 @@ func testCancelledContext(t *testing.T, _ *suite, s store.Store) {
 	_, calls["Get"] = s.Get(ctx, "k")
 	_, calls["Put"] = s.Put(ctx, "k", []byte("x"))
 	_, calls["CompareAndSwap"] = s.CompareAndSwap(ctx, "k", r, []byte("x"))
-	calls["Delete"] = s.Delete(ctx, "k")
-	calls["CompareAndDelete"] = s.CompareAndDelete(ctx, "k", r)
+	_, calls["Delete"] = s.Delete(ctx, "k")
+	_, calls["CompareAndDelete"] = s.CompareAndDelete(ctx, "k", r)
 	_, _, calls["List"] = s.List(ctx, "")
 	for name, err := range calls {
 		if !errors.Is(err, context.Canceled) {
@@ -57,8 +57,8 @@ func testClosed(t *testing.T, _ *suite, s store.Store) {
 	_, calls["Get"] = s.Get(ctx, "k")
 	_, calls["Put"] = s.Put(ctx, "k", []byte("x"))
 	_, calls["CompareAndSwap"] = s.CompareAndSwap(ctx, "k", r, []byte("x"))
-	calls["Delete"] = s.Delete(ctx, "k")
-	calls["CompareAndDelete"] = s.CompareAndDelete(ctx, "k", r)
+	_, calls["Delete"] = s.Delete(ctx, "k")
+	_, calls["CompareAndDelete"] = s.CompareAndDelete(ctx, "k", r)
 	_, _, calls["List"] = s.List(ctx, "")
 	_, calls["Watch"] = s.Watch(ctx, "", r)
 	calls["second Close"] = s.Close()

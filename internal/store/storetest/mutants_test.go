@@ -52,12 +52,15 @@ func (m mutant) CompareAndSwap(ctx context.Context, key string, expected int64, 
 	return m.Store.CompareAndSwap(ctx, key, expected, value)
 }
 
-func (m mutant) Delete(ctx context.Context, key string) error {
-	err := m.Store.Delete(ctx, key)
-	if m.bug == "delete-missing-ok" && errors.Is(err, store.ErrNotFound) {
-		return nil
+func (m mutant) Delete(ctx context.Context, key string) (int64, error) {
+	rev, err := m.Store.Delete(ctx, key)
+	switch {
+	case m.bug == "delete-missing-ok" && errors.Is(err, store.ErrNotFound):
+		return 0, nil
+	case m.bug == "delete-revision-stale" && err == nil:
+		return rev - 1, nil
 	}
-	return err
+	return rev, err
 }
 
 func (m mutant) Watch(ctx context.Context, prefix string, after int64) (<-chan store.Event, error) {
@@ -126,6 +129,7 @@ func TestSuiteCatchesMutants(t *testing.T) {
 		{"cas-ignores-revision", "CASCreateIfAbsent"},
 		{"cas-not-atomic", "ConcurrentCASCounter"},
 		{"delete-missing-ok", "DeleteMissing"},
+		{"delete-revision-stale", "WatchDeleteAtItsRevision"},
 		{"watch-ignores-ctx", "WatchCancelClosesChannel"},
 		{"watch-off-by-one", "WatchReplay"},
 		{"watch-drops-deletes", "WatchLive"},

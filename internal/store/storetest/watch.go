@@ -18,6 +18,7 @@ var watchTests = []subtest{
 	{name: "WatchFromListRevision", run: testWatchFromListRevision},
 	{name: "WatchManyWatchers", run: testWatchManyWatchers},
 	{name: "WatchCASAndCompareAndDelete", run: testWatchCAS},
+	{name: "WatchDeleteAtItsRevision", run: testWatchDeleteRevision},
 	{name: "WatchLargeValue", run: testWatchLargeValue},
 	{name: "WatchCancelClosesChannel", run: testWatchCancel},
 	{name: "WatchCancelledContext", run: testWatchCancelledContext},
@@ -29,7 +30,7 @@ func testWatchLive(t *testing.T, su *suite, s store.Store) {
 	ch := mustWatch(t, t.Context(), s, "w/", start)
 	r1 := mustPut(t, s, "w/a", "1")
 	r2 := mustPut(t, s, "w/a", "2")
-	if err := s.Delete(t.Context(), "w/a"); err != nil {
+	if _, err := s.Delete(t.Context(), "w/a"); err != nil {
 		t.Fatal(err)
 	}
 	r4 := mustPut(t, s, "w/b", "3")
@@ -44,7 +45,7 @@ func testWatchReplay(t *testing.T, su *suite, s store.Store) {
 	r1 := mustPut(t, s, "k/1", "a")
 	r2 := mustPut(t, s, "k/2", "b")
 	r3 := mustPut(t, s, "k/1", "c")
-	if err := s.Delete(t.Context(), "k/2"); err != nil {
+	if _, err := s.Delete(t.Context(), "k/2"); err != nil {
 		t.Fatal(err)
 	}
 	ch := mustWatch(t, t.Context(), s, "k/", r1)
@@ -71,7 +72,7 @@ func testWatchPrefixFilter(t *testing.T, su *suite, s store.Store) {
 	mustPut(t, s, "P/x", "no")
 	r := mustPut(t, s, "p/x", "yes")
 	mustPut(t, s, "p0", "no")
-	if err := s.Delete(t.Context(), "px"); err != nil {
+	if _, err := s.Delete(t.Context(), "px"); err != nil {
 		t.Fatal(err)
 	}
 	r2 := mustPut(t, s, "p/y/z", "yes")
@@ -128,10 +129,41 @@ func testWatchCAS(t *testing.T, su *suite, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CompareAndDelete(ctx, "c", r2); err != nil {
+	if _, err := s.CompareAndDelete(ctx, "c", r2); err != nil {
 		t.Fatal(err)
 	}
 	su.expect(t, ch, put("c", "1", r1), put("c", "2", r2), del("c", 0))
+}
+
+// testWatchDeleteRevision: Delete and CompareAndDelete return the revision
+// of the delete, newer than every earlier write, and the watch delivers the
+// delete at exactly that revision — so a caller waiting for its watch to
+// reach the revision a delete returned sees the key gone. A failed delete
+// returns no revision.
+func testWatchDeleteRevision(t *testing.T, su *suite, s store.Store) {
+	ctx := t.Context()
+	ch := mustWatch(t, ctx, s, "d/", storeRevision(t, s))
+	r1 := mustPut(t, s, "d/a", "1")
+	r2 := mustPut(t, s, "d/b", "2")
+	d1, err := s.Delete(ctx, "d/a")
+	if err != nil || d1 <= r2 {
+		t.Fatalf("Delete(d/a) = %d, %v; want a revision after %d", d1, err, r2)
+	}
+	d2, err := s.CompareAndDelete(ctx, "d/b", r2)
+	if err != nil || d2 <= d1 {
+		t.Fatalf("CompareAndDelete(d/b, %d) = %d, %v; want a revision after %d", r2, d2, err, d1)
+	}
+	su.expect(t, ch, put("d/a", "1", r1), put("d/b", "2", r2), del("d/a", d1), del("d/b", d2))
+	if rev := storeRevision(t, s); rev < d2 {
+		t.Fatalf("store revision %d after a delete at %d", rev, d2)
+	}
+	if rev, err := s.Delete(ctx, "d/a"); rev != 0 || err == nil {
+		t.Fatalf("Delete of a missing key = %d, %v; want 0 and an error", rev, err)
+	}
+	if rev, err := s.CompareAndDelete(ctx, "d/b", d2); rev != 0 || err == nil {
+		t.Fatalf("CompareAndDelete of a missing key = %d, %v; want 0 and an error", rev, err)
+	}
+	su.quiet(t, ch)
 }
 
 func testWatchLargeValue(t *testing.T, su *suite, s store.Store) {
