@@ -147,7 +147,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 	if err != nil {
 		err = toAWS(err)
 	}
-	s.record(ctx, x, err)
+	s.deps.Audit.Finish(x.event, x.decision, err)
 	return resp, err
 }
 
@@ -222,16 +222,5 @@ func (s *Service) waitSnapshotUntil(ctx context.Context, cond func(*iam.Snapshot
 func (x *exchange) saw(rev int64) {
 	if rev > x.wrote {
 		x.wrote = rev
-	}
-}
-
-// record completes and writes the call's audit event.
-func (s *Service) record(ctx context.Context, x *exchange, err error) {
-	audit.Complete(x.event, x.decision, err)
-	if s.deps.Audit == nil {
-		return
-	}
-	if rerr := s.deps.Audit.Record(x.event); rerr != nil && s.deps.Logger != nil {
-		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", x.event.RequestID, "error", rerr)
 	}
 }

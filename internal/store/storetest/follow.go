@@ -205,15 +205,17 @@ func testFollowResyncAfterCompaction(t *testing.T, su *suite, s store.Store) {
 	}
 }
 
-// flaky is a backend whose watch streams can be cut, and whose next Watch
-// calls can be made to fail, as a backend that loses its connection does.
+// flaky is a backend whose watch streams can be cut (by ending the
+// context each Watch was given, which closes its channel), and whose next
+// Watch calls can be made to fail, as a backend that loses its connection
+// does.
 type flaky struct {
 	store.Store
 	lists, watches atomic.Int64
 	streams        atomic.Int64 // Watch calls that opened a stream
 	failWatches    atomic.Int64 // the next this many Watch calls fail
 	mu             sync.Mutex
-	cuts           []chan struct{}
+	cuts           []context.CancelFunc
 }
 
 func (fl *flaky) List(ctx context.Context, prefix string) ([]store.KV, int64, error) {
@@ -228,43 +230,25 @@ func (fl *flaky) Watch(ctx context.Context, prefix string, after int64) (<-chan 
 			return nil, store.ErrUnavailable
 		}
 	}
-	in, err := fl.Store.Watch(ctx, prefix, after)
+	ctx, cancel := context.WithCancel(ctx)
+	events, err := fl.Store.Watch(ctx, prefix, after)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	fl.streams.Add(1)
-	cut := make(chan struct{})
 	fl.mu.Lock()
-	fl.cuts = append(fl.cuts, cut)
+	fl.cuts = append(fl.cuts, cancel)
 	fl.mu.Unlock()
-	out := make(chan store.Event)
-	go func() {
-		defer close(out)
-		for {
-			select {
-			case ev, ok := <-in:
-				if !ok {
-					return
-				}
-				select {
-				case out <- ev:
-				case <-cut:
-					return
-				}
-			case <-cut:
-				return
-			}
-		}
-	}()
-	return out, nil
+	return events, nil
 }
 
 // cut ends every open stream.
 func (fl *flaky) cut() {
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
-	for _, c := range fl.cuts {
-		close(c)
+	for _, cancel := range fl.cuts {
+		cancel()
 	}
 	fl.cuts = nil
 }
@@ -282,28 +266,26 @@ func testFollowResyncAfterLostStream(t *testing.T, su *suite, s store.Store) {
 	r := mustPut(t, s, "f/b", "2")
 	su.expect(t, f.events, put("f/b", "2", r))
 
-	fl.cut() // a lost stream
-	if err := s.Delete(t.Context(), "f/a"); err != nil {
-		t.Fatal(err)
+	for i, phase := range []struct {
+		failWatches      int64 // Watch calls that fail after the stream is lost
+		deleted, created string
+		resyncs          int // resyncs since Follow started: one per List
+	}{
+		{failWatches: 0, deleted: "f/a", created: "f/c", resyncs: 1},
+		{failWatches: 3, deleted: "f/b", created: "f/d", resyncs: 5},
+	} {
+		fl.failWatches.Store(phase.failWatches)
+		fl.cut()
+		if err := s.Delete(t.Context(), phase.deleted); err != nil {
+			t.Fatal(err)
+		}
+		mustPut(t, s, phase.created, "new")
+		su.waitStreams(t, fl, int64(i+2))
+		if n := len(f.resyncs()); n != phase.resyncs {
+			t.Fatalf("lost stream %d, %d failed watches: %d resyncs, want %d", i+1, phase.failWatches, n, phase.resyncs)
+		}
+		su.converges(t, f, s, "f/")
 	}
-	mustPut(t, s, "f/c", "3")
-	su.waitStreams(t, fl, 2)
-	if n := len(f.resyncs()); n != 1 {
-		t.Fatalf("%d resyncs after the stream was lost, want 1", n)
-	}
-	su.converges(t, f, s, "f/")
-
-	fl.failWatches.Store(3) // lost again, and the backend refuses watches
-	fl.cut()
-	if err := s.Delete(t.Context(), "f/b"); err != nil {
-		t.Fatal(err)
-	}
-	mustPut(t, s, "f/d", "4")
-	su.waitStreams(t, fl, 3)
-	if n := len(f.resyncs()); n != 5 {
-		t.Fatalf("%d resyncs after three failed watches, want 5 (one per attempt)", n)
-	}
-	su.converges(t, f, s, "f/")
 
 	// A put made once the new stream is open arrives as an event.
 	for len(f.events) > 0 {
