@@ -18,8 +18,8 @@ type FollowOptions struct {
 	MinBackoff, MaxBackoff time.Duration
 }
 
-// FollowBatch bounds the events Follow hands to onEvents at once.
-const FollowBatch = 1024
+// followBatch bounds the events Follow hands to onEvents at once.
+const followBatch = 1024
 
 // Follow keeps an in-memory copy of the keys under prefix current, for
 // every node-local view stsd keeps of the store (the IAM snapshot, the
@@ -32,7 +32,7 @@ const FollowBatch = 1024
 //     errors belong to the caller. Follow watches from after.
 //   - Order. onEvents receives every change made after the listing's
 //     revision, in revision order and without gaps, in batches of the
-//     events already waiting (never empty, at most FollowBatch), so that
+//     events already waiting (never empty, at most 1024), so that
 //     a burst of writes costs one rebuild.
 //   - Resync. When the watch cannot start because the backend compacted
 //     the revision it needs (ErrCompacted), or its channel closes (a lost
@@ -146,7 +146,7 @@ func consume(ctx context.Context, events <-chan Event, onEvents func([]Event)) b
 		batch = append(batch[:0], ev)
 		closed := false
 	drain:
-		for len(batch) < FollowBatch {
+		for len(batch) < followBatch {
 			select {
 			case ev, ok = <-events:
 				if !ok {
