@@ -206,7 +206,6 @@ func Start(ctx context.Context, o Options) (_ *App, err error) {
 		Issuer:       a.Issuer,
 		Audit:        a.audit,
 		Now:          o.Now,
-		Logger:       o.Logger,
 	})
 	iamAPI := iamapi.New(iamapi.Deps{
 		Repo:    a.Repo,

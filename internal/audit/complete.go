@@ -5,11 +5,16 @@ import (
 	"github.com/stsd/stsd/internal/policy"
 )
 
-// Complete fills in the outcome of a call's event: on error, the AWS code
-// and message the client saw (and no response elements); the decision,
-// whose reason defaults to the error's internal reason ("ok" on success)
-// and whose detail defaults to the internal cause.
-func Complete(ev *Event, d Decision, err error) {
+// Finish completes a call's event and queues it: the last step of every
+// dispatcher, so that every call records exactly one event. On error the
+// event gets the AWS code and message the client saw (and no response
+// elements); its decision record gets a reason that defaults to the
+// error's internal reason ("ok" on success) and a detail that defaults to
+// the internal cause. The call's answer does not depend on the audit log:
+// a Record that fails (only after Close, while the node shuts down) is
+// logged to Options.Logger with the event's request id, not returned. A
+// nil Logger only completes the event.
+func (l *Logger) Finish(ev *Event, d Decision, err error) {
 	if err != nil {
 		e := awserr.As(err)
 		ev.ErrorCode, ev.ErrorMessage = e.Code, e.Message
@@ -24,6 +29,12 @@ func Complete(ev *Event, d Decision, err error) {
 		d.Reason = "ok"
 	}
 	ev.Decision = &d
+	if l == nil {
+		return
+	}
+	if rerr := l.Record(ev); rerr != nil && l.opts.Logger != nil {
+		l.opts.Logger.Error("audit record failed", "request_id", ev.RequestID, "error", rerr)
+	}
 }
 
 // PolicyDecision is the audit record of a policy decision on action: the

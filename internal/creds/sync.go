@@ -90,44 +90,20 @@ func (k *Keyring) install(listed *keyset) {
 	})
 }
 
-// watchLoop applies the store's changes to memory until ctx ends, listing
-// again whenever the watch is lost or compacted.
+// watchLoop applies the store's changes to memory (store.Follow) until ctx
+// ends or the store is closed; a resync installs the listing as the
+// start-up listing does, but skips a key it cannot unwrap.
 func (k *Keyring) watchLoop(ctx context.Context, rev int64) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		events, err := k.st.Watch(ctx, KeyringPrefix, rev)
-		if err == nil {
-			backoff = 100 * time.Millisecond
-			for ev := range events {
-				k.apply(ctx, ev)
-				rev = ev.KV.Revision
-			}
-			if ctx.Err() != nil {
-				return
-			}
-		} else if ctx.Err() != nil {
-			return
-		} else if !errors.Is(err, store.ErrCompacted) {
-			k.log.Warn("keyring: watch failed", "err", err)
-			if !sleep(ctx, backoff) {
-				return
-			}
-			backoff = min(2*backoff, 30*time.Second)
-		}
-		// The stream ended or fell behind: list again and watch from there.
-		kvs, listRev, err := k.st.List(ctx, KeyringPrefix)
-		if err != nil {
-			k.log.Warn("keyring: resync failed", "err", err)
-			if !sleep(ctx, backoff) {
-				return
-			}
-			backoff = min(2*backoff, 30*time.Second)
-			continue
-		}
+	resync := func(kvs []store.KV, _ int64) {
 		set, _, _ := k.buildSet(kvs, false)
 		k.install(set)
-		rev = listRev
 	}
+	apply := func(evs []store.Event) {
+		for _, ev := range evs {
+			k.apply(ctx, ev)
+		}
+	}
+	_ = store.Follow(ctx, k.st, KeyringPrefix, rev, resync, apply, store.FollowOptions{Logger: k.log})
 }
 
 // apply handles one watched change.
@@ -184,16 +160,4 @@ func (k *Keyring) adoptPrimary(ctx context.Context, kv store.KV) {
 	}
 	k.update(func(s *keyset) { s.setPrimary(key, kv.Revision, time.Unix(rec.Since, 0)) })
 	k.log.Info("keyring: primary key changed", "key_id", id.String())
-}
-
-// sleep waits d or until ctx ends; false means ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

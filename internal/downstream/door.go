@@ -201,8 +201,7 @@ func (d *Door) Record(eventName string, in *Incoming, dec *Decision, authErr *aw
 		}
 	}
 	ev.RequestParameters = params
-	audit.Complete(ev, decision, err)
-	_ = d.deps.Audit.Record(ev)
+	d.deps.Audit.Finish(ev, decision, err)
 }
 
 // requestParams is what a door's audit event records of the request: never

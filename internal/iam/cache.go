@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -15,47 +14,36 @@ import (
 // the store was closed), so the awaited change will never become visible.
 var ErrCacheStopped = errors.New("iam: cache stopped")
 
-// maxBatch bounds the events folded into one new snapshot.
-const maxBatch = 1024
-
 // CacheOptions configures a Cache.
 type CacheOptions struct {
 	// Logger receives resyncs and undecodable values (default: discard).
 	Logger *slog.Logger
 	// MinBackoff and MaxBackoff bound the wait between failed attempts to
-	// list or watch (defaults 50ms and 5s); the wait doubles per failure,
-	// with jitter.
+	// list or watch (see store.FollowOptions: defaults 50ms and 5s); the
+	// wait doubles per failure, with jitter.
 	MinBackoff, MaxBackoff time.Duration
 }
 
 // Cache keeps an immutable Snapshot of every IAM entity current: it lists
-// the store, then watches from the listing's revision, folding each batch
-// of changes into a new Snapshot that it publishes atomically. When the
-// watch's channel closes or the store has compacted the revision it needs,
-// it lists again (with backoff on failures). Readers call Current and never
-// touch the store.
+// the store, then follows it (store.Follow), folding each batch of changes
+// into a new Snapshot that it publishes atomically, and each listing of a
+// resync into a fresh one. Readers call Current and never touch the store.
 type Cache struct {
-	st   store.Store
-	log  *slog.Logger
-	min  time.Duration
-	max  time.Duration
-	cur  atomic.Pointer[Snapshot]
-	done chan struct{}
+	st     store.Store
+	log    *slog.Logger
+	follow store.FollowOptions
+	cur    atomic.Pointer[Snapshot]
+	done   chan struct{}
 }
 
 // NewCache returns a cache over st; Current returns an empty snapshot
 // (revision 0) until Start has loaded the store.
 func NewCache(st store.Store, opts CacheOptions) *Cache {
-	c := &Cache{st: st, log: opts.Logger, min: opts.MinBackoff, max: opts.MaxBackoff, done: make(chan struct{})}
+	c := &Cache{st: st, log: opts.Logger, done: make(chan struct{})}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if c.min <= 0 {
-		c.min = 50 * time.Millisecond
-	}
-	if c.max < c.min {
-		c.max = max(5*time.Second, c.min)
-	}
+	c.follow = store.FollowOptions{Logger: c.log, MinBackoff: opts.MinBackoff, MaxBackoff: opts.MaxBackoff}
 	c.cur.Store(emptySnapshot())
 	return c
 }
@@ -70,11 +58,12 @@ func (c *Cache) Done() <-chan struct{} { return c.done }
 // store's error if that fails), then keeps the snapshot current in a
 // goroutine until ctx ends or the store is closed. Call it once.
 func (c *Cache) Start(ctx context.Context) error {
-	rev, err := c.resync(ctx)
+	kvs, rev, err := c.st.List(ctx, KeyPrefix)
 	if err != nil {
 		close(c.done)
 		return err
 	}
+	c.install(kvs, rev)
 	go c.run(ctx, rev)
 	return nil
 }
@@ -115,16 +104,11 @@ func (c *Cache) publish(s *Snapshot) {
 	close(old.replaced)
 }
 
-// resync lists everything and publishes a fresh snapshot.
-func (c *Cache) resync(ctx context.Context) (int64, error) {
-	kvs, rev, err := c.st.List(ctx, KeyPrefix)
-	if err != nil {
-		return 0, err
-	}
+// install publishes a fresh snapshot of a full listing.
+func (c *Cache) install(kvs []store.KV, rev int64) {
 	s, problems := buildSnapshot(kvs, rev)
 	c.logProblems(problems)
 	c.publish(s)
-	return rev, nil
 }
 
 func (c *Cache) logProblems(problems []error) {
@@ -135,112 +119,15 @@ func (c *Cache) logProblems(problems []error) {
 
 func (c *Cache) run(ctx context.Context, rev int64) {
 	defer close(c.done)
-	failures := 0
-	needList := false
-	for ctx.Err() == nil {
-		if needList {
-			r, err := c.resync(ctx)
-			if err != nil {
-				if c.stopped(ctx, err) {
-					return
-				}
-				c.log.Warn("iam cache: listing the store failed", "error", err)
-				failures++
-				c.sleep(ctx, failures)
-				continue
-			}
-			rev, needList = r, false
-		}
-		ch, err := c.st.Watch(ctx, KeyPrefix, rev)
-		if err != nil {
-			if c.stopped(ctx, err) {
-				return
-			}
-			if errors.Is(err, store.ErrCompacted) {
-				c.log.Info("iam cache: revision compacted, listing again", "revision", rev)
-			} else {
-				c.log.Warn("iam cache: watch failed", "error", err)
-				failures++
-				c.sleep(ctx, failures)
-			}
-			needList = true
-			continue
-		}
-		var got bool
-		rev, got = c.consume(ctx, ch, rev)
-		if ctx.Err() != nil {
-			return
-		}
-		// The stream ended: list again, as the store contract asks.
-		c.log.Info("iam cache: watch closed, listing again", "revision", rev)
-		if got {
-			failures = 0
-		} else {
-			failures++
-			c.sleep(ctx, failures)
-		}
-		needList = true
-	}
+	_ = store.Follow(ctx, c.st, KeyPrefix, rev, c.install, c.apply, c.follow)
 }
 
-// stopped reports whether the loop must end: ctx is done or the store closed.
-func (c *Cache) stopped(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, store.ErrClosed)
-}
-
-// consume applies events until the channel closes or ctx ends, publishing
-// one snapshot per batch of events already waiting. It returns the last
-// revision applied and whether any event arrived.
-func (c *Cache) consume(ctx context.Context, ch <-chan store.Event, rev int64) (int64, bool) {
-	got := false
-	for {
-		var ev store.Event
-		var ok bool
-		select {
-		case ev, ok = <-ch:
-		case <-ctx.Done():
-			return rev, got
-		}
-		if !ok {
-			return rev, got
-		}
-		got = true
-		b := newBuilder(c.cur.Load())
+// apply folds a batch of changes into one new snapshot.
+func (c *Cache) apply(evs []store.Event) {
+	b := newBuilder(c.cur.Load())
+	for _, ev := range evs {
 		b.apply(ev)
-		closed := false
-	drain:
-		for n := 1; n < maxBatch; n++ {
-			select {
-			case ev, ok = <-ch:
-				if !ok {
-					closed = true
-					break drain
-				}
-				b.apply(ev)
-			default:
-				break drain
-			}
-		}
-		c.logProblems(b.problems)
-		c.publish(b.next)
-		rev = b.next.revision
-		if closed {
-			return rev, got
-		}
 	}
-}
-
-func (c *Cache) sleep(ctx context.Context, failures int) {
-	d := c.min
-	for i := 1; i < failures && d < c.max; i++ {
-		d *= 2
-	}
-	d = min(d, c.max)
-	d = d/2 + rand.N(d/2+1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	c.logProblems(b.problems)
+	c.publish(b.next)
 }

@@ -29,7 +29,7 @@ func (s *Service) Invoke(ctx context.Context, caller *authn.Caller, call *awsque
 	if err != nil {
 		err = toAWS(err)
 	}
-	s.record(ctx, x, err)
+	s.deps.Audit.Finish(x.event, x.decision, err)
 	return resp, err
 }
 

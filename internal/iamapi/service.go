@@ -127,7 +127,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 	if err != nil {
 		err = toAWS(err)
 	}
-	s.record(ctx, x, err)
+	s.deps.Audit.Finish(x.event, x.decision, err)
 	return resp, err
 }
 
@@ -191,16 +191,5 @@ func (s *Service) waitVisible(ctx context.Context, rev int64) {
 	defer cancel()
 	if err := s.deps.Cache.WaitRevision(ctx, rev); err != nil && s.deps.Logger != nil {
 		s.deps.Logger.WarnContext(ctx, "write not yet visible in the snapshot", "revision", rev, "error", err)
-	}
-}
-
-// record completes and writes the call's audit event.
-func (s *Service) record(ctx context.Context, x *exchange, err error) {
-	audit.Complete(x.event, x.decision, err)
-	if s.deps.Audit == nil {
-		return
-	}
-	if rerr := s.deps.Audit.Record(x.event); rerr != nil && s.deps.Logger != nil {
-		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", x.event.RequestID, "error", rerr)
 	}
 }

@@ -135,7 +135,7 @@ func Open(ctx context.Context, st store.Store, master secret.Bytes, opts Options
 	}
 	is := &Issuer{st: st, aead: aead, opts: opts, log: opts.Logger}
 	is.state.Store(&state{keys: map[string]*signingKey{}, accounts: map[string]int64{}})
-	rev, err := is.load(ctx, true)
+	rev, err := is.load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -5,20 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/stsd/stsd/internal/store"
 )
 
-// load lists the issuer's records and installs them, returning the store
-// revision to watch from. With strict, a key the master key cannot open
-// is an error (at start: a node with another master key must not run);
-// otherwise it is logged and skipped.
-func (is *Issuer) load(ctx context.Context, strict bool) (int64, error) {
+// load lists the issuer's records at start and installs them, returning
+// the store revision to watch from. A key the master key cannot open is
+// an error: a node with another master key must not run.
+func (is *Issuer) load(ctx context.Context) (int64, error) {
 	kvs, rev, err := is.st.List(ctx, Prefix)
 	if err != nil {
 		return 0, fmt.Errorf("issuer: loading keys: %w", err)
 	}
+	return rev, is.install(kvs, true)
+}
+
+// install replaces the state with a listing. With strict, a key the
+// master key cannot open is an error (at start); otherwise (a resync) it
+// is logged and skipped.
+func (is *Issuer) install(kvs []store.KV, strict bool) error {
 	next := &state{keys: map[string]*signingKey{}, accounts: map[string]int64{}}
 	for _, kv := range kvs {
 		switch {
@@ -26,7 +31,7 @@ func (is *Issuer) load(ctx context.Context, strict bool) (int64, error) {
 			k, err := decodeKeyRecord(is.aead, kv.Key, kv.Value, kv.Revision)
 			if err != nil {
 				if strict && errors.Is(err, errKeyUnseal) {
-					return 0, err
+					return err
 				}
 				is.log.Error("issuer: skipping unusable signing key", "path", kv.Key, "err", err)
 				continue
@@ -48,44 +53,20 @@ func (is *Issuer) load(ctx context.Context, strict bool) (int64, error) {
 		}
 		*cur = *next
 	})
-	return rev, nil
+	return nil
 }
 
-// watchLoop applies the store's changes until ctx ends, listing again
-// whenever the watch is lost or compacted.
+// watchLoop applies the store's changes (store.Follow) until ctx ends or
+// the store is closed; a resync installs the listing, skipping a key the
+// master key cannot open.
 func (is *Issuer) watchLoop(ctx context.Context, rev int64) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		events, err := is.st.Watch(ctx, Prefix, rev)
-		if err == nil {
-			backoff = 100 * time.Millisecond
-			for ev := range events {
-				is.apply(ev)
-				rev = ev.KV.Revision
-			}
-			if ctx.Err() != nil {
-				return
-			}
-		} else if ctx.Err() != nil {
-			return
-		} else if !errors.Is(err, store.ErrCompacted) {
-			is.log.Warn("issuer: watch failed", "err", err)
-			if !sleep(ctx, backoff) {
-				return
-			}
-			backoff = min(2*backoff, 30*time.Second)
+	resync := func(kvs []store.KV, _ int64) { _ = is.install(kvs, false) }
+	apply := func(evs []store.Event) {
+		for _, ev := range evs {
+			is.apply(ev)
 		}
-		listRev, err := is.load(ctx, false)
-		if err != nil {
-			is.log.Warn("issuer: resync failed", "err", err)
-			if !sleep(ctx, backoff) {
-				return
-			}
-			backoff = min(2*backoff, 30*time.Second)
-			continue
-		}
-		rev = listRev
 	}
+	_ = store.Follow(ctx, is.st, Prefix, rev, resync, apply, store.FollowOptions{Logger: is.log})
 }
 
 // apply handles one watched change.
@@ -115,17 +96,5 @@ func (is *Issuer) apply(ev store.Event) {
 		}
 		enabled := ev.Type == store.EventPut && decodeAccountRecord(kv.Value)
 		is.update(func(s *state) { s.setAccount(account, enabled, kv.Revision) })
-	}
-}
-
-// sleep waits d or until ctx ends; false means ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

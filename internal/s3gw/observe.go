@@ -101,8 +101,7 @@ func (g *Gateway) record(x *exchange, name, decision string) {
 	if x.errCode != "" {
 		err = awserr.New(x.errCode, x.status, x.errMessage)
 	}
-	audit.Complete(ev, d, err)
-	_ = g.deps.Audit.Record(ev)
+	g.deps.Audit.Finish(ev, d, err)
 }
 
 // Metrics are the gateway's Prometheus series.

@@ -27,7 +27,8 @@
 // Watch history is bounded. A watcher that reads too slowly for the
 // backend's retained history has its channel closed (it never skips events);
 // a Watch from the last revision it saw then returns ErrCompacted, and the
-// caller lists again and watches from the listing's revision.
+// caller lists again and watches from the listing's revision. Follow is
+// that loop, written once for every caller.
 //
 // The conformance suite in package storetest pins down the exact semantics;
 // every backend must pass it.

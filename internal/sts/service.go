@@ -7,7 +7,6 @@ package sts
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/stsd/stsd/internal/audit"
@@ -45,9 +44,9 @@ type Deps struct {
 	// Issuer signs GetWebIdentityToken's tokens; nil when no issuer URL
 	// is configured (the action then answers that the feature is off).
 	Issuer *issuer.Issuer
-	Audit  *audit.Logger
-	Now    func() time.Time
-	Logger *slog.Logger
+	// Audit records one event per call; nil records nothing.
+	Audit *audit.Logger
+	Now   func() time.Time
 }
 
 // Service is the STS API.
@@ -111,7 +110,7 @@ func (s *Service) Handle(ctx context.Context, call *awsquery.Call) (*awsquery.Re
 	}
 	x := &exchange{call: call, event: call.AuditEvent("sts.amazonaws.com", a.readOnly)}
 	resp, err := s.run(ctx, a, x)
-	s.record(ctx, x, err)
+	s.deps.Audit.Finish(x.event, x.decision, err)
 	return resp, err
 }
 
@@ -128,15 +127,4 @@ func (s *Service) run(ctx context.Context, a action, x *exchange) (*awsquery.Res
 		x.event.UserIdentity = caller.AuditIdentity()
 	}
 	return a.run(ctx, x)
-}
-
-// record completes and writes the call's audit event.
-func (s *Service) record(ctx context.Context, x *exchange, err error) {
-	audit.Complete(x.event, x.decision, err)
-	if s.deps.Audit == nil {
-		return
-	}
-	if rerr := s.deps.Audit.Record(x.event); rerr != nil && s.deps.Logger != nil {
-		s.deps.Logger.ErrorContext(ctx, "audit record failed", "request_id", x.event.RequestID, "error", rerr)
-	}
 }

@@ -57,19 +57,23 @@ type subtest struct {
 }
 
 // Run runs every conformance subtest on its own store: the compaction
-// subtest first and alone (an etcd compaction is server-wide), then all
-// others in parallel.
+// subtests first and alone (an etcd compaction is server-wide), then all
+// others in parallel. The suite also runs store.Follow on the backend.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Helper()
 	su := &suite{newStore: newStore, timeout: 5 * time.Second}
 	for _, o := range opts {
 		o(su)
 	}
-	all := []subtest{{name: "WatchCompacted", run: testWatchCompacted, alone: true}}
+	all := []subtest{
+		{name: "WatchCompacted", run: testWatchCompacted, alone: true},
+		{name: "FollowResyncAfterCompaction", run: testFollowResyncAfterCompaction, alone: true},
+	}
 	all = append(all, crudTests...)
 	all = append(all, casTests...)
 	all = append(all, watchTests...)
 	all = append(all, lifecycleTests...)
+	all = append(all, followTests...)
 	for _, st := range all {
 		t.Run(st.name, func(t *testing.T) {
 			if !st.alone {
