@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
@@ -30,22 +31,19 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 		return nil, verr
 	}
 	x.event.RequestParameters = webIdentityAuditParameters(in)
-	arn, isRole, aerr := parseRoleARN(in.RoleArn)
+	roleARN, aerr := parseRoleARN(in.RoleArn)
 	if aerr != nil {
 		return nil, aerr
 	}
 	snap := s.deps.Snapshot()
-	var rv *iam.RoleView
-	if isRole {
-		rv, isRole = snap.RoleByARN(in.RoleArn)
-	}
-	if !isRole {
+	rv, found := snap.Role(roleARN)
+	if !found {
 		return nil, accessDenied("role_not_found")
 	}
 	role := rv.Role
 	x.event.RecipientAccountID = role.Account
 	if in.ProviderID != "" {
-		return s.assumeWithOAuthToken(ctx, x, in, arn, snap, rv)
+		return s.assumeWithOAuthToken(ctx, x, in, roleARN, snap, rv)
 	}
 
 	var view *iam.ProviderView
@@ -92,7 +90,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if in.DurationSeconds > maxDuration {
 		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
-	return s.mint(x, mintInput{arn: arn, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
+	return s.mint(x, mintInput{roleARN: roleARN, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
 		webIdentity: persistentWebIdentityKeys(view.HostPath, id), in: in, session: session, now: now})
 }
 
@@ -161,8 +159,8 @@ func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.
 }
 
 type mintInput struct {
-	arn  roleARN
-	role *iam.Role
+	roleARN arn.ARN // the RoleArn parameter, parsed
+	role    *iam.Role
 	// provider is the Provider member and the session's federated
 	// provider: an OIDC provider's ARN, or an OAuth provider's id.
 	provider string
@@ -181,7 +179,7 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.arn.Partition, m.role.RoleID, m.role.Name, m.role.Path
+	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.roleARN.Partition, m.role.RoleID, m.role.Name, m.role.Path
 	sess.SessionName = m.in.RoleSessionName
 	sess.SourceIdentity, sess.Tags, sess.TransitiveTagKeys = m.session.SourceIdentity, m.session.Tags, m.session.TransitiveTagKeys
 	sess.FederatedProvider = m.provider
