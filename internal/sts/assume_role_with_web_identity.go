@@ -140,19 +140,19 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 // revealed. The check runs after the trust policy allowed the call, so
 // only a caller the role trusts learns whether a policy exists.
 func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.Error {
-	for _, arn := range arns {
+	for _, policyARN := range arns {
 		var v *iam.PolicyView
 		// The account's own managed policies, and the AWS managed
 		// policies stsd builds in ("You can use AWS managed policies or
 		// customer managed policies" as session policies, STS API
 		// Reference, PolicyArns).
-		acct, _, _, ok := iam.ParseEntityARN(arn, "policy")
-		if ok && acct == account || iam.IsAWSManagedARN(arn) {
-			v, _ = snap.ManagedPolicy(arn)
+		acct, _, _, ok := iam.ParseEntityARN(policyARN, "policy")
+		if ok && acct == account || iam.IsAWSManagedARN(policyARN) {
+			v, _ = snap.ManagedPolicy(policyARN)
 		}
 		if v == nil || v.Document == nil || v.Err != nil {
 			return awserr.New("InvalidParameterValue", http.StatusBadRequest,
-				"Policy "+arn+" does not exist or is not attachable.").WithReason("policy_arn_not_found", nil)
+				"Policy "+policyARN+" does not exist or is not attachable.").WithReason("policy_arn_not_found", nil)
 		}
 	}
 	return nil
