@@ -54,19 +54,22 @@ type ARN struct {
 // start with "arn:" or has fewer than five colons; every field may be empty
 // (see the package comment for what each caller requires of them).
 func Parse(s string) (a ARN, ok bool) {
-	rest, found := strings.CutPrefix(s, "arn:")
-	if !found {
+	if !strings.HasPrefix(s, "arn:") {
 		return ARN{}, false
 	}
-	var f [4]string
-	for i := range f {
-		var more bool
-		f[i], rest, more = strings.Cut(rest, ":")
-		if !more {
-			return ARN{}, false
+	var c [4]int // the colons after partition, service, region and account
+	n := 0
+	for i := len("arn:"); i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		c[n] = i
+		if n++; n == len(c) {
+			return ARN{Partition: s[4:c[0]], Service: s[c[0]+1 : c[1]], Region: s[c[1]+1 : c[2]],
+				Account: s[c[2]+1 : c[3]], Resource: s[c[3]+1:]}, true
 		}
 	}
-	return ARN{Partition: f[0], Service: f[1], Region: f[2], Account: f[3], Resource: rest}, true
+	return ARN{}, false
 }
 
 // String is the ARN as a string: for a parsed ARN, the string Parse read.

@@ -141,3 +141,19 @@ func TestIsRoot(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseRole is the hot path's parse: AssumeRoleWithWebIdentity's
+// RoleArn, then the role's path and name.
+func BenchmarkParseRole(b *testing.B) {
+	s := "arn:aws:iam::123456789012:role/team/ci/role-0500"
+	b.ReportAllocs()
+	for b.Loop() {
+		a, ok := Parse(s)
+		if !ok {
+			b.Fatal("not parsed")
+		}
+		if _, _, ok := a.Entity("role"); !ok {
+			b.Fatal("not a role")
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"testing"
 )
 
-// FuzzParse: Parse never panics, every string it accepts comes back from
-// String unchanged, and the helpers never panic on what it accepts.
+// FuzzParse: Parse never panics, it accepts exactly the strings that split
+// into "arn" and five more fields at colons (the rule every caller used
+// before the package), every string it accepts comes back from String
+// unchanged, and the helpers never panic on what it accepts.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"arn:aws:iam::123456789012:role/team/app",
@@ -20,6 +22,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a, ok := Parse(s)
+		parts := strings.SplitN(s, ":", 6)
+		if want := len(parts) == 6 && parts[0] == "arn"; ok != want {
+			t.Fatalf("Parse(%q) ok = %v, want %v", s, ok, want)
+		}
 		if !ok {
 			if a != (ARN{}) {
 				t.Fatalf("Parse(%q) failed but returned %+v", s, a)
