@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/audit"
 )
 
@@ -40,8 +41,8 @@ func summarize(ev *audit.Event) *entry {
 		default:
 			s.Principal = id.PrincipalID
 		}
-		if i := strings.Index(id.ARN, ":assumed-role/"); i >= 0 {
-			s.Role, _, _ = strings.Cut(id.ARN[i+len(":assumed-role/"):], "/")
+		if a, ok := arn.Parse(id.ARN); ok {
+			s.Role, _, _ = a.AssumedRole()
 		}
 	}
 	if ev.ErrorCode != "" {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/policy"
@@ -461,7 +462,8 @@ func isAction(s string) bool {
 	return true
 }
 
-// isRequestResource reports whether s is "*" or an ARN with its six parts.
+// isRequestResource reports whether s is "*" or an ARN with its six parts
+// and a partition.
 // Wildcards in an ARN are literal characters here (an S3 key may hold
 // '*'); they are patterns only in policies.
 func isRequestResource(s string) bool {
@@ -471,8 +473,8 @@ func isRequestResource(s string) bool {
 	if len(s) > policy.MaxPatternBytes || hasControl(s) {
 		return false
 	}
-	rest, ok := strings.CutPrefix(s, "arn:")
-	return ok && strings.Count(rest, ":") >= 4 && !strings.HasPrefix(rest, ":")
+	a, ok := arn.Parse(s)
+	return ok && a.Partition != ""
 }
 
 // isServiceName reports whether s is a SigV4 scope service name.

@@ -3,5 +3,5 @@
 // packages of lower layers (the table docs/architecture.md shows), README.md's
 // layout lists every package, every package has a doc comment, no file grows
 // past the size limit, and the leaf packages import no sibling except the
-// leaves listed for them, such as policy's strictjson.
+// leaves listed for them, such as policy's arn and strictjson.
 package guard

@@ -1,6 +1,6 @@
 package iam
 
-import "strings"
+import "github.com/stsd/stsd/internal/arn"
 
 const iamARNPrefix = "arn:aws:iam::"
 
@@ -44,38 +44,42 @@ func IsAccountID(s string) bool {
 
 // ParseEntityARN splits arn:aws:iam::<acct>:<kind><path><name> for kind
 // "role", "user", "group" or "policy": path is "/" or "/a/b/", name the last
-// segment. ok is false if the ARN does not have that shape (wrong
-// partition, service, kind, account, or an empty name).
-func ParseEntityARN(arn, kind string) (account, path, name string, ok bool) {
-	rest, found := strings.CutPrefix(arn, iamARNPrefix)
-	if !found || len(rest) < 13 || rest[12] != ':' || !IsAccountID(rest[:12]) {
+// segment. ok is false if the ARN does not name such an entity of stsd's:
+// another partition (stsd's entities are all in arn.AWS, see package arn),
+// service, kind or region, an account that is not 12 digits, or an empty
+// name.
+func ParseEntityARN(s, kind string) (account, path, name string, ok bool) {
+	a, ok := arn.Parse(s)
+	if !ok {
 		return "", "", "", false
 	}
-	account = rest[:12]
-	res, found := strings.CutPrefix(rest[13:], kind)
-	if !found || len(res) < 2 || res[0] != '/' {
+	return entityOf(a, kind)
+}
+
+// entityOf is ParseEntityARN for an ARN already parsed.
+func entityOf(a arn.ARN, kind string) (account, path, name string, ok bool) {
+	if a.Partition != arn.AWS || !IsAccountID(a.Account) {
 		return "", "", "", false
 	}
-	i := strings.LastIndexByte(res, '/')
-	path, name = res[:i+1], res[i+1:]
-	if name == "" {
+	path, name, ok = a.Entity(kind)
+	if !ok {
 		return "", "", "", false
 	}
-	return account, path, name, true
+	return a.Account, path, name, true
 }
 
 // ParseProviderARN splits arn:aws:iam::<acct>:oidc-provider/<url without
-// scheme>.
-func ParseProviderARN(arn string) (account, hostPath string, ok bool) {
-	rest, found := strings.CutPrefix(arn, iamARNPrefix)
-	if !found || len(rest) < 13 || rest[12] != ':' || !IsAccountID(rest[:12]) {
+// scheme>, with ParseEntityARN's partition and account rules.
+func ParseProviderARN(s string) (account, hostPath string, ok bool) {
+	a, ok := arn.Parse(s)
+	if !ok || a.Partition != arn.AWS || !IsAccountID(a.Account) {
 		return "", "", false
 	}
-	hostPath, found = strings.CutPrefix(rest[13:], "oidc-provider/")
-	if !found || hostPath == "" {
+	hostPath, ok = a.OIDCProvider()
+	if !ok {
 		return "", "", false
 	}
-	return rest[:12], hostPath, true
+	return a.Account, hostPath, true
 }
 
 // ValidatePolicyARN checks a managed policy ARN given as an attachment or a
@@ -94,11 +98,14 @@ func ValidatePolicyARN(member, arn string) error {
 
 // parsePolicyRef is ParseEntityARN for policies that also accepts the
 // "aws" pseudo-account of AWS managed policies.
-func parsePolicyRef(arn string) (account, path, name string, ok bool) {
-	if rest, found := strings.CutPrefix(arn, "arn:aws:iam::aws:policy/"); found {
-		i := strings.LastIndexByte(rest, '/')
-		path, name = "/"+rest[:i+1], rest[i+1:]
-		return "aws", path, name, name != ""
+func parsePolicyRef(s string) (account, path, name string, ok bool) {
+	a, ok := arn.Parse(s)
+	if !ok {
+		return "", "", "", false
 	}
-	return ParseEntityARN(arn, "policy")
+	if a.Partition == arn.AWS && a.Account == "aws" {
+		path, name, ok = a.Entity("policy")
+		return "aws", path, name, ok
+	}
+	return entityOf(a, "policy")
 }

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/stsd/stsd/internal/arn"
 )
 
 // AWS managed policies: the few that self-hosted users attach, built in
@@ -99,12 +101,16 @@ var awsManaged = func() map[string]*PolicyView {
 // namespace (arn:aws:iam::aws:policy/…), whether stsd has the policy or not.
 func IsAWSManagedARN(arn string) bool { return strings.HasPrefix(arn, awsManagedPrefix) }
 
-// AWSManagedPolicy returns the built-in AWS managed policy arn names: path
+// AWSManagedPolicy returns the built-in AWS managed policy policyARN names: path
 // "/" and a name matched ignoring case, as IAM finds policy names. The
 // view and its policy are shared; they must not be modified.
-func AWSManagedPolicy(arn string) (*PolicyView, bool) {
-	name, ok := strings.CutPrefix(arn, awsManagedPrefix)
-	if !ok || strings.Contains(name, "/") {
+func AWSManagedPolicy(policyARN string) (*PolicyView, bool) {
+	a, ok := arn.Parse(policyARN)
+	if !ok || a.Partition != arn.AWS || a.Account != AWSManagedAccount {
+		return nil, false
+	}
+	path, name, ok := a.Entity("policy")
+	if !ok || path != "/" {
 		return nil, false
 	}
 	v, ok := awsManaged[strings.ToLower(name)]

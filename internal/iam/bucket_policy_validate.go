@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/strictjson"
 )
@@ -284,28 +285,24 @@ func checkBucketPrincipals(tree map[string]any) error {
 }
 
 // validAWSPrincipal reports whether v is a form of AWS principal rule 6
-// accepts.
+// accepts: "*", an account ID, or the ARN of an account's root, a user, a
+// role or a role session of stsd's partition (arn.AWS).
 func validAWSPrincipal(v string) bool {
 	if v == "*" || IsAccountID(v) {
 		return true
 	}
-	if acct, ok := strings.CutPrefix(v, iamARNPrefix); ok {
-		if a, rest, ok := strings.Cut(acct, ":"); ok && IsAccountID(a) && rest == "root" {
-			return true
-		}
-	}
-	if _, _, _, ok := ParseEntityARN(v, "user"); ok {
-		return true
-	}
-	if _, _, _, ok := ParseEntityARN(v, "role"); ok {
-		return true
-	}
-	rest, ok := strings.CutPrefix(v, "arn:aws:sts::")
-	if !ok || len(rest) < 13 || rest[12] != ':' || !IsAccountID(rest[:12]) {
+	a, ok := arn.Parse(v)
+	if !ok || a.Partition != arn.AWS || !IsAccountID(a.Account) {
 		return false
 	}
-	role, session, ok := strings.Cut(strings.TrimPrefix(rest[13:], "assumed-role/"), "/")
-	return strings.HasPrefix(rest[13:], "assumed-role/") && ok && role != "" && session != "" && !strings.Contains(session, "/")
+	if _, _, ok := a.Entity("user"); ok || a.IsRoot() {
+		return true
+	}
+	if _, _, ok := a.Entity("role"); ok {
+		return true
+	}
+	_, session, ok := a.AssumedRole()
+	return ok && session != "" && !strings.Contains(session, "/")
 }
 
 // ValidBucketName reports whether name follows S3's naming rules for

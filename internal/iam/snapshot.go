@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/policy"
 )
 
@@ -95,12 +96,21 @@ func emptySnapshot() *Snapshot {
 // Revision is the store revision the snapshot reflects.
 func (s *Snapshot) Revision() int64 { return s.revision }
 
-// RoleByARN returns the role an ARN names: arn:aws:iam::<acct>:role<path><name>.
+// RoleByARN is Role for an ARN not parsed yet.
+func (s *Snapshot) RoleByARN(roleARN string) (*RoleView, bool) {
+	a, ok := arn.Parse(roleARN)
+	if !ok {
+		return nil, false
+	}
+	return s.Role(a)
+}
+
+// Role returns the role an ARN names: arn:aws:iam::<acct>:role<path><name>.
 // The name matches ignoring case (IAM role names are case-insensitive); the
 // path must equal the role's path exactly, as AWS treats the full ARN as
 // authoritative — an ARN with an invented or missing path finds nothing.
-func (s *Snapshot) RoleByARN(arn string) (*RoleView, bool) {
-	account, path, name, ok := ParseEntityARN(arn, "role")
+func (s *Snapshot) Role(a arn.ARN) (*RoleView, bool) {
+	account, path, name, ok := entityOf(a, "role")
 	if !ok {
 		return nil, false
 	}
@@ -134,8 +144,8 @@ func (s *Snapshot) ProviderByURL(account, url string) (*ProviderView, bool) {
 }
 
 // ProviderByARN returns the provider with the ARN.
-func (s *Snapshot) ProviderByARN(arn string) (*ProviderView, bool) {
-	account, hostPath, ok := ParseProviderARN(arn)
+func (s *Snapshot) ProviderByARN(providerARN string) (*ProviderView, bool) {
+	account, hostPath, ok := ParseProviderARN(providerARN)
 	if !ok {
 		return nil, false
 	}
@@ -150,11 +160,11 @@ func (s *Snapshot) ProviderByARN(arn string) (*ProviderView, bool) {
 // ManagedPolicy returns the managed policy with the ARN (name ignoring
 // case, path exact): a customer managed policy, or one of the AWS managed
 // policies stsd has built in (arn:aws:iam::aws:policy/…).
-func (s *Snapshot) ManagedPolicy(arn string) (*PolicyView, bool) {
-	if IsAWSManagedARN(arn) {
-		return AWSManagedPolicy(arn)
+func (s *Snapshot) ManagedPolicy(policyARN string) (*PolicyView, bool) {
+	if IsAWSManagedARN(policyARN) {
+		return AWSManagedPolicy(policyARN)
 	}
-	account, path, name, ok := ParseEntityARN(arn, "policy")
+	account, path, name, ok := ParseEntityARN(policyARN, "policy")
 	if !ok {
 		return nil, false
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 )
@@ -159,11 +160,11 @@ func (x *exchange) arnParam(param, member string) (string, error) {
 }
 
 // isARN reports whether s has the shape of an ARN at all
-// (arn:partition:service:region:account:resource); IAM answers
-// errInvalidARN when it has not.
+// (arn:partition:service:region:account:resource, any field empty:
+// arn.Parse); IAM answers errInvalidARN when it has not.
 func isARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn"
+	_, ok := arn.Parse(s)
+	return ok
 }
 
 // errInvalidARN is IAM's answer to an ARN member that is not an ARN.

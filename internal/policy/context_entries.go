@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"net/netip"
 	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
 )
 
 // ContextFromEntries builds a context from IAM ContextEntry values,
@@ -58,17 +60,13 @@ var contextTypeCheck = map[string]func(string) bool{
 // an assumed-role session ARN (arn:<partition>:sts::<account>:assumed-role/<name>/<session>),
 // or "" for any other ARN. The session ARN does not carry the role's path.
 func RoleARNFromSession(sessionARN string) string {
-	parts := strings.SplitN(sessionARN, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sts" {
-		return ""
-	}
-	rest, ok := strings.CutPrefix(parts[5], "assumed-role/")
+	a, ok := arn.Parse(sessionARN)
 	if !ok {
 		return ""
 	}
-	name, _, ok := strings.Cut(rest, "/")
-	if !ok || name == "" {
+	name, _, ok := a.AssumedRole()
+	if !ok {
 		return ""
 	}
-	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + name
+	return arn.ARN{Partition: a.Partition, Service: "iam", Account: a.Account, Resource: "role/" + name}.String()
 }

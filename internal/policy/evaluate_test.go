@@ -278,6 +278,12 @@ func TestTrustPolicy(t *testing.T) {
 	if d.Effect != ImplicitDeny {
 		t.Errorf("other account trusted: %s", d.Explain())
 	}
+	// "arn:root" ends in ":root" but is no ARN: it names nobody (the
+	// root-account check once sliced it out of range and panicked).
+	short := Named{"t", mustParse(t, KindTrust, `{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:root"},"Action":"sts:AssumeRole"}}`)}
+	if d := EvaluateTrust(Request{Action: "sts:AssumeRole", Principal: AWSPrincipal(userARN, "")}, short); d.Effect != ImplicitDeny {
+		t.Errorf(`principal "arn:root": %s`, d.Explain())
+	}
 }
 
 func TestContextAPI(t *testing.T) {

@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
+)
 
 // PrincipalKind is the kind of caller a resource or trust policy sees.
 type PrincipalKind uint8
@@ -39,11 +43,12 @@ type Principal struct {
 // the role ARN (with its path) as roleARN; when it is empty it is derived
 // from the session ARN without a path (RoleARNFromSession), which names the
 // same role because role names are unique in an account.
-func AWSPrincipal(arn, roleARN string) Principal {
+func AWSPrincipal(principalARN, roleARN string) Principal {
 	if roleARN == "" {
-		roleARN = RoleARNFromSession(arn)
+		roleARN = RoleARNFromSession(principalARN)
 	}
-	return Principal{Kind: PrincipalAWS, ID: arn, Account: arnAccount(arn), RoleARN: roleARN}
+	a, _ := arn.Parse(principalARN)
+	return Principal{Kind: PrincipalAWS, ID: principalARN, Account: a.Account, RoleARN: roleARN}
 }
 
 // FederatedPrincipal describes a web identity caller.
@@ -54,18 +59,6 @@ func FederatedPrincipal(provider string) Principal {
 // ServicePrincipal describes an AWS service caller.
 func ServicePrincipal(service string) Principal {
 	return Principal{Kind: PrincipalService, ID: service}
-}
-
-// arnAccount returns the fifth field of an ARN, or "" if s is no ARN.
-func arnAccount(s string) string {
-	if !strings.HasPrefix(s, "arn:") {
-		return ""
-	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
 }
 
 // principalSet is a parsed Principal or NotPrincipal element.
@@ -150,17 +143,9 @@ func matchAWSPrincipal(v string, p *Principal) principalMatch {
 
 // rootAccount returns the account of arn:<partition>:iam::<account>:root.
 func rootAccount(s string) (string, bool) {
-	if !strings.HasPrefix(s, "arn:") || !strings.HasSuffix(s, ":root") {
+	a, ok := arn.Parse(s)
+	if !ok || !a.IsRoot() {
 		return "", false
 	}
-	rest := s[4 : len(s)-len(":root")]
-	i := strings.IndexByte(rest, ':')
-	if i < 0 || !strings.HasPrefix(rest[i+1:], "iam::") {
-		return "", false
-	}
-	acct := rest[i+1+len("iam::"):]
-	if strings.IndexByte(acct, ':') >= 0 {
-		return "", false
-	}
-	return acct, true
+	return a.Account, true
 }

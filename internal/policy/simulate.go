@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
 )
 
 // The IAM policy simulator (SimulateCustomPolicy, SimulatePrincipalPolicy,
@@ -195,8 +197,8 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 	}
 	if in.ResourceOwner != "" {
 		req.ResourceAccount = in.ResourceOwner
-		if a := arnAccount(in.ResourceOwner); a != "" {
-			req.ResourceAccount = a
+		if owner, _ := arn.Parse(in.ResourceOwner); owner.Account != "" {
+			req.ResourceAccount = owner.Account
 		}
 	}
 	resources := in.ResourceArns
@@ -246,19 +248,19 @@ func Simulate(in SimulationInput) (*SimulationOutput, error) {
 // (arn:partition:service:region:account-id:resource) with a partition and
 // a service.
 func isARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != ""
+	a, ok := arn.Parse(s)
+	return ok && a.Partition != "" && a.Service != ""
 }
 
 // isUserARN reports whether s is an IAM user's ARN:
 // arn:<partition>:iam::<account>:user/<path><name>.
 func isUserARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "iam" || parts[3] != "" || !isAccountID(parts[4]) {
+	a, ok := arn.Parse(s)
+	if !ok || a.Partition == "" || !isAccountID(a.Account) {
 		return false
 	}
-	rest, ok := strings.CutPrefix(parts[5], "user/")
-	return ok && rest != "" && !strings.HasSuffix(rest, "/")
+	_, _, ok = a.Entity("user")
+	return ok
 }
 
 func restrictiveness(o Outcome) int {

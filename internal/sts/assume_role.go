@@ -45,13 +45,13 @@ func (s *Service) assumeRole(_ context.Context, x *exchange) (*awsquery.Response
 	if in.ProvidedContexts > 0 {
 		return nil, invalidParameterValue(msgProvidedContexts).WithReason("provided_contexts_unsupported", nil)
 	}
-	arn, isRole, aerr := parseRoleARN(in.RoleArn)
+	roleARN, aerr := parseRoleARN(in.RoleArn)
 	if aerr != nil {
 		return nil, aerr
 	}
 	snap := s.deps.Snapshot()
-	rv, found := snap.RoleByARN(in.RoleArn)
-	if !isRole || !found {
+	rv, found := snap.Role(roleARN)
+	if !found {
 		return nil, notAuthorizedOn(c.ARN, actionAssumeRole, in.RoleArn, "role_not_found")
 	}
 	role := rv.Role
@@ -81,7 +81,7 @@ func (s *Service) assumeRole(_ context.Context, x *exchange) (*awsquery.Response
 	if err != nil {
 		return nil, err
 	}
-	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = arn.Partition, role.RoleID, role.Name, role.Path
+	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = roleARN.Partition, role.RoleID, role.Name, role.Path
 	sess.SessionName = in.RoleSessionName
 	sess.SourceIdentity, sess.Tags, sess.TransitiveTagKeys = facts.sourceIdentity, facts.tags, facts.transitive
 	sess.Policy, sess.PolicyARNs = in.Policy, in.PolicyArns

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
@@ -42,7 +43,7 @@ const (
 // introspection response is IDPCommunicationError 400; then the trust
 // policy decides for the principal {"Federated": "<provider id>"} with the
 // keys <id>:app_id (client_id), <id>:sub, <id>:aud and <id>:scope.
-func (s *Service) assumeWithOAuthToken(ctx context.Context, x *exchange, in *webIdentityInput, arn roleARN, snap *iam.Snapshot, rv *iam.RoleView) (*awsquery.Response, error) {
+func (s *Service) assumeWithOAuthToken(ctx context.Context, x *exchange, in *webIdentityInput, roleARN arn.ARN, snap *iam.Snapshot, rv *iam.RoleView) (*awsquery.Response, error) {
 	role := rv.Role
 	prov, ok := snap.OAuthProvider(role.Account, in.ProviderID)
 	if !ok {
@@ -111,7 +112,7 @@ func (s *Service) assumeWithOAuthToken(ctx context.Context, x *exchange, in *web
 	if len(tok.Audience) > 0 {
 		keep[p+"aud"] = tok.Audience
 	}
-	return s.mint(x, mintInput{arn: arn, role: role, provider: prov.ProviderID, subject: tok.Subject, audience: tok.ClientID,
+	return s.mint(x, mintInput{roleARN: roleARN, role: role, provider: prov.ProviderID, subject: tok.Subject, audience: tok.ClientID,
 		webIdentity: keep, in: in, session: session, now: now})
 }
 

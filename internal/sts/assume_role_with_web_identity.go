@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
@@ -30,22 +31,19 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 		return nil, verr
 	}
 	x.event.RequestParameters = webIdentityAuditParameters(in)
-	arn, isRole, aerr := parseRoleARN(in.RoleArn)
+	roleARN, aerr := parseRoleARN(in.RoleArn)
 	if aerr != nil {
 		return nil, aerr
 	}
 	snap := s.deps.Snapshot()
-	var rv *iam.RoleView
-	if isRole {
-		rv, isRole = snap.RoleByARN(in.RoleArn)
-	}
-	if !isRole {
+	rv, found := snap.Role(roleARN)
+	if !found {
 		return nil, accessDenied("role_not_found")
 	}
 	role := rv.Role
 	x.event.RecipientAccountID = role.Account
 	if in.ProviderID != "" {
-		return s.assumeWithOAuthToken(ctx, x, in, arn, snap, rv)
+		return s.assumeWithOAuthToken(ctx, x, in, roleARN, snap, rv)
 	}
 
 	var view *iam.ProviderView
@@ -92,7 +90,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if in.DurationSeconds > maxDuration {
 		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
-	return s.mint(x, mintInput{arn: arn, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
+	return s.mint(x, mintInput{roleARN: roleARN, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
 		webIdentity: persistentWebIdentityKeys(view.HostPath, id), in: in, session: session, now: now})
 }
 
@@ -142,27 +140,27 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 // revealed. The check runs after the trust policy allowed the call, so
 // only a caller the role trusts learns whether a policy exists.
 func checkPolicyArns(snap *iam.Snapshot, account string, arns []string) *awserr.Error {
-	for _, arn := range arns {
+	for _, policyARN := range arns {
 		var v *iam.PolicyView
 		// The account's own managed policies, and the AWS managed
 		// policies stsd builds in ("You can use AWS managed policies or
 		// customer managed policies" as session policies, STS API
 		// Reference, PolicyArns).
-		acct, _, _, ok := iam.ParseEntityARN(arn, "policy")
-		if ok && acct == account || iam.IsAWSManagedARN(arn) {
-			v, _ = snap.ManagedPolicy(arn)
+		acct, _, _, ok := iam.ParseEntityARN(policyARN, "policy")
+		if ok && acct == account || iam.IsAWSManagedARN(policyARN) {
+			v, _ = snap.ManagedPolicy(policyARN)
 		}
 		if v == nil || v.Document == nil || v.Err != nil {
 			return awserr.New("InvalidParameterValue", http.StatusBadRequest,
-				"Policy "+arn+" does not exist or is not attachable.").WithReason("policy_arn_not_found", nil)
+				"Policy "+policyARN+" does not exist or is not attachable.").WithReason("policy_arn_not_found", nil)
 		}
 	}
 	return nil
 }
 
 type mintInput struct {
-	arn  roleARN
-	role *iam.Role
+	roleARN arn.ARN // the RoleArn parameter, parsed
+	role    *iam.Role
 	// provider is the Provider member and the session's federated
 	// provider: an OIDC provider's ARN, or an OAuth provider's id.
 	provider string
@@ -181,7 +179,7 @@ func (s *Service) mint(x *exchange, m mintInput) (*awsquery.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.arn.Partition, m.role.RoleID, m.role.Name, m.role.Path
+	sess.Partition, sess.RoleID, sess.RoleName, sess.RolePath = m.roleARN.Partition, m.role.RoleID, m.role.Name, m.role.Path
 	sess.SessionName = m.in.RoleSessionName
 	sess.SourceIdentity, sess.Tags, sess.TransitiveTagKeys = m.session.SourceIdentity, m.session.Tags, m.session.TransitiveTagKeys
 	sess.FederatedProvider = m.provider

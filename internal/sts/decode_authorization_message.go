@@ -6,9 +6,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/audit"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
@@ -197,9 +197,9 @@ func messageAccount(plain []byte) (string, bool) {
 	if err := json.Unmarshal(plain, &m); err != nil {
 		return "", false
 	}
-	parts := strings.SplitN(m.Context.Principal.ARN, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
+	a, ok := arn.Parse(m.Context.Principal.ARN)
+	if !ok || a.Account == "" {
 		return "", false
 	}
-	return parts[4], true
+	return a.Account, true
 }

@@ -76,12 +76,13 @@ func (s *Service) ExplainWebIdentity(ctx context.Context, in ExplainInput) *Expl
 		ex.Steps = append(ex.Steps, ExplainStep{Name: name, OK: ok, Detail: fmt.Sprintf(format, args...)})
 	}
 	snap := s.deps.Snapshot()
-	_, isRole, aerr := parseRoleARN(in.RoleArn)
+	roleARN, aerr := parseRoleARN(in.RoleArn)
 	var rv *iam.RoleView
-	if aerr == nil && isRole {
-		rv, isRole = snap.RoleByARN(in.RoleArn)
+	found := false
+	if aerr == nil {
+		rv, found = snap.Role(roleARN)
 	}
-	if aerr != nil || !isRole {
+	if !found {
 		step("Role", false, "no role %s", in.RoleArn)
 		ex.Err = accessDenied("role_not_found")
 		return ex

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 )
@@ -166,29 +167,15 @@ func isPolicyText(s string) bool {
 	return utf8.ValidString(s)
 }
 
-// roleARN is a parsed role ARN.
-type roleARN struct {
-	Partition, Account, Path, Name string
-}
-
-// parseRoleARN splits arn:<partition>:iam::<account>:role/<path><name>. A
-// string that is not an ARN at all is a ValidationError "<arn> is invalid";
-// an ARN of something other than a role is reported by the caller as
-// AccessDenied (there is no such role).
-func parseRoleARN(s string) (roleARN, bool, *awserr.Error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
-		return roleARN{}, false, awserr.ValidationError(s + " is invalid")
+// parseRoleARN parses a RoleArn parameter. A string that is not an ARN, or
+// whose partition is not one AWS documents or whose service or resource is
+// empty, is a ValidationError "<arn> is invalid" (package arn,
+// "Partitions"); any other ARN is looked up as it is, and one that names no
+// role is reported by the caller as AccessDenied (there is no such role).
+func parseRoleARN(s string) (arn.ARN, *awserr.Error) {
+	a, ok := arn.Parse(s)
+	if !ok || !arn.IsPartition(a.Partition) || a.Service == "" || a.Resource == "" {
+		return arn.ARN{}, awserr.ValidationError(s + " is invalid")
 	}
-	switch parts[1] {
-	case "aws", "aws-cn", "aws-us-gov":
-	default:
-		return roleARN{}, false, awserr.ValidationError(s + " is invalid")
-	}
-	res, ok := strings.CutPrefix(parts[5], "role/")
-	if parts[2] != "iam" || parts[3] != "" || !ok || len(parts[4]) != 12 {
-		return roleARN{}, false, nil
-	}
-	slash := strings.LastIndexByte(res, '/')
-	return roleARN{Partition: parts[1], Account: parts[4], Path: "/" + res[:slash+1], Name: res[slash+1:]}, true, nil
+	return a, nil
 }
