@@ -64,7 +64,10 @@ func TestAdminDocCommandsRun(t *testing.T) {
 	for i, block := range blocks {
 		fmt.Fprintf(&script, "echo '=== docs/admin.md block %d'\n%s", i+1, block)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// Each aws command starts Python (1–2 s on a busy 2-core machine,
+	// and there are dozens): about 200 s alone, so the cap leaves room for
+	// a loaded CI run.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	run := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script.String())
 	run.Dir, run.Env = work, env
