@@ -17,6 +17,7 @@ import (
 
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // readOnlyFile is a real file opened O_RDONLY: every Write fails (EBADF),
@@ -77,46 +78,15 @@ func (d *fullDisk) setRoom(n int) {
 	d.mu.Unlock()
 }
 
-// lockedBuffer collects log lines across goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) lines(msg string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// logLines is the JSON log lines in logs whose message is msg.
+func logLines(logs *syncio.Buffer, msg string) []string {
 	var out []string
-	for _, line := range strings.Split(l.b.String(), "\n") {
+	for _, line := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(line, `"msg":"`+msg+`"`) {
 			out = append(out, line)
 		}
 	}
 	return out
-}
-
-// fakeClock is the clock of the log limit.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
 }
 
 func event(id string) *Event {
@@ -160,8 +130,8 @@ func readEvents(t *testing.T, path string) []Event {
 // not logged, and the recovery is logged. No log line carries an event.
 func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	sw := syncio.NewSwitch(readOnlyFile(t))
-	var logs lockedBuffer
-	clock := &fakeClock{t: time.Unix(1_000_000_000, 0)}
+	var logs syncio.Buffer
+	clock := testclock.New(time.Unix(1_000_000_000, 0)) // the clock of the log limit
 	l := New(sw, Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: clock.Now})
 	for i := range 5 {
 		if err := l.Record(event("lost-" + string(rune('a'+i)))); err != nil {
@@ -176,17 +146,17 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	if st.EventsLost != 5 || st.EventsWritten != 0 || st.Writable {
 		t.Errorf("stats after 5 failed writes = %+v, want 5 lost, 0 written, not writable", st)
 	}
-	if got := logs.lines("audit log write failed"); len(got) != 1 || !strings.Contains(got[0], `"events_lost":1`) ||
+	if got := logLines(&logs, "audit log write failed"); len(got) != 1 || !strings.Contains(got[0], `"events_lost":1`) ||
 		!strings.Contains(got[0], "bad file descriptor") {
 		t.Fatalf("failure log lines within a minute = %q, want one naming the error and 1 event lost", got)
 	}
 
-	clock.advance(61 * time.Second)
+	clock.Advance(61 * time.Second)
 	if err := l.Record(event("lost-f")); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the sixth write fails", func() bool { return l.Stats().WriteFailures == 6 })
-	if got := logs.lines("audit log write failed"); len(got) != 2 || !strings.Contains(got[1], `"events_lost":5`) {
+	if got := logLines(&logs, "audit log write failed"); len(got) != 2 || !strings.Contains(got[1], `"events_lost":5`) {
 		t.Fatalf("failure log lines after a minute = %q, want a second one counting the 5 events since the first", got)
 	}
 
@@ -199,7 +169,7 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatalf("Close after a successful write = %v", err)
 	}
-	if got := logs.lines("audit log writable again"); len(got) != 1 {
+	if got := logLines(&logs, "audit log writable again"); len(got) != 1 {
 		t.Errorf("recovery log lines = %q, want one", got)
 	}
 	if st := l.Stats(); st.EventsWritten != 1 || st.EventsLost != 6 || st.BytesWritten == 0 {
@@ -208,8 +178,8 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	if ev := readEvents(t, path); len(ev) != 1 || ev[0].RequestID != "kept" {
 		t.Errorf("file holds %+v, want the one event recorded after recovery", ev)
 	}
-	if strings.Contains(logs.b.String(), "lost-") || strings.Contains(logs.b.String(), "kept") {
-		t.Errorf("the log carries event content:\n%s", logs.b.String())
+	if strings.Contains(logs.String(), "lost-") || strings.Contains(logs.String(), "kept") {
+		t.Errorf("the log carries event content:\n%s", logs.String())
 	}
 }
 

@@ -1,7 +1,6 @@
 package creds
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -16,45 +15,12 @@ import (
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
-// syncBuffer is a log sink safe for the keyring's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock is a keyring's clock, starting at t0.
+func newClock() *testclock.Clock { return testclock.New(t0) }
 
 func newMaster(t testing.TB) secret.Bytes {
 	t.Helper()
@@ -63,7 +29,7 @@ func newMaster(t testing.TB) secret.Bytes {
 	return secret.NewBytes(b)
 }
 
-func openTestKeyring(t testing.TB, st store.Store, master secret.Bytes, c *clock, logs *syncBuffer) *Keyring {
+func openTestKeyring(t testing.TB, st store.Store, master secret.Bytes, c *testclock.Clock, logs *syncio.Buffer) *Keyring {
 	t.Helper()
 	opts := KeyringOptions{Now: c.Now}
 	if logs != nil {
@@ -215,7 +181,7 @@ func TestKeyringRotationRetiresOldKey(t *testing.T) {
 	st := memstore.New()
 	master := newMaster(t)
 	c := newClock()
-	var logs syncBuffer
+	var logs syncio.Buffer
 	a := openTestKeyring(t, st, master, c, &logs)
 	b := openTestKeyring(t, st, master, c, nil)
 	old := a.PrimaryKeyID()
@@ -493,7 +459,7 @@ func TestKeyringStoreFailureIsNotATokenError(t *testing.T) {
 func TestKeyringSkipsKeysItCannotUnwrap(t *testing.T) {
 	st := memstore.New()
 	master := newMaster(t)
-	var logs syncBuffer
+	var logs syncio.Buffer
 	k := openTestKeyring(t, st, master, newClock(), &logs)
 	// A node with another master key writes a key into the same store.
 	other, err := newWrapAEAD(newMaster(t))

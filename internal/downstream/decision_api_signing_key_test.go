@@ -186,8 +186,8 @@ func TestSigningKey(t *testing.T) {
 			wantError(t, 400, "InvalidClientTokenId", "The access key is inactive.")
 	})
 	t.Run("expired session", func(t *testing.T) {
-		n.clock.Add(16 * time.Minute)
-		defer n.clock.Add(-16 * time.Minute)
+		n.clock.Advance(16 * time.Minute)
+		defer n.clock.Advance(-16 * time.Minute)
 		n.signingKey(svc, map[string]any{"accessKeyId": creds.AccessKeyID, "sessionToken": creds.SessionToken,
 			"date": n.clock.Now().UTC().Format("20060102"), "region": region, "service": "s3"}).
 			wantError(t, 400, "ExpiredToken", "The session token is expired.")

@@ -249,8 +249,8 @@ func TestAuthorizeUnauthenticated(t *testing.T) {
 			"InvalidClientTokenId", "The security token included in the request is invalid")
 	})
 	t.Run("expired session", func(t *testing.T) {
-		n.clock.Add(16 * time.Minute)
-		defer n.clock.Add(-16 * time.Minute)
+		n.clock.Advance(16 * time.Minute)
+		defer n.clock.Advance(-16 * time.Minute)
 		check(t, embed(n.clientRequest(creds, "POST", "/pets", nil, nil)), nil,
 			"ExpiredToken", "The security token included in the request is expired")
 	})

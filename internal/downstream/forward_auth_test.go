@@ -27,6 +27,7 @@ import (
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const (
@@ -39,31 +40,13 @@ const (
 	faQuery    = "service=execute-api&api=a1b2c3&stage=prod"
 )
 
-// testClock is the node's adjustable clock.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // faNode is a running stsd with the authz listener on, a fake IdP
 // registered as an OIDC provider, and its audit log and logs captured.
 type faNode struct {
 	t     *testing.T
 	app   *app.App
 	idp   *fakeidp.IdP
-	clock *testClock
+	clock *testclock.Clock
 	audit *syncio.Buffer
 	logs  *syncio.Buffer
 	once  sync.Once
@@ -81,7 +64,7 @@ func (n *faNode) stop() {
 // startNode starts a node whose authz listener trusts the given proxies.
 func startNode(t *testing.T, trusted ...string) *faNode {
 	t.Helper()
-	n := &faNode{t: t, clock: &testClock{t: time.Now().Truncate(time.Second)}, audit: &syncio.Buffer{}, logs: &syncio.Buffer{}}
+	n := &faNode{t: t, clock: testclock.New(time.Now().Truncate(time.Second)), audit: &syncio.Buffer{}, logs: &syncio.Buffer{}}
 	n.idp = fakeidp.New(t, fakeidp.Options{Now: n.clock.Now})
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
@@ -558,21 +541,21 @@ func TestForwardAuthUnauthenticated(t *testing.T) {
 	})
 	t.Run("session expired", func(t *testing.T) {
 		short := n.session(roleARN, "short", 900, nil)
-		n.clock.Add(16 * time.Minute)
-		defer n.clock.Add(-16 * time.Minute)
+		n.clock.Advance(16 * time.Minute)
+		defer n.clock.Advance(-16 * time.Minute)
 		n.forward(n.clientRequest(short, "GET", "/pets", nil, nil), faQuery, nil).
 			want(t, 403, `{"message":"The security token included in the request is expired"}`, "ExpiredTokenException")
 	})
 	t.Run("presigned URL expired", func(t *testing.T) {
 		p := n.presigned(creds, "GET", "/pets", 60)
-		n.clock.Add(2 * time.Minute)
-		defer n.clock.Add(-2 * time.Minute)
+		n.clock.Advance(2 * time.Minute)
+		defer n.clock.Advance(-2 * time.Minute)
 		n.forward(p, faQuery, nil).want(t, 403, `{"message":"Request has expired."}`, "AccessDeniedException")
 	})
 	t.Run("signature too old", func(t *testing.T) {
 		c := n.clientRequest(creds, "GET", "/pets", nil, nil)
-		n.clock.Add(20 * time.Minute)
-		defer n.clock.Add(-20 * time.Minute)
+		n.clock.Advance(20 * time.Minute)
+		defer n.clock.Advance(-20 * time.Minute)
 		date := c.Header.Get("X-Amz-Date")
 		now := n.clock.Now().UTC()
 		n.forward(c, faQuery, nil).want(t, 403, `{"message":"Signature expired: `+date+` is now earlier than `+

@@ -34,6 +34,8 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // The API behind the Envoy stand-in and the role's policy: GET under
@@ -53,8 +55,8 @@ const (
 // loopback (forward-auth to compare with) and 10.0.0.0/8 as trusted proxies.
 func startExtAuthzNode(t *testing.T) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: &clock{t: time.Now().Truncate(time.Second)},
-		dataDir: t.TempDir(), logs: &lockedBuffer{}, notice: &lockedBuffer{}}
+	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
+		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}}
 	cfg := config.Default()
 	cfg.DataDir, cfg.AccountID, cfg.AllowHTTPIssuers = n.dataDir, account, true
 	cfg.Authz.Addr, cfg.Authz.GRPCAddr = "127.0.0.1:0", "127.0.0.1:0"

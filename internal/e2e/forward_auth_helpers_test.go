@@ -35,6 +35,8 @@ import (
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // The API the proxies protect, and the policy the e2e role gets: GET on
@@ -66,7 +68,7 @@ type authzNodeOptions struct {
 	store   store.Store       // shared store (default: the node's own bbolt file)
 	env     map[string]string // STSD_MASTER_KEY for nodes sharing a store
 	idp     *fakeidp.IdP
-	clock   *clock
+	clock   *testclock.Clock
 	trusted []string
 }
 
@@ -78,9 +80,9 @@ func startAuthzNode(t testing.TB, o authzNodeOptions) *node {
 		o.idp = fakeidp.New(t, fakeidp.Options{})
 	}
 	if o.clock == nil {
-		o.clock = &clock{t: time.Now().Truncate(time.Second)}
+		o.clock = testclock.New(time.Now().Truncate(time.Second))
 	}
-	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: t.TempDir(), logs: &lockedBuffer{}, notice: &lockedBuffer{}, env: o.env}
+	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}, env: o.env}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
 	cfg.AccountID = account
@@ -250,7 +252,7 @@ type proxyProc struct {
 	name   string
 	addr   string // the proxy's listen address
 	cmd    *exec.Cmd
-	output *lockedBuffer
+	output *syncio.Buffer
 	errLog string // a log file to show on failure
 }
 
@@ -261,7 +263,7 @@ func (p *proxyProc) url() string { return "http://" + p.addr }
 // connections.
 func startProxy(t testing.TB, name, addr, errLog string, cmd *exec.Cmd) *proxyProc {
 	t.Helper()
-	p := &proxyProc{name: name, addr: addr, cmd: cmd, output: &lockedBuffer{}, errLog: errLog}
+	p := &proxyProc{name: name, addr: addr, cmd: cmd, output: &syncio.Buffer{}, errLog: errLog}
 	cmd.Stdout, cmd.Stderr = p.output, p.output
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
@@ -858,7 +860,7 @@ func revocationAcrossNodes(t *testing.T, start proxyStarter) {
 	env := map[string]string{"STSD_MASTER_KEY": base64Std(master)}
 	st := newSharedStore(t)
 	idp := fakeidp.New(t, fakeidp.Options{})
-	clk := &clock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	a := startAuthzNode(t, authzNodeOptions{store: st, env: env, idp: idp, clock: clk})
 	b := startAuthzNode(t, authzNodeOptions{store: st, env: env, idp: idp, clock: clk})
 	up := newEchoUpstream(t)

@@ -4,7 +4,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +24,8 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const (
@@ -33,51 +33,15 @@ const (
 	aud     = "sts.amazonaws.com"
 )
 
-// clock is an adjustable clock shared by the node under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// lockedBuffer collects log output safely across goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // node is a running stsd with a fake IdP registered as a provider.
 type node struct {
 	t       testing.TB
 	app     *app.App
 	idp     *fakeidp.IdP
-	clock   *clock
+	clock   *testclock.Clock
 	dataDir string
-	logs    *lockedBuffer
-	notice  *lockedBuffer
+	logs    *syncio.Buffer
+	notice  *syncio.Buffer
 	env     map[string]string
 }
 
@@ -85,7 +49,7 @@ type nodeOptions struct {
 	dataDir   string
 	idp       *fakeidp.IdP
 	env       map[string]string
-	clock     *clock
+	clock     *testclock.Clock
 	bootstrap string // path of a bootstrap file
 }
 
@@ -109,9 +73,9 @@ func startNodeErr(t testing.TB, o nodeOptions) (*node, error) {
 		o.idp = fakeidp.New(t, fakeidp.Options{})
 	}
 	if o.clock == nil {
-		o.clock = &clock{t: time.Now().Truncate(time.Second)}
+		o.clock = testclock.New(time.Now().Truncate(time.Second))
 	}
-	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: o.dataDir, logs: &lockedBuffer{}, notice: &lockedBuffer{}, env: o.env}
+	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: o.dataDir, logs: &syncio.Buffer{}, notice: &syncio.Buffer{}, env: o.env}
 	cfg := config.Default()
 	cfg.DataDir = o.dataDir
 	cfg.AccountID = account

@@ -15,6 +15,8 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const msgKeysUnavailable = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
@@ -61,8 +63,8 @@ func newRedirectSink(t *testing.T, idp *fakeidp.IdP) *redirectSink {
 // startNodeWith is startNode with a change to the node's configuration.
 func startNodeWith(t *testing.T, change func(*config.Config)) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: &clock{t: time.Now().Truncate(time.Second)},
-		dataDir: t.TempDir(), logs: &lockedBuffer{}, notice: &lockedBuffer{}}
+	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
+		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
 	cfg.AccountID = account

@@ -32,13 +32,15 @@ import (
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/s3backend"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // s3Node is a node with the S3 gateway in front of a real versitygw.
 type s3Node struct {
 	*node
 	backend *s3backend.Backend
-	audit   *lockedBuffer
+	audit   *syncio.Buffer
 	// roots trusts the gateway's certificate when it serves TLS.
 	roots *x509.CertPool
 }
@@ -55,8 +57,8 @@ func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
 	t.Helper()
 	be := s3backend.Start(t)
 	be.CreateBucket(t, "data")
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: &clock{t: time.Now().Truncate(time.Second)},
-		dataDir: t.TempDir(), logs: &lockedBuffer{}, notice: &lockedBuffer{},
+	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
+		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{},
 		env: map[string]string{config.S3BackendAccessKeyEnv: be.AccessKeyID, config.S3BackendSecretKeyEnv: be.SecretAccessKey}}
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
@@ -81,7 +83,7 @@ func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
 	if o.tls {
 		cfg.S3.TLSCertFile, cfg.S3.TLSKeyFile, roots = selfSignedCert(t)
 	}
-	audit := &lockedBuffer{}
+	audit := &syncio.Buffer{}
 	n.app, err = app.Start(context.Background(), app.Options{
 		Config: cfg, Getenv: func(k string) string { return n.env[k] },
 		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // assume returns a session's credentials through the SDK.
@@ -51,7 +53,7 @@ func TestGetCallerIdentityErrors(t *testing.T) {
 	// Start the node's clock ten minutes behind the real one so a 900 s
 	// session can expire while the SDK's real-time signature stays inside
 	// the 15-minute skew.
-	clk := &clock{t: time.Now().Add(-10 * time.Minute).Truncate(time.Second)}
+	clk := testclock.New(time.Now().Add(-10 * time.Minute).Truncate(time.Second))
 	n := startNode(t, nodeOptions{clock: clk})
 	roleARN := n.role("app", n.trustFor(), 3600)
 	c := n.assume(roleARN, "s1", n.token("u", nil), 900)

@@ -30,7 +30,7 @@ var layers = []layer{
 		"client/authz", "client/webidentity",
 	}},
 	{name: "test helpers", testOnly: true, pkgs: []string{
-		"internal/testutil/fakeidp", "internal/testutil/sdkhttp", "internal/testutil/syncio",
+		"internal/testutil/fakeidp", "internal/testutil/sdkhttp", "internal/testutil/syncio", "internal/testutil/testclock",
 	}},
 	{name: "building blocks", pkgs: []string{
 		"internal/policy", "internal/creds", "internal/oidc", "internal/introspect", "internal/issuer", "internal/devidp",

@@ -15,6 +15,7 @@ import (
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 const (
@@ -406,7 +407,7 @@ func TestBucketPolicySnapshot(t *testing.T) {
 func TestBucketPolicySnapshotFailsClosed(t *testing.T) {
 	_, st := newTestRepo(t)
 	ctx := testCtx(t)
-	var logs syncBuffer
+	var logs syncio.Buffer
 	c := NewCache(st, CacheOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	cctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(func() { cancel(); <-c.Done() })

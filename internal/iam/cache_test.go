@@ -1,16 +1,15 @@
 package iam
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 func startCache(t *testing.T, st store.Store) *Cache {
@@ -196,7 +195,7 @@ func TestCacheBadValues(t *testing.T) {
 	st := memstore.New()
 	defer st.Close()
 	ctx := testCtx(t)
-	var logs syncBuffer
+	var logs syncio.Buffer
 	c := NewCache(st, CacheOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	cctx, cancel := context.WithCancel(ctx)
 	defer func() { cancel(); <-c.Done() }()
@@ -232,21 +231,4 @@ func TestCacheBadValues(t *testing.T) {
 	if !strings.Contains(out, RoleKey(acct, "garbage")) || !strings.Contains(out, "arn:aws:iam::123456789012:role/bad trust policy") {
 		t.Fatalf("logs do not report the bad values:\n%s", out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

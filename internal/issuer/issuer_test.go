@@ -20,32 +20,16 @@ import (
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const testURL = "https://sts.example.com"
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *testclock.Clock { return testclock.New(time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)) }
 
 func master(b byte) secret.Bytes { return secret.NewBytes(bytes.Repeat([]byte{b}, MasterKeySize)) }
 
-func open(t *testing.T, st store.Store, c *clock, logs *bytes.Buffer) *Issuer {
+func open(t *testing.T, st store.Store, c *testclock.Clock, logs *bytes.Buffer) *Issuer {
 	t.Helper()
 	var logger *slog.Logger
 	if logs != nil {

@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 func TestLoadRootCAs(t *testing.T) {
@@ -85,10 +85,10 @@ func TestKeySetsAreSharedAndPruned(t *testing.T) {
 }
 
 func TestLogsNeverContainTokens(t *testing.T) {
-	var logs strings.Builder
+	var logs syncio.Buffer
 	clock := newClock()
 	idp := fakeidp.New(t, fakeidp.Options{Now: clock.Now})
-	v := NewVerifier(Config{Now: clock.Now, AllowHTTPIssuers: true, Logger: slog.New(slog.NewJSONHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	v := NewVerifier(Config{Now: clock.Now, AllowHTTPIssuers: true, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	t.Cleanup(v.Close)
 	prov := providerFor(idp)
 	weak := idp.AddKey("RS256", fakeidp.WithRSABits(1024)) // logged as skipped
@@ -115,15 +115,4 @@ func TestLogsNeverContainTokens(t *testing.T) {
 			}
 		}
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  *strings.Builder
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

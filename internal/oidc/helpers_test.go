@@ -13,29 +13,13 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const testAud = "sts.amazonaws.com"
 
-// fakeClock is a settable clock shared by the verifier and the IdP.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock { return &fakeClock{t: time.Unix(1_800_000_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is the clock shared by the verifier and the IdP.
+func newClock() *testclock.Clock { return testclock.New(time.Unix(1_800_000_000, 0)) }
 
 // countingObserver records observer calls.
 type countingObserver struct {
@@ -73,7 +57,7 @@ func (o *countingObserver) fetchCount(outcome FetchOutcome) int {
 // env is a verifier wired to one fake IdP on a fake clock.
 type env struct {
 	t     *testing.T
-	clock *fakeClock
+	clock *testclock.Clock
 	idp   *fakeidp.IdP
 	v     *Verifier
 	prov  *Provider

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,27 +28,11 @@ import (
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
-// testClock is a node's clock, moved by the test.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock { return &testClock{now: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newTestClock is a node's clock, moved by the test.
+func newTestClock() *testclock.Clock { return testclock.New(time.Now().UTC().Truncate(time.Second)) }
 
 // masterKeyEnv is one master key for the nodes that share a store.
 var masterKeyEnv = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
@@ -60,7 +43,7 @@ var masterKeyEnv = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef012
 type fedNode struct {
 	t      *testing.T
 	app    *app.App
-	clock  *testClock
+	clock  *testclock.Clock
 	idp    *fakeidp.IdP
 	http   *http.Client
 	audit  *syncio.Buffer
@@ -69,7 +52,7 @@ type fedNode struct {
 }
 
 type fedOptions struct {
-	clock     *testClock
+	clock     *testclock.Clock
 	store     store.Store
 	issuerURL bool // serve as an issuer at its own URL
 	idp       *fakeidp.IdP

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +31,7 @@ import (
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 	"github.com/stsd/stsd/test/etcd/etcdtest"
 )
 
@@ -91,23 +93,9 @@ func stsdBinary(t *testing.T) string {
 	return stsdBin.path
 }
 
-// syncBuffer collects a process's stderr.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) WriteString(line string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b.WriteString(line)
-}
-
-// tail is the last max bytes.
-func (s *syncBuffer) tail(max int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.b.String()
+// tail is the last max bytes of a process's stderr.
+func tail(stderr *syncio.Buffer, max int) string {
+	out := stderr.String()
 	if len(out) > max {
 		out = "…" + out[len(out)-max:]
 	}
@@ -119,10 +107,10 @@ type stsdNode struct {
 	name    string
 	url     string
 	cmd     *exec.Cmd
-	stderr  *syncBuffer
-	exited  chan struct{} // closed once the process has exited
-	err     error         // cmd.Wait's result, set before exited closes
-	serving chan string   // receives the URL the node prints
+	stderr  *syncio.Buffer // the process's stderr
+	exited  chan struct{}  // closed once the process has exited
+	err     error          // cmd.Wait's result, set before exited closes
+	serving chan string    // receives the URL the node prints
 	http    *http.Client
 }
 
@@ -192,7 +180,7 @@ func (m *multiNode) launch(bin, name string, env []string, prefix string, extra 
 		"--etcd-request-timeout", mnRequestTimeout.String(),
 	}, extra...)
 	n := &stsdNode{
-		name: name, cmd: exec.Command(bin, args...), stderr: &syncBuffer{},
+		name: name, cmd: exec.Command(bin, args...), stderr: &syncio.Buffer{},
 		exited: make(chan struct{}), serving: make(chan string, 1), http: newHTTPClient(),
 	}
 	n.cmd.Env = env
@@ -209,7 +197,7 @@ func (m *multiNode) launch(bin, name string, env []string, prefix string, extra 
 		sent := false
 		for {
 			line, err := r.ReadString('\n')
-			n.stderr.WriteString(line)
+			_, _ = io.WriteString(n.stderr, line)
 			if url, ok := strings.CutPrefix(strings.TrimSpace(line), "stsd: serving "); ok && !sent {
 				n.serving <- url
 				sent = true
@@ -230,9 +218,9 @@ func (m *multiNode) waitServing(n *stsdNode) {
 	select {
 	case n.url = <-n.serving:
 	case <-n.exited:
-		m.t.Fatalf("%s exited at start (%v):\n%s", n.name, n.err, n.stderr.tail(8<<10))
+		m.t.Fatalf("%s exited at start (%v):\n%s", n.name, n.err, tail(n.stderr, 8<<10))
 	case <-time.After(30 * time.Second):
-		m.t.Fatalf("%s did not start serving within 30s:\n%s", n.name, n.stderr.tail(8<<10))
+		m.t.Fatalf("%s did not start serving within 30s:\n%s", n.name, tail(n.stderr, 8<<10))
 	}
 }
 
@@ -262,7 +250,7 @@ func (m *multiNode) stop(n *stsdNode) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("%s stderr:\n%s", n.name, n.stderr.tail(64<<10))
+		t.Logf("%s stderr:\n%s", n.name, tail(n.stderr, 64<<10))
 	}
 }
 
