@@ -33,9 +33,6 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
-	"github.com/stsd/stsd/internal/testutil/fakeidp"
-	"github.com/stsd/stsd/internal/testutil/syncio"
-	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // The API behind the Envoy stand-in and the role's policy: GET under
@@ -55,13 +52,7 @@ const (
 // loopback (forward-auth to compare with) and 10.0.0.0/8 as trusted proxies.
 func startExtAuthzNode(t *testing.T) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
-		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}}
-	cfg := config.Default()
-	cfg.DataDir, cfg.AccountID, cfg.AllowHTTPIssuers = n.dataDir, account, true
-	cfg.Authz.Addr, cfg.Authz.GRPCAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.Authz.TrustedProxies = []string{"10.0.0.0/8"}
-	lns := make([]net.Listener, 3)
+	lns := make([]net.Listener, 2) // the authz listener and its gRPC one
 	for i := range lns {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -69,18 +60,16 @@ func startExtAuthzNode(t *testing.T) *node {
 		}
 		lns[i] = ln
 	}
-	var err error
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: n.notice, Listener: lns[0], AuthzListener: lns[1], AuthzGRPCListener: lns[2], Now: n.clock.Now,
+	n, err := launch(t, nodeOptions{}, func(a *app.Options) {
+		a.Config.Authz.Addr, a.Config.Authz.GRPCAddr = "127.0.0.1:0", "127.0.0.1:0"
+		a.Config.Authz.TrustedProxies = []string{"10.0.0.0/8"}
+		a.AuthzListener, a.AuthzGRPCListener = lns[0], lns[1]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(n.stop)
-	if n.app.AuthzGRPCAddr != lns[2].Addr().String() {
-		t.Fatalf("AuthzGRPCAddr = %q, want %q", n.app.AuthzGRPCAddr, lns[2].Addr())
+	if n.app.AuthzGRPCAddr != lns[1].Addr().String() {
+		t.Fatalf("AuthzGRPCAddr = %q, want %q", n.app.AuthzGRPCAddr, lns[1].Addr())
 	}
 	return n
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +28,6 @@ import (
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
@@ -76,36 +74,18 @@ type authzNodeOptions struct {
 // loopback.
 func startAuthzNode(t testing.TB, o authzNodeOptions) *node {
 	t.Helper()
-	if o.idp == nil {
-		o.idp = fakeidp.New(t, fakeidp.Options{})
-	}
-	if o.clock == nil {
-		o.clock = testclock.New(time.Now().Truncate(time.Second))
-	}
-	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}, env: o.env}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.Authz.Addr = "127.0.0.1:0"
-	cfg.Authz.TrustedProxies = o.trusted
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	authzLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(k string) string { return n.env[k] },
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: n.notice, Listener: ln, AuthzListener: authzLn, Now: o.clock.Now, Store: o.store,
+	n, err := launch(t, nodeOptions{idp: o.idp, clock: o.clock, env: o.env}, func(a *app.Options) {
+		a.Config.Authz.Addr = "127.0.0.1:0"
+		a.Config.Authz.TrustedProxies = o.trusted
+		a.AuthzListener, a.Store = authzLn, o.store
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(n.stop)
 	return n
 }
 

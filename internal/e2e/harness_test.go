@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,9 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 	"github.com/stsd/stsd/internal/testutil/testclock"
 )
@@ -33,16 +31,16 @@ const (
 	aud     = "sts.amazonaws.com"
 )
 
-// node is a running stsd with a fake IdP registered as a provider.
+// node is a running stsd (a stsdnode.Node) with a fake IdP, which
+// provider() registers as an OIDC provider, and a clock the test moves.
 type node struct {
 	t       testing.TB
+	sn      *stsdnode.Node
 	app     *app.App
 	idp     *fakeidp.IdP
 	clock   *testclock.Clock
 	dataDir string
-	logs    *syncio.Buffer
-	notice  *syncio.Buffer
-	env     map[string]string
+	logs    *syncio.Buffer // the node's logs and operator notices
 }
 
 type nodeOptions struct {
@@ -66,48 +64,33 @@ func startNode(t testing.TB, o nodeOptions) *node {
 // startNodeErr is startNode returning the start error.
 func startNodeErr(t testing.TB, o nodeOptions) (*node, error) {
 	t.Helper()
-	if o.dataDir == "" {
-		o.dataDir = t.TempDir()
-	}
+	return launch(t, o, func(a *app.Options) { a.Config.Bootstrap = o.bootstrap })
+}
+
+// launch starts a node with stsdnode: its audit log in the data directory
+// (auditLog reads it), unless prepare, which has the last word on the
+// node's options, says otherwise.
+func launch(t testing.TB, o nodeOptions, prepare func(*app.Options)) (*node, error) {
+	t.Helper()
 	if o.idp == nil {
 		o.idp = fakeidp.New(t, fakeidp.Options{})
 	}
 	if o.clock == nil {
 		o.clock = testclock.New(time.Now().Truncate(time.Second))
 	}
-	n := &node{t: t, idp: o.idp, clock: o.clock, dataDir: o.dataDir, logs: &syncio.Buffer{}, notice: &syncio.Buffer{}, env: o.env}
-	cfg := config.Default()
-	cfg.DataDir = o.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.Bootstrap = o.bootstrap
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config:   cfg,
-		Getenv:   func(k string) string { return n.env[k] },
-		Logger:   slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice:   n.notice,
-		Listener: ln,
-		Now:      o.clock.Now,
-	})
+	sn, err := stsdnode.StartErr(t, stsdnode.Options{Account: account, IdP: o.idp, NoProvider: true, Now: o.clock.Now,
+		Env: o.env, DataDir: o.dataDir, Prepare: func(a *app.Options) {
+			a.AuditWriter = nil
+			prepare(a)
+		}})
 	if err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { n.stop() })
-	return n, nil
+	return &node{t: t, sn: sn, app: sn.App, idp: o.idp, clock: o.clock, dataDir: sn.DataDir, logs: sn.Logs}, nil
 }
 
-func (n *node) stop() {
-	if n.app != nil {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			n.t.Errorf("close: %v", err)
-		}
-		n.app = nil
-	}
-}
+// stop stops the node (the test's end does too); the audit log is flushed.
+func (n *node) stop() { n.sn.Stop() }
 
 // provider registers the fake IdP (idempotent) and returns its ARN.
 func (n *node) provider() string {

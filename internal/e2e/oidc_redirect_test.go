@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -15,8 +13,6 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
-	"github.com/stsd/stsd/internal/testutil/syncio"
-	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 const msgKeysUnavailable = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
@@ -63,28 +59,10 @@ func newRedirectSink(t *testing.T, idp *fakeidp.IdP) *redirectSink {
 // startNodeWith is startNode with a change to the node's configuration.
 func startNodeWith(t *testing.T, change func(*config.Config)) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
-		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{}}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	change(&cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	n, err := launch(t, nodeOptions{}, func(a *app.Options) { change(&a.Config) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(string) string { return "" },
-		Logger:   slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice:   n.notice,
-		Listener: ln,
-		Now:      n.clock.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.stop() })
 	return n
 }
 

@@ -10,7 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -29,11 +28,9 @@ import (
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
-	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/s3backend"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
-	"github.com/stsd/stsd/internal/testutil/testclock"
 )
 
 // s3Node is a node with the S3 gateway in front of a real versitygw.
@@ -57,42 +54,30 @@ func startS3Node(t testing.TB, o s3NodeOptions) *s3Node {
 	t.Helper()
 	be := s3backend.Start(t)
 	be.CreateBucket(t, "data")
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), clock: testclock.New(time.Now().Truncate(time.Second)),
-		dataDir: t.TempDir(), logs: &syncio.Buffer{}, notice: &syncio.Buffer{},
-		env: map[string]string{config.S3BackendAccessKeyEnv: be.AccessKeyID, config.S3BackendSecretKeyEnv: be.SecretAccessKey}}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.S3.Addr = "127.0.0.1:0"
-	cfg.S3.Backend = be.URL
-	cfg.S3.Domain = o.domain
-	cfg.S3.Audit = o.audit
-	if cfg.S3.Audit == "" {
-		cfg.S3.Audit = "all"
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	s3ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var roots *x509.CertPool
-	if o.tls {
-		cfg.S3.TLSCertFile, cfg.S3.TLSKeyFile, roots = selfSignedCert(t)
-	}
 	audit := &syncio.Buffer{}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(k string) string { return n.env[k] },
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: n.notice, Listener: ln, S3Listener: s3ln, Now: n.clock.Now, AuditWriter: audit,
-	})
+	n, err := launch(t, nodeOptions{env: map[string]string{config.S3BackendAccessKeyEnv: be.AccessKeyID, config.S3BackendSecretKeyEnv: be.SecretAccessKey}},
+		func(a *app.Options) {
+			a.Config.S3.Addr = "127.0.0.1:0"
+			a.Config.S3.Backend = be.URL
+			a.Config.S3.Domain = o.domain
+			a.Config.S3.Audit = o.audit
+			if a.Config.S3.Audit == "" {
+				a.Config.S3.Audit = "all"
+			}
+			if o.tls {
+				a.Config.S3.TLSCertFile, a.Config.S3.TLSKeyFile, roots = selfSignedCert(t)
+			}
+			a.S3Listener = s3ln
+			a.AuditWriter = audit
+		})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(n.stop)
 	if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
 		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{aud},
 	}); err != nil {

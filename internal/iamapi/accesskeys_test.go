@@ -43,7 +43,7 @@ func akList(t *testing.T, c *iamsdk.Client, user string) []string {
 // ListAccessKeys shows metadata only, sorted and paginated; UpdateAccessKey
 // flips the status; DeleteAccessKey removes the key; the third key of a
 // user is LimitExceeded.
-func TestAccessKeysLifecycle(t *testing.T) {
+func TestContractAccessKeysLifecycle(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	n.repoUser(t, "/", "alice", nil)
@@ -113,7 +113,7 @@ func TestAccessKeysLifecycle(t *testing.T) {
 // Every rejection of the access key actions: unknown users and keys, a
 // key of another user, member constraints, and UserName omitted by root or
 // a role session.
-func TestAccessKeysErrors(t *testing.T) {
+func TestContractAccessKeysErrors(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	n.repoUser(t, "/", "alice", nil)
@@ -216,7 +216,7 @@ func TestAccessKeysErrors(t *testing.T) {
 
 // An IAM user manages its own keys without UserName, authorized on its own
 // ARN; another user's keys are AccessDenied with IAM's text.
-func TestAccessKeysSelfService(t *testing.T) {
+func TestContractAccessKeysSelfService(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	userARN := "arn:aws:iam::" + account + ":user/bob"

@@ -107,7 +107,7 @@ func attachedNames(ps []types.AttachedPolicy) string {
 
 // Attach (idempotent, the ARN as stored), list (PathPrefix, pages) and
 // detach managed policies of a role and of a user.
-func TestEntityPoliciesAttachLifecycle(t *testing.T) {
+func TestContractEntityPoliciesAttachLifecycle(t *testing.T) {
 	for _, k := range epAttachKinds {
 		t.Run(k.kind, func(t *testing.T) {
 			n := newNode(t)
@@ -207,7 +207,7 @@ func TestEntityPoliciesAttachErrors(t *testing.T) {
 
 // A permissions boundary is set, replaced and removed; it must name a
 // managed policy of the account.
-func TestEntityPoliciesBoundary(t *testing.T) {
+func TestContractEntityPoliciesBoundary(t *testing.T) {
 	for _, k := range epAttachKinds {
 		t.Run(k.kind, func(t *testing.T) {
 			n := newNode(t)

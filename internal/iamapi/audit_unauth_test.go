@@ -12,7 +12,7 @@ import (
 // A request that fails authentication is audited without its parameters:
 // anyone could otherwise write a whole request body into the audit log.
 // Once the caller is known, the action's parameters are recorded.
-func TestAuditParametersOnlyForAuthenticatedCallers(t *testing.T) {
+func TestContractAuditParametersOnlyForAuthenticatedCallers(t *testing.T) {
 	n := newNode(t)
 	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + strings.Repeat("x", 40000) + `"}]}`
 	params := url.Values{"Action": {"CreatePolicy"}, "PolicyName": {"p"}, "PolicyDocument": {big}}

@@ -16,7 +16,7 @@ import (
 // does, attach by their ARNs to users, roles and groups, and grant what
 // their documents say; they cannot be changed or deleted, and an AWS
 // managed ARN stsd has not built in is refused.
-func TestAWSManagedPolicies(t *testing.T) {
+func TestContractAWSManagedPolicies(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -105,7 +105,7 @@ func TestAWSManagedPolicies(t *testing.T) {
 
 // TagPolicy, UntagPolicy and ListPolicyTags on the account's policies;
 // GetPolicy shows the tags.
-func TestPolicyTags(t *testing.T) {
+func TestContractPolicyTags(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -138,7 +138,7 @@ func TestPolicyTags(t *testing.T) {
 // ListInstanceProfilesForRole answers an empty list for a role (stsd has
 // no instance profiles) and NoSuchEntity for an unknown one;
 // GetAccessKeyLastUsed names the key's user and "N/A" for its last use.
-func TestInstanceProfilesAndAccessKeyLastUsed(t *testing.T) {
+func TestContractInstanceProfilesAndAccessKeyLastUsed(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()

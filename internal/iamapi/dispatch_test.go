@@ -11,7 +11,7 @@ import (
 
 // Every IAM call is signed: unsigned and wrongly signed requests fail as
 // in AWS, and an unknown action names the IAM version.
-func TestDispatchAuthentication(t *testing.T) {
+func TestContractDispatchAuthentication(t *testing.T) {
 	n := newNode(t)
 	_, err := n.client(credentials.NewStaticCredentialsProvider("AKIAUNKNOWNUNKNOWN22", rootSecret, "")).
 		ListRoles(context.Background(), nil)

@@ -24,7 +24,7 @@ func groupNames(gs []types.Group) string {
 // CreateGroup returns IAM's Group (AGPA id, ARN with the path); GetGroup
 // returns it with its members a page at a time; ListGroups filters on the
 // path; names are unique ignoring case.
-func TestGroupsCreateGetList(t *testing.T) {
+func TestContractGroupsCreateGetList(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -88,7 +88,7 @@ func TestGroupsCreateGetList(t *testing.T) {
 	_ = forUser
 }
 
-func TestGroupsErrors(t *testing.T) {
+func TestContractGroupsErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -156,7 +156,7 @@ func TestGroupsErrors(t *testing.T) {
 // DeleteGroup refuses while the group has members, inline or attached
 // policies; DeleteUser while the user is in a group; DeletePolicy while a
 // group has it attached — each with IAM's DeleteConflict.
-func TestGroupsDeleteConflicts(t *testing.T) {
+func TestContractGroupsDeleteConflicts(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -234,7 +234,7 @@ func TestGroupsDeleteConflicts(t *testing.T) {
 
 // UpdateGroup renames and moves a group; it keeps its ID, members and
 // policies. The caller needs iam:UpdateGroup on the new name as well.
-func TestGroupsUpdate(t *testing.T) {
+func TestContractGroupsUpdate(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -285,7 +285,7 @@ func TestGroupsUpdate(t *testing.T) {
 
 // A user gets the permissions of its groups' inline and attached policies
 // in the IAM API's own authorization, and loses them when removed.
-func TestGroupsGrantIAMPermissions(t *testing.T) {
+func TestContractGroupsGrantIAMPermissions(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()

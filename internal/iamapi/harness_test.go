@@ -6,12 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +20,9 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/store/memstore"
-	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
+	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
 // Test account and root credentials of every node.
@@ -36,52 +32,23 @@ const (
 	rootSecret = "rootsecretrootsecretrootsecretrootsecret"
 )
 
-// node is a running stsd on a memory store, driven through its HTTP
-// endpoint with real clients.
+// node is a running stsd on a memory store with no identity provider,
+// driven through its HTTP endpoint with real clients: the node of the IAM
+// API's contract tests (TestContract…).
 type node struct {
-	t       testing.TB
-	app     *app.App
-	dataDir string
-	// http is this node's own client: no pooled connection outlives the
-	// node and is reused by a later node on the same port.
-	http *http.Client
+	t     testing.TB
+	app   *app.App
+	audit *syncio.Buffer // the audit log, one JSON event a line
+	logs  *syncio.Buffer // the node's logs (debug level) and operator notices
+	http  *http.Client   // the node's own client (stsdnode.Node.HTTP)
 }
 
 // newNode starts a node; it stops when the test ends.
-func newNode(t testing.TB) *node { return newNodeLogging(t, io.Discard) }
-
-// newNodeLogging is newNode with the node's logs (debug level) and
-// operator notices written to logs.
-func newNodeLogging(t testing.TB, logs io.Writer) *node {
+func newNode(t testing.TB) *node {
 	t.Helper()
-	n := &node{t: t, dataDir: t.TempDir(), http: sdkhttp.Client(0)}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	env := map[string]string{"STSD_ROOT_ACCESS_KEY_ID": rootKeyID, "STSD_ROOT_SECRET_ACCESS_KEY": rootSecret}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config:   cfg,
-		Getenv:   func(k string) string { return env[k] },
-		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice:   logs,
-		Listener: ln,
-		Store:    memstore.New(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		n.http.CloseIdleConnections()
-	})
-	return n
+	sn := stsdnode.Start(t, stsdnode.Options{Account: account, NoProvider: true, Store: memstore.New(),
+		Env: map[string]string{app.EnvRootAccessKeyID: rootKeyID, app.EnvRootSecretAccessKey: rootSecret}})
+	return &node{t: t, app: sn.App, audit: sn.Audit, logs: sn.Logs, http: sn.HTTP}
 }
 
 // rootCreds are the account's root credentials.
@@ -213,13 +180,8 @@ func (n *node) auditEvents(want int) []auditEvent {
 }
 
 func (n *node) readAudit() []auditEvent {
-	f, err := os.Open(filepath.Join(n.dataDir, "audit.log"))
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
 	var out []auditEvent
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(strings.NewReader(n.audit.String()))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var e auditEvent

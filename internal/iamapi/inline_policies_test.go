@@ -80,7 +80,7 @@ var epKinds = []epKind{
 
 // Put, get (URL-encoded document), list (paged, name order), replace and
 // delete inline policies of a role and of a user.
-func TestEntityPoliciesInlineLifecycle(t *testing.T) {
+func TestContractEntityPoliciesInlineLifecycle(t *testing.T) {
 	for _, k := range epKinds {
 		t.Run(k.kind, func(t *testing.T) {
 			n := newNode(t)
@@ -143,7 +143,7 @@ func TestEntityPoliciesInlineLifecycle(t *testing.T) {
 	}
 }
 
-func TestEntityPoliciesInlineErrors(t *testing.T) {
+func TestContractEntityPoliciesInlineErrors(t *testing.T) {
 	for _, k := range epKinds {
 		t.Run(k.kind, func(t *testing.T) {
 			n := newNode(t)
@@ -199,7 +199,7 @@ const epMaybeMessage = "Invalid effect: Maybe. Effect must be Allow or Deny"
 
 // The inline policies of a role share 10,240 characters, a user's 2,048
 // (white space not counted), as IAM's quotas.
-func TestEntityPoliciesInlineSizeQuota(t *testing.T) {
+func TestContractEntityPoliciesInlineSizeQuota(t *testing.T) {
 	sized := func(n int) string { // an identity policy of exactly n non-space characters
 		base := `{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`
 		return strings.Replace(base, `"Sid":""`, `"Sid":"`+strings.Repeat("S", n-len(base))+`"`, 1)

@@ -22,9 +22,9 @@ const legacyDeny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Actio
 // A stored identity policy that no longer parses stands in as a deny of
 // everything: skipping it would drop its Deny statements. The user keeps
 // its other policies, yet can do nothing, and the cache logs why.
-func TestStoredPolicyThatNoLongerParsesFailsClosed(t *testing.T) {
-	logs := &akLog{}
-	n := newNodeLogging(t, logs)
+func TestContractStoredPolicyThatNoLongerParsesFailsClosed(t *testing.T) {
+	n := newNode(t)
+	logs := n.logs
 	ctx := context.Background()
 	if _, err := iam.ParseIdentityPolicy(legacyDeny); err == nil {
 		t.Fatal("the legacy document parses; this test proves nothing")

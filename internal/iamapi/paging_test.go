@@ -15,7 +15,7 @@ import (
 // marker with a line break (which base64 decoders skip), with padding, or
 // with other trailing bits is IAM's "Invalid Marker.", as any other
 // malformed marker is.
-func TestMarkerOtherSpellingsRejected(t *testing.T) {
+func TestContractMarkerOtherSpellingsRejected(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	for _, name := range []string{"alice", "bob", "carol", "dave"} {

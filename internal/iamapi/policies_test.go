@@ -17,7 +17,7 @@ import (
 
 // CreatePolicy returns IAM's Policy shape (no Description; Tags only when
 // given); GetPolicy adds Description and Tags (even empty).
-func TestPolicyCreateAndGetShapes(t *testing.T) {
+func TestContractPolicyCreateAndGetShapes(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	before := time.Now().UTC().Truncate(time.Second)
@@ -71,7 +71,7 @@ func TestPolicyCreateAndGetShapes(t *testing.T) {
 }
 
 // Every CreatePolicy rejection with IAM's code, status and message.
-func TestPolicyCreateErrors(t *testing.T) {
+func TestContractPolicyCreateErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.polCreate(t, "", "Existing", getObjectDoc)
@@ -114,7 +114,7 @@ func TestPolicyCreateErrors(t *testing.T) {
 
 // GetPolicy of an ARN that names no policy of the account: NoSuchEntity;
 // a string that is not an ARN: ValidationError.
-func TestPolicyGetErrors(t *testing.T) {
+func TestContractPolicyGetErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.polCreate(t, "/p/", "Mine", getObjectDoc)
@@ -142,7 +142,7 @@ func TestPolicyGetErrors(t *testing.T) {
 
 // AttachmentCount and PermissionsBoundaryUsageCount count the roles and
 // users that use the policy, as stored now.
-func TestPolicyUsageCounts(t *testing.T) {
+func TestContractPolicyUsageCounts(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	arn := aws.ToString(n.polCreate(t, "", "Shared", getObjectDoc).Arn)
@@ -167,7 +167,7 @@ func TestPolicyUsageCounts(t *testing.T) {
 
 // DeletePolicy refuses while the policy has other versions or is used;
 // afterwards the policy is gone, from the node's snapshot too.
-func TestPolicyDelete(t *testing.T) {
+func TestContractPolicyDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	arn := aws.ToString(n.polCreate(t, "/d/", "Doomed", getObjectDoc).Arn)
@@ -213,7 +213,7 @@ func TestPolicyDelete(t *testing.T) {
 
 // ListPolicies: sorted by name, Scope, PathPrefix, OnlyAttached,
 // PolicyUsageFilter and paging.
-func TestPolicyList(t *testing.T) {
+func TestContractPolicyList(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.polCreate(t, "/", "b-plain", getObjectDoc)
@@ -287,7 +287,7 @@ func TestPolicyList(t *testing.T) {
 // A caller bound by its policies is authorized on the policy ARN
 // (ListPolicies on "policy path <prefix>", which only "*" matches), and
 // denied with IAM's message otherwise.
-func TestPolicyAuthorization(t *testing.T) {
+func TestContractPolicyAuthorization(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	mine := n.polCreate(t, "/team/", "mine", getObjectDoc)

@@ -14,7 +14,7 @@ import (
 // ARN format or "*".` (trussworks/terraform-aws-s3-anti-virus issue 21:
 // "MalformedPolicyDocument: Resource sns-topic-name must be in ARN format
 // or \"*\".", status code 400). A trust policy has no Resource at all.
-func TestPolicyWritesRejectNonARNResources(t *testing.T) {
+func TestContractPolicyWritesRejectNonARNResources(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -68,7 +68,7 @@ func TestPolicyWritesRejectNonARNResources(t *testing.T) {
 
 // The simulators apply the same rule to every document they are given:
 // PolicyInputList, PermissionsBoundaryPolicyInputList and ResourcePolicy.
-func TestSimulateRejectsNonARNResources(t *testing.T) {
+func TestContractSimulateRejectsNonARNResources(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.repoUser(t, "/", "dev", nil)

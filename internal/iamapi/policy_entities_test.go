@@ -31,7 +31,7 @@ func polEntities(out *iamsdk.ListEntitiesForPolicyOutput) string {
 // ListEntitiesForPolicy lists the roles and users that use the policy,
 // with their IDs, narrowed by EntityFilter, PathPrefix and
 // PolicyUsageFilter.
-func TestPolicyListEntities(t *testing.T) {
+func TestContractPolicyListEntities(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	arn := aws.ToString(n.polCreate(t, "", "shared", getObjectDoc).Arn)
@@ -109,7 +109,7 @@ func TestPolicyListEntities(t *testing.T) {
 }
 
 // ListEntitiesForPolicy of an unknown policy, and invalid members.
-func TestPolicyListEntitiesErrors(t *testing.T) {
+func TestContractPolicyListEntitiesErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	missing := polARN("/", "NonExistentPolicy")

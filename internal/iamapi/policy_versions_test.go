@@ -14,7 +14,7 @@ import (
 // The version lifecycle: create (default or not), get (document
 // URL-encoded), list (newest first, without documents), set the default,
 // delete; IDs are never reused.
-func TestPolicyVersionsLifecycle(t *testing.T) {
+func TestContractPolicyVersionsLifecycle(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -119,7 +119,7 @@ func TestPolicyVersionsLifecycle(t *testing.T) {
 
 // Every rejection of the version actions with IAM's code, status and
 // message.
-func TestPolicyVersionErrors(t *testing.T) {
+func TestContractPolicyVersionErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -174,7 +174,7 @@ func TestPolicyVersionErrors(t *testing.T) {
 
 // The default version is what authorization uses: switching it changes
 // what an attached role's session may do, on this node at once.
-func TestPolicyVersionDefaultGovernsAuthorization(t *testing.T) {
+func TestContractPolicyVersionDefaultGovernsAuthorization(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	arn := aws.ToString(n.polCreate(t, "", "ops", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListPolicies","Resource":"*"}]}`).Arn)

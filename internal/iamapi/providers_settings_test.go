@@ -78,7 +78,7 @@ func (n *node) settingsAssume(idp *fakeidp.IdP, key *fakeidp.Key) error {
 // fails). The tag reads back through GetOpenIDConnectProvider and
 // ListOpenIDConnectProviderTags; removing it returns the provider to
 // discovery, and the failing discovery then fails the exchange.
-func TestProviderJWKSURLTag(t *testing.T) {
+func TestContractProviderJWKSURLTag(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -131,7 +131,7 @@ func TestProviderJWKSURLTag(t *testing.T) {
 // old parts (UntagOpenIDConnectProvider) before adding the new ones
 // (TagOpenIDConnectProvider), as the provider's tag update does — after
 // which the new key verifies and the old one does not.
-func TestProviderStaticJWKSTags(t *testing.T) {
+func TestContractProviderStaticJWKSTags(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -245,7 +245,7 @@ func TestProviderStaticJWKSTags(t *testing.T) {
 }
 
 // Every rejection of the settings tags, with its code, status and message.
-func TestProviderSettingsTagsRefused(t *testing.T) {
+func TestContractProviderSettingsTagsRefused(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()

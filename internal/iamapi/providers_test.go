@@ -59,7 +59,7 @@ var (
 // tags sorted by key, empty lists present), EntityAlreadyExists for a URL
 // registered twice, and NoSuchEntity after the delete with IAM's two
 // wordings.
-func TestProvidersLifecycle(t *testing.T) {
+func TestContractProvidersLifecycle(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	before := time.Now().UTC().Truncate(time.Second)
@@ -143,7 +143,7 @@ func TestProvidersLifecycle(t *testing.T) {
 
 // Every CreateOpenIDConnectProvider rejection, with IAM's code, status and
 // message.
-func TestProvidersCreateErrors(t *testing.T) {
+func TestContractProvidersCreateErrors(t *testing.T) {
 	n := newNode(t)
 	c := n.root()
 	many := make([]string, 101)
@@ -205,7 +205,7 @@ func TestProvidersCreateErrors(t *testing.T) {
 // Provider ARNs that are too short, not ARNs, not provider ARNs or of
 // another account, and providers that do not exist, for every action that
 // takes an ARN.
-func TestProvidersARNErrors(t *testing.T) {
+func TestContractProvidersARNErrors(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	missing := providerARNPrefix + "nowhere.example.com"

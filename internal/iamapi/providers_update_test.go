@@ -26,7 +26,7 @@ func pvGet(t *testing.T, c *iamsdk.Client, arn string) *iamsdk.GetOpenIDConnectP
 
 // Client IDs: adding and removing are idempotent; the 101st is
 // LimitExceeded; ClientID's model constraints.
-func TestProvidersClientIDs(t *testing.T) {
+func TestContractProvidersClientIDs(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	arn := pvCreate(t, c, &iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://idp.example.com"), ClientIDList: []string{"a"}})
@@ -78,7 +78,7 @@ func TestProvidersClientIDs(t *testing.T) {
 // UpdateOpenIDConnectProviderThumbprint replaces the list (empty allowed);
 // its rejections; and every update keeps the stsd extensions (JWKS URL,
 // static JWKS) that only bootstrap files set.
-func TestProvidersThumbprintsAndExtensions(t *testing.T) {
+func TestContractProvidersThumbprintsAndExtensions(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	jwks := `{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"k1"}]}`
@@ -147,7 +147,7 @@ func TestProvidersThumbprintsAndExtensions(t *testing.T) {
 // Tags: Tag merges (keys ignoring case, new spelling wins), Untag removes,
 // ListOpenIDConnectProviderTags pages through them sorted by key, and the
 // 50-tag and model limits.
-func TestProvidersTags(t *testing.T) {
+func TestContractProvidersTags(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	arn := pvCreate(t, c, &iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://tags.example.com"), Tags: pvTags("k1", "v1", "K2", "v2")})
@@ -228,7 +228,7 @@ func TestProvidersTags(t *testing.T) {
 // A non-root caller needs iam:<Action> on the provider's ARN (lists on
 // "*"): denied without a policy with IAM's AccessDenied text, allowed by a
 // policy naming the provider.
-func TestProvidersAuthorization(t *testing.T) {
+func TestContractProvidersAuthorization(t *testing.T) {
 	n := newNode(t)
 	c, ctx := n.root(), context.Background()
 	arn := pvCreate(t, c, &iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://authz.example.com")})

@@ -16,7 +16,7 @@ import (
 // IAM is a global service signed for us-east-1: a request signed for any
 // other region is SignatureDoesNotMatch with AWS's text, whoever signs it.
 // STS keeps accepting any region.
-func TestIAMRequestsMustBeSignedForUSEast1(t *testing.T) {
+func TestContractIAMRequestsMustBeSignedForUSEast1(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.apiUser(t, "dev")
@@ -42,7 +42,7 @@ func TestIAMRequestsMustBeSignedForUSEast1(t *testing.T) {
 // An account holds at most 100 OIDC providers (IAM's
 // OpenIdConnectProvidersPerAccount): the 101st is LimitExceeded, while an
 // existing URL is still EntityAlreadyExists, and a deletion makes room.
-func TestProvidersPerAccountQuota(t *testing.T) {
+func TestContractProvidersPerAccountQuota(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +23,7 @@ const notAuthorizedToAssume = "Not authorized to perform sts:AssumeRoleWithWebId
 // after DeleteRole, too. No waiting between the calls: each write is
 // visible on this node when it returns. Several rounds, so a missing wait
 // shows.
-func TestRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
+func TestContractRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
 	n := newNode(t)
 	idp := n.roleIdP(t)
 	const sub = "repo:example-org/app:ref:refs/heads/main"
@@ -74,7 +72,7 @@ func TestRoleWritesTakeEffectForSTSAtOnce(t *testing.T) {
 // iam:CreateRole on arn:aws:iam::<acct>:role/app-* can create app-x and
 // nothing else; every other role action is denied with IAM's message
 // naming the session and the resource.
-func TestRoleSessionMayCreateOnlyWhatItsPolicyAllows(t *testing.T) {
+func TestContractRoleSessionMayCreateOnlyWhatItsPolicyAllows(t *testing.T) {
 	n := newNode(t)
 	idp := n.roleIdP(t)
 	const sub = "system:serviceaccount:ci:deployer"
@@ -203,11 +201,7 @@ type roleAuditEvent struct {
 func (n *node) roleAudited(t *testing.T, match func(roleAuditEvent) bool) bool {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		raw, err := os.ReadFile(filepath.Join(n.dataDir, "audit.log"))
-		if err != nil {
-			continue
-		}
-		lines := strings.Split(string(raw), "\n")
+		lines := strings.Split(n.audit.String(), "\n")
 		for _, line := range lines[:len(lines)-1] { // the last is "" or still being written
 			var e roleAuditEvent
 			if err := json.Unmarshal([]byte(line), &e); err != nil {

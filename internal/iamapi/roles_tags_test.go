@@ -15,7 +15,7 @@ import (
 // TagRole adds and replaces (keys ignore case, the new spelling wins),
 // UntagRole removes (ignoring case and unknown keys), ListRoleTags lists
 // sorted by key, a page at a time.
-func TestRoleTags(t *testing.T) {
+func TestContractRoleTags(t *testing.T) {
 	n := newNode(t)
 	n.roleCreate(t, "app", &iamsdk.CreateRoleInput{Tags: roleSDKTags("team", "platform")})
 	ctx := context.Background()
@@ -74,7 +74,7 @@ func TestRoleTags(t *testing.T) {
 	}
 }
 
-func TestRoleTagErrors(t *testing.T) {
+func TestContractRoleTagErrors(t *testing.T) {
 	n := newNode(t)
 	var tags49 []string
 	for i := range 49 {

@@ -15,7 +15,7 @@ import (
 
 // CreateRole with every member returns IAM's Role shape (no
 // MaxSessionDuration, no RoleLastUsed); GetRole returns every member.
-func TestRoleCreateAndGetFull(t *testing.T) {
+func TestContractRoleCreateAndGetFull(t *testing.T) {
 	n := newNode(t)
 	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)
 	created := n.roleCreate(t, "app-deployer", &iamsdk.CreateRoleInput{
@@ -61,7 +61,7 @@ func TestRoleCreateAndGetFull(t *testing.T) {
 
 // A minimal role gets IAM's defaults, and the wire form is IAM's: the
 // trust policy percent-encoded, an empty RoleLastUsed, no optional members.
-func TestRoleCreateDefaultsAndWireForm(t *testing.T) {
+func TestContractRoleCreateDefaultsAndWireForm(t *testing.T) {
 	n := newNode(t)
 	created := n.roleCreate(t, "minimal", nil)
 	roleWantCommon(t, created, "/", "minimal", roleTrust)
@@ -107,7 +107,7 @@ func TestRoleCreateDefaultsAndWireForm(t *testing.T) {
 
 // CreateRole's rejections, each with IAM's code, status and message; a
 // rejected role is not stored.
-func TestRoleCreateErrors(t *testing.T) {
+func TestContractRoleCreateErrors(t *testing.T) {
 	n := newNode(t)
 	n.roleCreate(t, "taken", nil)
 	noPrincipal := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity"}]}`
@@ -177,7 +177,7 @@ func TestRoleCreateErrors(t *testing.T) {
 			"Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null")
 }
 
-func TestRoleGetErrors(t *testing.T) {
+func TestContractRoleGetErrors(t *testing.T) {
 	n := newNode(t)
 	_, err := n.root().GetRole(context.Background(), &iamsdk.GetRoleInput{RoleName: aws.String("nope")})
 	wantAPIError(t, err, "NoSuchEntity", 404, "The role with name nope cannot be found.")
@@ -190,7 +190,7 @@ func TestRoleGetErrors(t *testing.T) {
 // ListRoles: sorted by name ignoring case, filtered by path prefix, paged
 // with Marker/MaxItems; items leave out Tags, PermissionsBoundary and
 // RoleLastUsed as IAM's do.
-func TestRoleList(t *testing.T) {
+func TestContractRoleList(t *testing.T) {
 	n := newNode(t)
 	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)
 	n.roleCreate(t, "b-role", &iamsdk.CreateRoleInput{Path: aws.String("/app/"), Description: aws.String("B"),

@@ -15,7 +15,7 @@ import (
 
 // UpdateRole changes only what it is sent; an empty Description clears
 // the description. The response has an empty result element.
-func TestRoleUpdate(t *testing.T) {
+func TestContractRoleUpdate(t *testing.T) {
 	n := newNode(t)
 	n.roleCreate(t, "app", &iamsdk.CreateRoleInput{Description: aws.String("first")})
 	ctx := context.Background()
@@ -51,7 +51,7 @@ func TestRoleUpdate(t *testing.T) {
 	}
 }
 
-func TestRoleUpdateErrors(t *testing.T) {
+func TestContractRoleUpdateErrors(t *testing.T) {
 	n := newNode(t)
 	n.roleCreate(t, "app", nil)
 	ctx := context.Background()
@@ -74,7 +74,7 @@ func TestRoleUpdateErrors(t *testing.T) {
 }
 
 // UpdateRoleDescription sets the description and returns the role.
-func TestRoleUpdateDescription(t *testing.T) {
+func TestContractRoleUpdateDescription(t *testing.T) {
 	n := newNode(t)
 	created := n.roleCreate(t, "app", &iamsdk.CreateRoleInput{Path: aws.String("/svc/"), Tags: roleSDKTags("k", "v")})
 	ctx := context.Background()
@@ -102,7 +102,7 @@ func TestRoleUpdateDescription(t *testing.T) {
 
 // UpdateAssumeRolePolicy replaces the trust policy; a document that is
 // not a trust policy is refused and leaves the old one.
-func TestRoleUpdateAssumeRolePolicy(t *testing.T) {
+func TestContractRoleUpdateAssumeRolePolicy(t *testing.T) {
 	n := newNode(t)
 	n.roleCreate(t, "app", nil)
 	ctx := context.Background()
@@ -143,7 +143,7 @@ func TestRoleUpdateAssumeRolePolicy(t *testing.T) {
 
 // DeleteRole deletes; IAM's DeleteConflict while inline or managed
 // policies remain; a permissions boundary does not block it.
-func TestRoleDelete(t *testing.T) {
+func TestContractRoleDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	boundary := n.repoPolicy(t, "/", "boundary", getObjectDoc)

@@ -45,7 +45,7 @@ func (n *node) adminRole(t *testing.T, idp *fakeidp.IdP, name, sub string) {
 
 // A session policy passed to AssumeRoleWithWebIdentity narrows what the
 // session may do: the role allows iam:*, the session only iam:Get*.
-func TestSessionPolicyLimitsTheSession(t *testing.T) {
+func TestContractSessionPolicyLimitsTheSession(t *testing.T) {
 	n := newNode(t)
 	idp := n.roleIdP(t)
 	n.adminRole(t, idp, "admin", "ops")
@@ -73,7 +73,7 @@ func TestSessionPolicyLimitsTheSession(t *testing.T) {
 // "Revoke older sessions" (IAM's AWSRevokeOlderSessions inline policy: deny
 // everything to sessions issued before a time) is honoured on the next
 // call of every older session, while newer sessions keep working.
-func TestRevokeOlderSessions(t *testing.T) {
+func TestContractRevokeOlderSessions(t *testing.T) {
 	n := newNode(t)
 	idp := n.roleIdP(t)
 	n.adminRole(t, idp, "admin", "ops")
@@ -106,7 +106,7 @@ func TestRevokeOlderSessions(t *testing.T) {
 
 // Every admin call is one audit event from iam.amazonaws.com naming the
 // caller and the decision, allowed or denied.
-func TestEveryAdminCallIsAudited(t *testing.T) {
+func TestContractEveryAdminCallIsAudited(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	if _, err := n.root().ListRoles(ctx, nil); err != nil {

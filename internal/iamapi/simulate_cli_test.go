@@ -125,7 +125,7 @@ func simFromSDK(results []types.EvaluationResult) policy.SimulationOutput {
 // cliErrorLine is how `stsd policy simulate` prints a service error.
 var cliErrorLine = regexp.MustCompile(`An error occurred \((\w+)\) when calling the SimulateCustomPolicy operation: (.*)\n`)
 
-func TestSimulateAgreesWithPolicySimulateCommand(t *testing.T) {
+func TestContractSimulateAgreesWithPolicySimulateCommand(t *testing.T) {
 	n := newNode(t)
 	deny := `{"Version":"2012-10-17","Statement":[{"Sid":"NoSecrets","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::secret/*"}]}`
 	cases := []simCase{

@@ -11,7 +11,7 @@ import (
 // SimulatePrincipalPolicy for a user counts its groups' inline and attached
 // policies and the AWS managed policies stsd builds in, each named with its
 // source type as IAM reports it (group, aws-managed).
-func TestSimulatePrincipalPolicyGroupsAndAWSManaged(t *testing.T) {
+func TestContractSimulatePrincipalPolicyGroupsAndAWSManaged(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()

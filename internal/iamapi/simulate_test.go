@@ -38,7 +38,7 @@ func simDecisions(results []types.EvaluationResult) string {
 
 // SimulateCustomPolicy: the AWS CLI's example, several resources, a
 // permissions boundary, a resource policy, missing context values, paging.
-func TestSimulateCustomPolicy(t *testing.T) {
+func TestContractSimulateCustomPolicy(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -125,7 +125,7 @@ func TestSimulateCustomPolicy(t *testing.T) {
 
 // Every SimulateCustomPolicy rejection with IAM's code, status and
 // message; the caller needs iam:SimulateCustomPolicy on "*".
-func TestSimulateCustomPolicyErrors(t *testing.T) {
+func TestContractSimulateCustomPolicyErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	sim := func(in *iamsdk.SimulateCustomPolicyInput) error {
@@ -179,7 +179,7 @@ func TestSimulateCustomPolicyErrors(t *testing.T) {
 // attached policies and permissions boundary from the store, adds
 // PolicyInputList, lets PermissionsBoundaryPolicyInputList replace the
 // boundary, and defaults CallerArn to the user.
-func TestSimulatePrincipalPolicy(t *testing.T) {
+func TestContractSimulatePrincipalPolicy(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	list := aws.ToString(n.polCreate(t, "/", "list", allow("s3:ListBucket")).Arn)
@@ -247,7 +247,7 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 
 // SimulatePrincipalPolicy rejections, and its authorization on the
 // PolicySourceArn.
-func TestSimulatePrincipalPolicyErrors(t *testing.T) {
+func TestContractSimulatePrincipalPolicyErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.repoRole(t, "/svc/", "worker", map[string]string{"rw": allow("s3:*")})
@@ -303,7 +303,7 @@ func TestSimulatePrincipalPolicyErrors(t *testing.T) {
 // these are not published; the messages are stsd's. ResourceArns: IAM's
 // text for a member that is not an ARN (aws-containers/amazon-ecs-exec-checker
 // issue 35).
-func TestSimulateParameterRules(t *testing.T) {
+func TestContractSimulateParameterRules(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.repoUser(t, "/", "dev", map[string]string{"read": allow("s3:GetObject")})
@@ -364,7 +364,7 @@ func TestSimulateParameterRules(t *testing.T) {
 // Variables and tags"): the guide's Deny example in the simulator — access
 // is explicitly denied when aws:PrincipalTag/Team is not set, and the
 // variable is reported among the missing context values.
-func TestSimulatePolicyVariableWithNoValue(t *testing.T) {
+func TestContractSimulatePolicyVariableWithNoValue(t *testing.T) {
 	n := newNode(t)
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},` +
 		`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*",` +

@@ -21,7 +21,7 @@ import (
 // imported (a read from the import ID alone) and destroyed in reverse
 // dependency order. Every call the provider makes on these paths is here;
 // a NoSuchEntity after a delete is what the provider takes for "gone".
-func TestTerraformLifecycle(t *testing.T) {
+func TestContractTerraformLifecycle(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()

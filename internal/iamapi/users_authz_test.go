@@ -11,7 +11,7 @@ import (
 
 // The acceptance test: a user whose policy allows only iam:Get*
 // cannot create a role, and can read users.
-func TestUsersAuthzGetOnlyUser(t *testing.T) {
+func TestContractUsersAuthzGetOnlyUser(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.apiUser(t, "reader")
@@ -57,7 +57,7 @@ func TestUsersAuthzGetOnlyUser(t *testing.T) {
 
 // A user's attached managed policies grant, its permissions boundary caps,
 // and a change to either applies to the very next call.
-func TestUsersAuthzManagedAndBoundary(t *testing.T) {
+func TestContractUsersAuthzManagedAndBoundary(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()
@@ -105,7 +105,7 @@ func TestUsersAuthzManagedAndBoundary(t *testing.T) {
 
 // Replacing or deleting a user's inline policy applies to the next call,
 // and an explicit deny says so.
-func TestUsersAuthzInlineChangeApplies(t *testing.T) {
+func TestContractUsersAuthzInlineChangeApplies(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	root := n.root()

@@ -66,7 +66,7 @@ func truncatedCount(n int, truncated bool, marker *string) int {
 // not truncated, DeleteLoginProfile is IAM's NoSuchEntity for a user
 // without a password (the user's stored name), and an unknown user is
 // NoSuchEntity — all with the user found whatever the letter case.
-func TestUserCredentialsNone(t *testing.T) {
+func TestContractUserCredentialsNone(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -99,7 +99,7 @@ func TestUserCredentialsNone(t *testing.T) {
 }
 
 // Without UserName the actions apply to the calling IAM user.
-func TestUserCredentialsOfTheCaller(t *testing.T) {
+func TestContractUserCredentialsOfTheCaller(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	self := n.newUserClient(t, "dev", map[string]string{"p": allow("iam:List*", "iam:DeleteLoginProfile")})
@@ -117,7 +117,7 @@ func TestUserCredentialsOfTheCaller(t *testing.T) {
 // on "*"): a caller allowed only on its own user is denied on another,
 // with IAM's AccessDenied, before the action learns whether the user
 // exists.
-func TestUserCredentialsAuthorized(t *testing.T) {
+func TestContractUserCredentialsAuthorized(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	self := "arn:aws:iam::" + account + ":user/dev"
@@ -168,7 +168,7 @@ func TestUserCredentialsAuthorized(t *testing.T) {
 
 // Member validation: IAM's ValidationError texts, every violation in one
 // message, before the user is looked up.
-func TestUserCredentialsValidation(t *testing.T) {
+func TestContractUserCredentialsValidation(t *testing.T) {
 	n := newNode(t)
 	long65, long129 := strings.Repeat("u", 65), strings.Repeat("u", 129)
 	cases := []struct {

@@ -16,7 +16,7 @@ import (
 // CreateUser returns IAM's User shape (AIDA id, ARN with the path, tags
 // and boundary); GetUser returns the same; ListUsers leaves out the
 // boundary and tags, filters on PathPrefix and pages.
-func TestUsersCreateGetList(t *testing.T) {
+func TestContractUsersCreateGetList(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	boundary := n.repoPolicy(t, "/bounds/", "UserBoundary", allow("iam:Get*"))
@@ -116,7 +116,7 @@ func userNames(us []types.User) string {
 	return strings.Join(names, " ")
 }
 
-func TestUsersCreateErrors(t *testing.T) {
+func TestContractUsersCreateErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.apiUser(t, "alice")
@@ -154,7 +154,7 @@ func TestUsersCreateErrors(t *testing.T) {
 // GetUser without UserName describes the caller: an IAM user itself, root
 // as IAM describes the root user (account ID, root ARN, no name); a role
 // session must name the user.
-func TestUsersGetUserCaller(t *testing.T) {
+func TestContractUsersGetUserCaller(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	out, err := n.root().GetUser(ctx, &iamsdk.GetUserInput{})
@@ -198,7 +198,7 @@ func TestUsersGetUserCaller(t *testing.T) {
 // DeleteUser refuses while the user has access keys, inline policies or
 // attached policies (in that order, IAM's messages); once deleted, the
 // user's key no longer authenticates.
-func TestUsersDelete(t *testing.T) {
+func TestContractUsersDelete(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	n.apiUser(t, "alice")
@@ -248,7 +248,7 @@ func TestUsersDelete(t *testing.T) {
 		"1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
 }
 
-func TestUsersListErrors(t *testing.T) {
+func TestContractUsersListErrors(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	_, err := n.root().ListUsers(ctx, &iamsdk.ListUsersInput{PathPrefix: aws.String("ops")})

@@ -16,7 +16,7 @@ import (
 // unique ID, policies, groups and access keys stay (the keys authenticate
 // throughout), the old name finds nothing, and the caller needs the
 // permission on the new name as well.
-func TestUserUpdateRenames(t *testing.T) {
+func TestContractUserUpdateRenames(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
@@ -93,7 +93,7 @@ func TestUserUpdateRenames(t *testing.T) {
 
 // TagUser, UntagUser and ListUserTags, as the role tag actions: keys
 // replace ignoring case, at most 50, untagging an absent key is ignored.
-func TestUserTags(t *testing.T) {
+func TestContractUserTags(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()

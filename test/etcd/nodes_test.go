@@ -2,9 +2,6 @@ package etcd_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/test/etcd/etcdtest"
 )
 
@@ -22,32 +20,18 @@ import (
 // directory and the environment env.
 func startNode(t *testing.T, c *etcdtest.Cluster, env map[string]string) (*app.App, string, error) {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.AccountID = acct
-	cfg.Store = config.StoreEtcd
-	cfg.Etcd.Endpoints = c.Endpoints()
-	cfg.Etcd.Prefix = "/nodes/"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	n, err := stsdnode.StartErr(t, stsdnode.Options{Account: acct, NoProvider: true, Env: env, Prepare: func(a *app.Options) {
+		a.Config.Store = config.StoreEtcd
+		a.Config.Etcd.Endpoints = c.Endpoints()
+		a.Config.Etcd.Prefix = "/nodes/"
+		if err := a.Config.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}})
 	if err != nil {
-		t.Fatal(err)
+		return nil, "", err
 	}
-	a, err := app.Start(t.Context(), app.Options{
-		Config:   cfg,
-		Getenv:   func(k string) string { return env[k] },
-		Logger:   slog.New(slog.DiscardHandler),
-		Notice:   io.Discard,
-		Listener: ln,
-	})
-	if err != nil {
-		_ = ln.Close()
-		return nil, cfg.DataDir, err
-	}
-	t.Cleanup(func() { _ = a.Close(5 * time.Second) })
-	return a, cfg.DataDir, nil
+	return n.App, n.DataDir, nil
 }
 
 // TestNodesShareOneEtcd: nodes configured with the same etcd and prefix

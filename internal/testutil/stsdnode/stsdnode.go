@@ -1,9 +1,12 @@
-// Package stsdnode starts a real stsd node for tests of clients: the node
-// of internal/app on a loopback port and a temporary data directory, a
-// fake identity provider registered as an OIDC provider, helpers to create
+// Package stsdnode starts a real stsd node for tests: the node of
+// internal/app on a loopback port and a temporary data directory, a fake
+// identity provider registered as an OIDC provider, helpers to create
 // roles that trust it, and the node's audit log and operational logs
 // collected in memory, so a test counts the STS requests that reached the
-// server and greps the logs for secrets.
+// server and greps the logs for secrets. It is the one node harness of the
+// repository's tests: the IAM API's contract tests, the end-to-end tests
+// and the clients' tests all start their nodes here, each with the
+// Options it needs (a store, an environment, a clock, a configuration).
 package stsdnode
 
 import (
@@ -12,14 +15,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/sdkhttp"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
@@ -37,6 +44,23 @@ type Options struct {
 	ClientIDs []string
 	// Account is the node's account id (default Account).
 	Account string
+	// NoProvider starts the node with no identity provider registered
+	// (ProviderARN stays empty; IdP is kept if given), for tests that
+	// count providers or register their own.
+	NoProvider bool
+	// Store is the node's store (default: the bbolt file in its data
+	// directory).
+	Store store.Store
+	// Env is the node's environment, read through app.Options.Getenv
+	// (default: empty).
+	Env map[string]string
+	// DataDir is the node's data directory (default: a new temporary
+	// one); a test that restarts a node passes the first one's.
+	DataDir string
+	// Prepare, if set, has the last word on the options the node is
+	// started with: its configuration, extra listeners, or an audit log
+	// in the data directory (AuditWriter nil) instead of Node.Audit.
+	Prepare func(*app.Options)
 }
 
 // Node is a running stsd node.
@@ -45,17 +69,32 @@ type Node struct {
 	Account string
 	App     *app.App
 	URL     string
+	DataDir string
 	IdP     *fakeidp.IdP
 	Audit   *syncio.Buffer // the audit log, one JSON event a line
-	Logs    *syncio.Buffer // the operational log (JSON)
+	Logs    *syncio.Buffer // the operational log (JSON, debug level) and the operator notices
+	// HTTP is the node's own client: no pooled connection outlives the
+	// node and is reused by a later node on the same port.
+	HTTP *http.Client
 	// ProviderARN is the fake IdP's provider ARN.
 	ProviderARN string
+	stop        sync.Once
 }
 
 // Start starts a node; it stops when the test ends.
 func Start(t testing.TB, o Options) *Node {
 	t.Helper()
-	if o.IdP == nil {
+	n, err := StartErr(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// StartErr is Start returning the error of a node that does not start.
+func StartErr(t testing.TB, o Options) (*Node, error) {
+	t.Helper()
+	if o.IdP == nil && !o.NoProvider {
 		o.IdP = fakeidp.New(t, fakeidp.Options{})
 	}
 	if len(o.ClientIDs) == 0 {
@@ -64,33 +103,40 @@ func Start(t testing.TB, o Options) *Node {
 	if o.Account == "" {
 		o.Account = Account
 	}
-	n := &Node{t: t, Account: o.Account, IdP: o.IdP, Audit: &syncio.Buffer{}, Logs: &syncio.Buffer{}}
+	if o.DataDir == "" {
+		o.DataDir = t.TempDir()
+	}
+	n := &Node{t: t, Account: o.Account, DataDir: o.DataDir, Audit: &syncio.Buffer{}, Logs: &syncio.Buffer{}, HTTP: sdkhttp.Client(0)}
 	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = n.DataDir
 	cfg.AccountID = o.Account
 	cfg.AllowHTTPIssuers = true
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.App, err = app.Start(context.Background(), app.Options{
+	opts := app.Options{
 		Config:      cfg,
-		Getenv:      func(string) string { return "" },
+		Getenv:      func(k string) string { return o.Env[k] },
 		Logger:      slog.New(slog.NewJSONHandler(n.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Notice:      n.Logs,
 		Listener:    ln,
 		Now:         o.Now,
+		Store:       o.Store,
 		AuditWriter: n.Audit,
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := n.App.Close(5 * time.Second); err != nil {
-			t.Errorf("closing stsd: %v", err)
-		}
-	})
-	n.URL = n.App.URL
+	if o.Prepare != nil {
+		o.Prepare(&opts)
+	}
+	if n.App, err = app.Start(context.Background(), opts); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	t.Cleanup(n.Stop)
+	n.URL, n.IdP = n.App.URL, o.IdP
+	if o.NoProvider {
+		return n, nil
+	}
 	p, err := n.App.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
 		Account: n.Account, URL: n.IdP.Issuer(), ClientIDs: o.ClientIDs,
 	})
@@ -98,7 +144,19 @@ func Start(t testing.TB, o Options) *Node {
 		t.Fatal(err)
 	}
 	n.ProviderARN = p.ARN()
-	return n
+	return n, nil
+}
+
+// Stop stops the node (once; the test's end stops it too). A test that
+// restarts a node stops the first before starting the second on its
+// DataDir.
+func (n *Node) Stop() {
+	n.stop.Do(func() {
+		if err := n.App.Close(5 * time.Second); err != nil {
+			n.t.Errorf("closing stsd: %v", err)
+		}
+		n.HTTP.CloseIdleConnections()
+	})
 }
 
 // HostPath is the provider's condition-key prefix (its URL without the
