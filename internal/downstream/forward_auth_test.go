@@ -8,11 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,11 +19,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/downstream"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 	"github.com/stsd/stsd/internal/testutil/testclock"
 )
@@ -40,62 +38,37 @@ const (
 	faQuery    = "service=execute-api&api=a1b2c3&stage=prod"
 )
 
-// faNode is a running stsd with the authz listener on, a fake IdP
-// registered as an OIDC provider, and its audit log and logs captured.
+// faNode is a running stsd (a stsdnode.Node) with the authz listener on, a
+// fake IdP registered as an OIDC provider, and its audit log and logs
+// captured.
 type faNode struct {
 	t     *testing.T
+	sn    *stsdnode.Node
 	app   *app.App
 	idp   *fakeidp.IdP
 	clock *testclock.Clock
 	audit *syncio.Buffer
 	logs  *syncio.Buffer
-	once  sync.Once
 }
 
 // stop closes the node once (the audit log is flushed).
-func (n *faNode) stop() {
-	n.once.Do(func() {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			n.t.Errorf("close: %v", err)
-		}
-	})
-}
+func (n *faNode) stop() { n.sn.Stop() }
 
 // startNode starts a node whose authz listener trusts the given proxies.
 func startNode(t *testing.T, trusted ...string) *faNode {
 	t.Helper()
-	n := &faNode{t: t, clock: testclock.New(time.Now().Truncate(time.Second)), audit: &syncio.Buffer{}, logs: &syncio.Buffer{}}
-	n.idp = fakeidp.New(t, fakeidp.Options{Now: n.clock.Now})
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.Authz.Addr = "127.0.0.1:0"
-	cfg.Authz.TrustedProxies = trusted
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock := testclock.New(time.Now().Truncate(time.Second))
 	authzLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: io.Discard, Listener: ln, AuthzListener: authzLn, Now: n.clock.Now,
-		Store: memstore.New(), AuditWriter: n.audit,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.stop)
-	if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
-		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{audience},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	sn := stsdnode.Start(t, stsdnode.Options{Account: account, IdP: fakeidp.New(t, fakeidp.Options{Now: clock.Now}),
+		ClientIDs: []string{audience}, Store: memstore.New(), Now: clock.Now, Prepare: func(a *app.Options) {
+			a.Config.Authz.Addr = "127.0.0.1:0"
+			a.Config.Authz.TrustedProxies = trusted
+			a.AuthzListener, a.Notice = authzLn, io.Discard
+		}})
+	return &faNode{t: t, sn: sn, app: sn.App, idp: sn.IdP, clock: clock, audit: sn.Audit, logs: sn.Logs}
 }
 
 // role creates a role the fake IdP may assume, with inline policies, and

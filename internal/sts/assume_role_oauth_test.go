@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,10 +21,8 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/store/memstore"
-	"github.com/stsd/stsd/internal/testutil/sdkhttp"
-	"github.com/stsd/stsd/internal/testutil/syncio"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 )
 
 // The OAuth provider of these tests: stsd's client id and secret hold
@@ -177,32 +173,10 @@ roles:
 	if err := os.WriteFile(boot, []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n := &node{t: t, dataDir: t.TempDir(), logs: &syncio.Buffer{}, http: sdkhttp.Client(0)}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.Bootstrap = boot
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	st := memstore.New()
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg,
-		Getenv: func(k string) string {
-			if k == oauthSecretEnv {
-				return oauthClientSecret
-			}
-			return ""
-		},
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: io.Discard, Listener: ln, Store: st,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.stop)
+	n := startNode(t, stsdnode.Options{Account: account, NoProvider: true, Store: st,
+		Env:     map[string]string{oauthSecretEnv: oauthClientSecret},
+		Prepare: func(a *app.Options) { a.Config.Bootstrap = boot }})
 	return n, st
 }
 

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,11 +26,10 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
-	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
@@ -41,10 +38,12 @@ const (
 	audience = "sts.amazonaws.com"
 )
 
-// node is a running stsd on a memory store with a fake IdP registered as
-// an OIDC provider, driven with real clients.
+// node is a running stsd (a stsdnode.Node) on a memory store with a fake
+// IdP registered as an OIDC provider, driven with real clients; its audit
+// log is the data directory's audit.log.
 type node struct {
 	t       *testing.T
+	sn      *stsdnode.Node
 	app     *app.App
 	idp     *fakeidp.IdP
 	dataDir string
@@ -54,43 +53,26 @@ type node struct {
 
 func newNode(t *testing.T) *node {
 	t.Helper()
-	n := &node{t: t, idp: fakeidp.New(t, fakeidp.Options{}), dataDir: t.TempDir(), logs: &syncio.Buffer{},
-		http: sdkhttp.Client(0)}
-	cfg := config.Default()
-	cfg.DataDir = n.dataDir
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice: io.Discard, Listener: ln, Store: memstore.New(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.stop)
-	if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
-		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{audience},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return startNode(t, stsdnode.Options{Account: account, Store: memstore.New()})
 }
 
-func (n *node) stop() {
-	if n.app == nil {
-		return
+// startNode starts a node with o, its audit log in the data directory and
+// its operator notices discarded unless o.Prepare says otherwise.
+func startNode(t *testing.T, o stsdnode.Options) *node {
+	t.Helper()
+	prepare := o.Prepare
+	o.Prepare = func(a *app.Options) {
+		a.AuditWriter, a.Notice = nil, io.Discard
+		if prepare != nil {
+			prepare(a)
+		}
 	}
-	if err := n.app.Close(5 * time.Second); err != nil {
-		n.t.Errorf("close: %v", err)
-	}
-	n.app = nil
-	n.http.CloseIdleConnections()
+	sn := stsdnode.Start(t, o)
+	return &node{t: t, sn: sn, app: sn.App, idp: sn.IdP, dataDir: sn.DataDir, logs: sn.Logs, http: sn.HTTP}
 }
+
+// stop stops the node (the test's end does too); the audit log is flushed.
+func (n *node) stop() { n.sn.Stop() }
 
 // auditLog stops the node and returns its audit log.
 func (n *node) auditLog() string {

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,12 +19,11 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
-	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 	"github.com/stsd/stsd/internal/testutil/testclock"
 )
@@ -63,47 +60,23 @@ type fedOptions struct {
 
 func startFedNode(t *testing.T, o fedOptions) *fedNode {
 	t.Helper()
-	n := &fedNode{t: t, clock: o.clock, http: sdkhttp.Client(0), audit: &syncio.Buffer{}, logs: &syncio.Buffer{}}
 	if o.store == nil {
 		o.store = memstore.New()
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
-	cfg.IssuerKeyRotationInterval = 24 * time.Hour
-	switch {
-	case o.sameIssuerAs != nil:
-		cfg.IssuerURL = o.sameIssuerAs.issuer
-	case o.issuerURL:
-		cfg.IssuerURL = "http://" + ln.Addr().String()
-	}
-	n.issuer = cfg.IssuerURL
-	n.app, err = app.Start(context.Background(), app.Options{
-		Config: cfg,
-		Getenv: func(k string) string {
-			if k == "STSD_MASTER_KEY" {
-				return masterKeyEnv
+	n := &fedNode{t: t, clock: o.clock}
+	sn := stsdnode.Start(t, stsdnode.Options{Account: account, NoProvider: true, Store: o.store, Now: o.clock.Now,
+		Env: map[string]string{"STSD_MASTER_KEY": masterKeyEnv}, Prepare: func(a *app.Options) {
+			a.Notice = io.Discard
+			a.Config.IssuerKeyRotationInterval = 24 * time.Hour
+			switch {
+			case o.sameIssuerAs != nil:
+				a.Config.IssuerURL = o.sameIssuerAs.issuer
+			case o.issuerURL:
+				a.Config.IssuerURL = "http://" + a.Listener.Addr().String()
 			}
-			return ""
-		},
-		Logger:   slog.New(slog.NewJSONHandler(n.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Notice:   io.Discard,
-		Listener: ln, Store: o.store, Now: o.clock.Now, AuditWriter: n.audit,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		n.http.CloseIdleConnections()
-	})
+			n.issuer = a.Config.IssuerURL
+		}})
+	n.app, n.http, n.audit, n.logs = sn.App, sn.HTTP, sn.Audit, sn.Logs
 	if o.idp != nil {
 		n.idp = o.idp
 		if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
