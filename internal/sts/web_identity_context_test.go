@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -68,13 +69,7 @@ func TestTrustContext(t *testing.T) {
 		gh + ":azp":               one("sts.amazonaws.com"),
 	}
 	with := func(extra map[string]ctxValue, drop ...string) map[string]ctxValue {
-		m := map[string]ctxValue{}
-		for k, v := range common {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
+		m := mergeKeys(common, extra)
 		for _, k := range drop {
 			delete(m, k)
 		}
@@ -145,14 +140,10 @@ func TestTrustContext(t *testing.T) {
 	}
 }
 
+// mergeKeys is a's keys and b's, b's winning.
 func mergeKeys(a, b map[string]ctxValue) map[string]ctxValue {
-	m := map[string]ctxValue{}
-	for k, v := range a {
-		m[k] = v
-	}
-	for k, v := range b {
-		m[k] = v
-	}
+	m := maps.Clone(a)
+	maps.Copy(m, b)
 	return m
 }
 
