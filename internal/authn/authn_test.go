@@ -84,7 +84,7 @@ func newFixture(t *testing.T) *fixture {
 	f.alice = f.user(repo, "alice", iam.AccessKeyActive)
 	f.inactive = f.user(repo, "bob", iam.AccessKeyInactive)
 	f.orphan = f.user(repo, "carol", iam.AccessKeyActive)
-	if err := st.Delete(ctx, iam.UserKey(acct, "carol")); err != nil { // the key stays behind
+	if _, err := st.Delete(ctx, iam.UserKey(acct, "carol")); err != nil { // the key stays behind
 		t.Fatal(err)
 	}
 	cache := iam.NewCache(st, iam.CacheOptions{})

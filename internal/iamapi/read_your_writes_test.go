@@ -14,7 +14,7 @@ import (
 // renames included: the dispatcher waits for the revision of the call's
 // last write, whatever the action. Nothing here waits between a call and
 // reading the snapshot.
-func TestWritesVisibleInTheSnapshotOnReturn(t *testing.T) {
+func TestContractWritesVisibleInTheSnapshotOnReturn(t *testing.T) {
 	n := newNode(t)
 	ctx := context.Background()
 	c := n.root()
