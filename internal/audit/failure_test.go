@@ -155,7 +155,10 @@ func TestFailOpenCountsLossAndLogsOncePerMinute(t *testing.T) {
 	if err := l.Record(event("lost-f")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the sixth write fails", func() bool { return l.Stats().WriteFailures == 6 })
+	// The writer counts a failure before it logs it: wait for both.
+	waitFor(t, "the sixth write fails and is logged", func() bool {
+		return l.Stats().WriteFailures == 6 && len(logLines(&logs, "audit log write failed")) >= 2
+	})
 	if got := logLines(&logs, "audit log write failed"); len(got) != 2 || !strings.Contains(got[1], `"events_lost":5`) {
 		t.Fatalf("failure log lines after a minute = %q, want a second one counting the 5 events since the first", got)
 	}

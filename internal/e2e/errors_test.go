@@ -122,6 +122,16 @@ func with(v url.Values, k, val string) url.Values {
 }
 
 // tamper flips one character of the signature.
+// wrongSecret is secret with its first character changed: always
+// another secret (replacing it with a fixed "x" left a secret that starts
+// with "x" right, about one run in 64).
+func wrongSecret(secret string) string {
+	if secret[0] == 'x' {
+		return "y" + secret[1:]
+	}
+	return "x" + secret[1:]
+}
+
 func tamper(tok string) string {
 	b := []byte(tok)
 	i := len(b) - 5

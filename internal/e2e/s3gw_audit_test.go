@@ -90,7 +90,7 @@ func TestS3GatewayAuditModes(t *testing.T) {
 			wrong := creds
 			// A secret that differs from the real one whatever its first
 			// character is.
-			wrong.SecretAccessKey = "x" + creds.SecretAccessKey[1:]
+			wrong.SecretAccessKey = wrongSecret(creds.SecretAccessKey)
 			if creds.SecretAccessKey[0] == 'x' {
 				wrong.SecretAccessKey = "y" + creds.SecretAccessKey[1:]
 			}

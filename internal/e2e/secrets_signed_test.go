@@ -108,7 +108,7 @@ func TestNoSecretInSignedOrPresignedCalls(t *testing.T) {
 	secrets = append(secrets, user.SecretAccessKey)
 	time.Sleep(100 * time.Millisecond)
 
-	wrong := func(c aws.Credentials) aws.Credentials { c.SecretAccessKey = "x" + c.SecretAccessKey[1:]; return c }
+	wrong := func(c aws.Credentials) aws.Credentials { c.SecretAccessKey = wrongSecret(c.SecretAccessKey); return c }
 	tampered := session
 	tampered.SessionToken = tamper(session.SessionToken)
 	calls := []struct {

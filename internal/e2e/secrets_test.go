@@ -51,7 +51,7 @@ func TestNoSecretReachesLogsOrAudit(t *testing.T) {
 			t.Fatal(err)
 		}
 		// failures that log causes: wrong secret, tampered token
-		wrong := n.stsClient(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, "x"+(*c.SecretAccessKey)[1:], *c.SessionToken))
+		wrong := n.stsClient(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, wrongSecret(*c.SecretAccessKey), *c.SessionToken))
 		_, _ = wrong.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		tampered := n.stsClient(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, tamper(*c.SessionToken)))
 		_, _ = tampered.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

@@ -196,6 +196,11 @@ func TestGetWebIdentityTokenFederatesToAnotherStsd(t *testing.T) {
 	}
 
 	// Neither the tokens nor any private key reach the audit log or logs.
+	// The audit log is written by a background writer: wait for the
+	// action's event first.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(f.a.audit.String(), `"eventName":"GetWebIdentityToken"`) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	for _, out := range []string{f.a.audit.String(), f.a.logs.String()} {
 		if strings.Contains(out, aws.ToString(before.WebIdentityToken)) || strings.Contains(out, `"d":`) || strings.Contains(out, "PRIVATE KEY") {
 			t.Fatal("a token or private key in the audit log or logs")
