@@ -31,61 +31,45 @@ const (
 type Error struct {
 	Code       Code
 	Message    string
-	Violations []Violation
+	Violations []awserr.Violation
 	Cause      error
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
+// MemberViolations implements awserr.MemberViolations: the collector
+// (awserr.Violations) reports these in its first phase.
+func (e *Error) MemberViolations() []awserr.Violation { return e.Violations }
+
 // Unwrap returns the internal cause.
 func (e *Error) Unwrap() error { return e.Cause }
 
-// ValueForm, Violation and the value forms are awserr's: one renderer of
-// AWS's validation messages serves every API.
-type (
-	ValueForm = awserr.ValueForm
-	Violation = awserr.Violation
-)
-
-// The value forms of a Violation.
-const (
-	ValueQuoted  = awserr.ValueQuoted
-	ValueNull    = awserr.ValueNull
-	ValueOmitted = awserr.ValueOmitted
-)
-
 // NewValidationError renders violations as one ValidationError:
 // "N validation error(s) detected: <v1>; <v2>".
-func NewValidationError(vs ...Violation) *Error {
+func NewValidationError(vs ...awserr.Violation) *Error {
 	return &Error{Code: CodeValidationError, Message: awserr.ValidationMessage(vs), Violations: vs}
 }
 
 func newError(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
 
-// Join combines the results of several validations the way IAM reports them:
-// every member-constraint violation is merged into one ValidationError
-// (model validation comes first); if there is none, the first other error is
-// returned; nil if all are nil.
+// Join combines the results of several validations the way IAM reports them,
+// recorded in order in the one collector, awserr.Violations: every
+// member-constraint violation merged into one ValidationError (phase 1),
+// else the first other error (phase 2); nil if all are nil.
 func Join(errs ...error) error {
-	var vs []Violation
-	var other error
-	for _, err := range errs {
-		if err == nil {
-			continue
-		}
-		var e *Error
-		if errors.As(err, &e) && len(e.Violations) > 0 {
-			vs = append(vs, e.Violations...)
-			continue
-		}
-		if other == nil {
-			other = err
-		}
+	var v awserr.Violations
+	v.Check(errs...)
+	return Checked(&v)
+}
+
+// Checked is what the collector v found, as IAM reports it: its phase-1
+// violations as one ValidationError, else its first phase-2 problem, else
+// nil.
+func Checked(v *awserr.Violations) error {
+	if v.Len() > 0 {
+		return NewValidationError(v.Items()...)
 	}
-	if len(vs) > 0 {
-		return NewValidationError(vs...)
-	}
-	return other
+	return v.Rule()
 }
 
 // CodeOf returns the IAM code of err, or "" when err is not an *Error.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 func errNoSuchUser(name string) error {
@@ -163,7 +165,7 @@ func validateAccessKey(k *AccessKey) error {
 		return err
 	}
 	if k.Status != AccessKeyActive && k.Status != AccessKeyInactive {
-		return NewValidationError(Violation{Member: "status", Value: k.Status,
+		return NewValidationError(awserr.Violation{Member: "status", Value: k.Status,
 			Constraint: "Member must satisfy enum value set: [Active, Inactive]"})
 	}
 	return validationResult(lengthViolations(nil, "accessKeyId", k.AccessKeyID, 16, 128))

@@ -3,6 +3,8 @@ package iam
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // Patterns as botocore's IAM model spells them (shown in messages).
@@ -38,18 +40,18 @@ func patternConstraint(p string) string {
 }
 
 // lengthViolations checks min..max (in characters) and appends violations.
-func lengthViolations(vs []Violation, member, value string, minLen, maxLen int) []Violation {
+func lengthViolations(vs []awserr.Violation, member, value string, minLen, maxLen int) []awserr.Violation {
 	n := utf8.RuneCountInString(value)
 	if n < minLen {
-		vs = append(vs, Violation{Member: member, Value: value, Constraint: lengthAtLeast(minLen)})
+		vs = append(vs, awserr.Violation{Member: member, Value: value, Constraint: lengthAtLeast(minLen)})
 	}
 	if maxLen > 0 && n > maxLen {
-		vs = append(vs, Violation{Member: member, Value: value, Constraint: lengthAtMost(maxLen)})
+		vs = append(vs, awserr.Violation{Member: member, Value: value, Constraint: lengthAtMost(maxLen)})
 	}
 	return vs
 }
 
-func validationResult(vs []Violation) error {
+func validationResult(vs []awserr.Violation) error {
 	if len(vs) == 0 {
 		return nil
 	}
@@ -81,7 +83,7 @@ func allRunes(s string, ok func(rune) bool) bool {
 func validateName(member, name string, maxLen int) error {
 	vs := lengthViolations(nil, member, name, 1, maxLen)
 	if name != "" && !allRunes(name, isNameChar) {
-		vs = append(vs, Violation{Member: member, Value: name, Constraint: patternConstraint(namePattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: name, Constraint: patternConstraint(namePattern)})
 	}
 	return validationResult(vs)
 }
@@ -104,7 +106,7 @@ func ValidatePolicyName(name string) error {
 func ValidatePath(member, path string) error {
 	vs := lengthViolations(nil, member, path, 1, MaxPathLength)
 	if path != "" && !isIAMPath(path) {
-		vs = append(vs, Violation{Member: member, Value: path, Constraint: patternConstraint(pathPattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: path, Constraint: patternConstraint(pathPattern)})
 	}
 	return validationResult(vs)
 }
@@ -132,7 +134,7 @@ func ValidatePolicyPath(path string) error { return validatePolicyPath("path", p
 func validatePolicyPath(member, path string) error {
 	vs := lengthViolations(nil, member, path, 1, MaxPathLength)
 	if path != "" && !isPolicyPath(path) {
-		vs = append(vs, Violation{Member: member, Value: path, Constraint: patternConstraint(policyPathPattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: path, Constraint: patternConstraint(policyPathPattern)})
 	}
 	return validationResult(vs)
 }
@@ -165,7 +167,7 @@ func ValidateRoleDescription(desc string) error {
 	const member = "description"
 	vs := lengthViolations(nil, member, desc, 0, MaxDescriptionLength)
 	if !allRunes(desc, isDescriptionChar) {
-		vs = append(vs, Violation{Member: member, Value: desc, Constraint: patternConstraint(descriptionPattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: desc, Constraint: patternConstraint(descriptionPattern)})
 	}
 	return validationResult(vs)
 }
@@ -186,10 +188,10 @@ func ValidateMaxSessionDuration(seconds int) error {
 	v := strconv.Itoa(seconds)
 	switch {
 	case seconds < MinMaxSessionDuration:
-		return NewValidationError(Violation{Member: member, Value: v,
+		return NewValidationError(awserr.Violation{Member: member, Value: v,
 			Constraint: "Member must have value greater than or equal to " + strconv.Itoa(MinMaxSessionDuration)})
 	case seconds > MaxMaxSessionDuration:
-		return NewValidationError(Violation{Member: member, Value: v,
+		return NewValidationError(awserr.Violation{Member: member, Value: v,
 			Constraint: "Member must have value less than or equal to " + strconv.Itoa(MaxMaxSessionDuration)})
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // Policy size limits. The model bounds every document to 131,072
@@ -25,7 +27,7 @@ func isPolicyChar(r rune) bool {
 func ValidatePolicyDocument(member, doc string) error {
 	vs := lengthViolations(nil, member, doc, 1, MaxPolicyDocumentLength)
 	if !utf8.ValidString(doc) || (doc != "" && !allRunes(doc, isPolicyChar)) {
-		vs = append(vs, Violation{Member: member, Value: doc, Constraint: patternConstraint(policyDocumentPattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: doc, Constraint: patternConstraint(policyDocumentPattern)})
 	}
 	return validationResult(vs)
 }

@@ -1,5 +1,7 @@
 package iam
 
+import "github.com/stsd/stsd/internal/awserr"
+
 // Patterns of the list actions' PathPrefix members, as botocore's model
 // spells them.
 const pathPrefixPattern = `\u002F[\u0021-\u007F]*`
@@ -10,7 +12,7 @@ const pathPrefixPattern = `\u002F[\u0021-\u007F]*`
 func ValidatePathPrefix(member, prefix string) error {
 	vs := lengthViolations(nil, member, prefix, 1, MaxPathLength)
 	if prefix != "" && !isPathPrefix(prefix) {
-		vs = append(vs, Violation{Member: member, Value: prefix, Constraint: patternConstraint(pathPrefixPattern)})
+		vs = append(vs, awserr.Violation{Member: member, Value: prefix, Constraint: patternConstraint(pathPrefixPattern)})
 	}
 	return validationResult(vs)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // Limits on OIDC providers (IAM model and quotas).
@@ -36,7 +38,7 @@ func errInvalidProviderURL() *Error {
 func ValidateProviderURL(raw string, opts URLOptions) error {
 	if vs := lengthViolations(nil, "url", raw, 1, MaxProviderURLLength); len(vs) > 0 {
 		for i := range vs {
-			vs[i].Form, vs[i].Value = ValueOmitted, "" // IAM does not echo the URL
+			vs[i].Form, vs[i].Value = awserr.ValueOmitted, "" // IAM does not echo the URL
 		}
 		return NewValidationError(vs...)
 	}
@@ -86,7 +88,7 @@ func TrimScheme(u string) string {
 func ValidateClientIDs(ids []string) error {
 	for _, id := range ids {
 		if n := utf8.RuneCountInString(id); n < 1 || n > MaxClientIDLength {
-			return NewValidationError(Violation{Member: "clientIDList", Form: ValueOmitted,
+			return NewValidationError(awserr.Violation{Member: "clientIDList", Form: awserr.ValueOmitted,
 				Constraint: "Member must satisfy constraint: [" + lengthAtMost(MaxClientIDLength) + ", " + lengthAtLeast(1) + "]"})
 		}
 	}
@@ -101,7 +103,7 @@ func ValidateClientIDs(ids []string) error {
 func ValidateThumbprints(tps []string) error {
 	for _, tp := range tps {
 		if utf8.RuneCountInString(tp) != ThumbprintLength {
-			return NewValidationError(Violation{Member: "thumbprintList", Form: ValueOmitted,
+			return NewValidationError(awserr.Violation{Member: "thumbprintList", Form: awserr.ValueOmitted,
 				Constraint: "Member must satisfy constraint: [" + lengthAtMost(ThumbprintLength) + ", " + lengthAtLeast(ThumbprintLength) + "]"})
 		}
 	}

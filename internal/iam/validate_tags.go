@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/stsd/stsd/internal/awserr"
 )
 
 // Tag limits (IAM model).
@@ -36,19 +38,19 @@ func isTagChar(r rune) bool {
 // violations first, then no key starting with "aws:" and no two keys equal
 // ignoring case.
 func ValidateTags(tags []Tag) error {
-	var vs []Violation
+	var vs []awserr.Violation
 	if len(tags) > MaxTags {
-		vs = append(vs, Violation{Member: "tags", Form: ValueOmitted, Constraint: lengthAtMost(MaxTags)})
+		vs = append(vs, awserr.Violation{Member: "tags", Form: awserr.ValueOmitted, Constraint: lengthAtMost(MaxTags)})
 	}
 	for i, t := range tags {
 		at := "tags." + strconv.Itoa(i+1) + ".member."
 		vs = lengthViolations(vs, at+"key", t.Key, 1, MaxTagKeyLength)
 		if t.Key != "" && !allRunes(t.Key, isTagChar) {
-			vs = append(vs, Violation{Member: at + "key", Value: t.Key, Constraint: patternConstraint(tagPattern + "+")})
+			vs = append(vs, awserr.Violation{Member: at + "key", Value: t.Key, Constraint: patternConstraint(tagPattern + "+")})
 		}
 		vs = lengthViolations(vs, at+"value", t.Value, 0, MaxTagValueLength)
 		if !allRunes(t.Value, isTagChar) {
-			vs = append(vs, Violation{Member: at + "value", Value: t.Value, Constraint: patternConstraint(tagPattern + "*")})
+			vs = append(vs, awserr.Violation{Member: at + "value", Value: t.Value, Constraint: patternConstraint(tagPattern + "*")})
 		}
 	}
 	if len(vs) > 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/authn"
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/creds"
 	"github.com/stsd/stsd/internal/iam"
@@ -150,7 +151,7 @@ func errNoSuchAccessKey(id string) error {
 // errNonUserCredentials is IAM's answer when UserName is omitted by a
 // caller that is not an IAM user (root or a role session).
 func errNonUserCredentials() error {
-	return &iam.Error{Code: iam.CodeValidationError, Message: "Must specify userName when calling with non-User credentials"}
+	return iamError("ValidationError", "Must specify userName when calling with non-User credentials", nil)
 }
 
 // accessKeyUserParam is the UserName the action applies to: the parameter
@@ -169,7 +170,7 @@ func (x *exchange) accessKeyIDParam() (string, error) {
 	return x.validParam("AccessKeyId", "accessKeyId", func(id string) error {
 		err := iam.ValidateLength("accessKeyId", id, 16, 128)
 		if id != "" && !isWordText(id) {
-			err = iam.Join(err, iam.NewValidationError(iam.Violation{Member: "accessKeyId", Value: id,
+			err = iam.Join(err, iam.NewValidationError(awserr.Violation{Member: "accessKeyId", Value: id,
 				Constraint: `Member must satisfy regular expression pattern: [\w]+`}))
 		}
 		return err

@@ -10,16 +10,29 @@ import (
 )
 
 // statusOf is the HTTP status IAM answers each of its error codes with.
-var statusOf = map[iam.Code]int{
-	iam.CodeValidationError:         http.StatusBadRequest,
-	iam.CodeInvalidInput:            http.StatusBadRequest,
-	iam.CodeMalformedPolicyDocument: http.StatusBadRequest,
-	iam.CodeNoSuchEntity:            http.StatusNotFound,
-	iam.CodeEntityAlreadyExists:     http.StatusConflict,
-	iam.CodeLimitExceeded:           http.StatusConflict,
-	iam.CodeDeleteConflict:          http.StatusConflict,
-	iam.CodeConcurrentModification:  http.StatusConflict,
-	iam.CodeServiceFailure:          http.StatusInternalServerError,
+var statusOf = map[string]int{
+	"ValidationError":         http.StatusBadRequest,
+	"InvalidInput":            http.StatusBadRequest,
+	"MalformedPolicyDocument": http.StatusBadRequest,
+	"NoSuchEntity":            http.StatusNotFound,
+	"EntityAlreadyExists":     http.StatusConflict,
+	"LimitExceeded":           http.StatusConflict,
+	"DeleteConflict":          http.StatusConflict,
+	"ConcurrentModification":  http.StatusConflict,
+	"ServiceFailure":          http.StatusInternalServerError,
+}
+
+// iamError is the IAM error code with its exact message as the client sees
+// it, answered with the status IAM gives the code and "iam_<code>" as the
+// internal reason (cause, if any, goes only to the log). Every IAM error
+// this package answers is built here: its own (noSuchEntity, invalidInput,
+// …) and, through toAWS, the iam package's.
+func iamError(code, msg string, cause error) *awserr.Error {
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusBadRequest
+	}
+	return awserr.New(code, status, msg).WithReason("iam_"+code, cause)
 }
 
 // storeUnavailableMessage is what a write gets while the store (etcd) is
@@ -35,13 +48,7 @@ func toAWS(err error) error {
 	}
 	var ie *iam.Error
 	if errors.As(err, &ie) {
-		status, ok := statusOf[ie.Code]
-		if !ok {
-			status = http.StatusBadRequest
-		}
-		e := awserr.New(string(ie.Code), status, ie.Message)
-		reason := "iam_" + string(ie.Code)
-		return e.WithReason(reason, ie.Cause)
+		return iamError(string(ie.Code), ie.Message, ie.Cause)
 	}
 	return awserr.As(err)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"sort"
 
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/strictb64"
@@ -39,9 +40,9 @@ func (x *exchange) pageParams() (pageRequest, error) {
 	if m, sent := x.optional("Marker"); sent {
 		switch {
 		case m == "":
-			markerErr = iam.NewValidationError(iam.Violation{Member: "marker", Value: m, Constraint: "Member must have length greater than or equal to 1"})
+			markerErr = iam.NewValidationError(awserr.Violation{Member: "marker", Value: m, Constraint: "Member must have length greater than or equal to 1"})
 		case len(m) > maxMarkerLength:
-			markerErr = iam.NewValidationError(iam.Violation{Member: "marker", Value: m, Constraint: "Member must have length less than or equal to 320"})
+			markerErr = iam.NewValidationError(awserr.Violation{Member: "marker", Value: m, Constraint: "Member must have length less than or equal to 320"})
 		default:
 			key, derr := strictb64.DecodeString(markerEncoding, m)
 			if derr != nil || len(key) == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 )
@@ -27,7 +28,7 @@ func (x *exchange) required(param, member string) (string, error) {
 // nullViolation is IAM's "Value null at '<member>'" for a required member
 // that was not sent.
 func nullViolation(member string) error {
-	return iam.NewValidationError(iam.Violation{Member: member, Form: iam.ValueNull, Constraint: mustNotBeNull})
+	return iam.NewValidationError(awserr.Violation{Member: member, Form: awserr.ValueNull, Constraint: mustNotBeNull})
 }
 
 // validParam is a required parameter checked by check when it was sent
@@ -63,7 +64,7 @@ func enumViolation(member, v string, values []string) error {
 	if slices.Contains(values, v) {
 		return nil
 	}
-	return iam.NewValidationError(iam.Violation{Member: member, Value: v,
+	return iam.NewValidationError(awserr.Violation{Member: member, Value: v,
 		Constraint: "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"})
 }
 
@@ -79,14 +80,14 @@ func (x *exchange) integer(param, member string, lo, hi int) (int, bool, error) 
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil {
-		return 0, true, iam.NewValidationError(iam.Violation{Member: member, Value: raw, Constraint: "Member must be a valid integer"})
+		return 0, true, iam.NewValidationError(awserr.Violation{Member: member, Value: raw, Constraint: "Member must be a valid integer"})
 	}
-	var vs []iam.Violation
+	var vs []awserr.Violation
 	if n < lo {
-		vs = append(vs, iam.Violation{Member: member, Value: raw, Constraint: "Member must have value greater than or equal to " + strconv.Itoa(lo)})
+		vs = append(vs, awserr.Violation{Member: member, Value: raw, Constraint: "Member must have value greater than or equal to " + strconv.Itoa(lo)})
 	}
 	if n > hi {
-		vs = append(vs, iam.Violation{Member: member, Value: raw, Constraint: "Member must have value less than or equal to " + strconv.Itoa(hi)})
+		vs = append(vs, awserr.Violation{Member: member, Value: raw, Constraint: "Member must have value less than or equal to " + strconv.Itoa(hi)})
 	}
 	if len(vs) > 0 {
 		return n, true, iam.NewValidationError(vs...)
@@ -102,7 +103,7 @@ func (x *exchange) boolean(param, member string) (bool, bool, error) {
 	}
 	b, err := strconv.ParseBool(raw)
 	if err != nil {
-		return false, true, iam.NewValidationError(iam.Violation{Member: member, Value: raw, Constraint: "Member must be a valid boolean"})
+		return false, true, iam.NewValidationError(awserr.Violation{Member: member, Value: raw, Constraint: "Member must be a valid boolean"})
 	}
 	return b, true, nil
 }
@@ -169,13 +170,13 @@ func isARN(s string) bool {
 
 // errInvalidARN is IAM's answer to an ARN member that is not an ARN.
 func errInvalidARN() error {
-	return &iam.Error{Code: iam.CodeValidationError, Message: "Invalid ARN:  Could not be parsed!"}
+	return iamError("ValidationError", "Invalid ARN:  Could not be parsed!", nil)
 }
 
 // caller-facing error helpers shared by every group.
 
 // noSuchEntity is IAM's 404 with its exact message.
-func noSuchEntity(msg string) error { return &iam.Error{Code: iam.CodeNoSuchEntity, Message: msg} }
+func noSuchEntity(msg string) error { return iamError("NoSuchEntity", msg, nil) }
 
 // invalidInput is IAM's InvalidInput 400.
-func invalidInput(msg string) error { return &iam.Error{Code: iam.CodeInvalidInput, Message: msg} }
+func invalidInput(msg string) error { return iamError("InvalidInput", msg, nil) }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 )
@@ -220,7 +221,7 @@ func (x *exchange) policyVersionIDParam() (string, error) {
 		return "", err
 	}
 	if !isPolicyVersionID(v) {
-		return v, iam.NewValidationError(iam.Violation{Member: "versionId", Form: iam.ValueOmitted,
+		return v, iam.NewValidationError(awserr.Violation{Member: "versionId", Form: awserr.ValueOmitted,
 			Constraint: `Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`})
 	}
 	return v, nil

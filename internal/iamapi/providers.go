@@ -3,6 +3,7 @@ package iamapi
 import (
 	"context"
 
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 )
@@ -14,8 +15,9 @@ import (
 // updates keep them.
 
 // createProvider registers a provider. Member violations are reported
-// together first (in IAM's order: clientIDList, thumbprintList, url, tags),
-// then the URL rule, the thumbprint and client-ID quotas and the tag rules.
+// together first (phase 1, in IAM's order: clientIDList, thumbprintList,
+// url, tags), then the first of the URL rule, the thumbprint and client-ID
+// quotas and the tag rules (phase 2, in that order).
 // ThumbprintList is optional, as in current IAM.
 func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	url, urlErr := x.required("Url", "url")
@@ -28,10 +30,10 @@ func (s *Service) createProvider(ctx context.Context, x *exchange) (*awsquery.Re
 	clientErr := iam.ValidateClientIDs(clientIDs)
 	thumbErr := iam.ValidateThumbprints(thumbprints)
 	tagErr := iam.ValidateTags(tags)
-	if err := iam.Join(clientErr, thumbErr, urlErr, tagErr); hasViolations(err) {
-		return nil, err
-	}
-	if err := iam.Join(urlErr, thumbErr, clientErr, tagErr); err != nil {
+	var v awserr.Violations
+	v.Members(clientErr, thumbErr, urlErr, tagErr)
+	v.Rules(urlErr, thumbErr, clientErr, tagErr)
+	if err := iam.Checked(&v); err != nil {
 		return nil, err
 	}
 	want := iam.OIDCProvider{Account: x.account, URL: url, ClientIDs: clientIDs, Thumbprints: thumbprints}

@@ -1,7 +1,6 @@
 package iamapi
 
 import (
-	"errors"
 	"sort"
 
 	"github.com/stsd/stsd/internal/iam"
@@ -42,13 +41,6 @@ func providerNotFound(arn string) error {
 // (IAM words it differently).
 func providerNotFoundOnDelete(arn string) error {
 	return noSuchEntity("OpenId connect Provider " + arn + " cannot be found.")
-}
-
-// hasViolations reports whether err is a ValidationError made of member
-// violations (model validation, reported before any other check).
-func hasViolations(err error) bool {
-	var e *iam.Error
-	return errors.As(err, &e) && len(e.Violations) > 0
 }
 
 // sortedTags returns the tags sorted by key, as IAM lists them.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 )
@@ -71,10 +72,10 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 	if sent {
 		tpErr = iam.ValidateThumbprints(thumbprints)
 	}
-	if err := iam.Join(arnErr, tpErr); hasViolations(err) {
-		return nil, err
-	}
-	if err := iam.Join(x.checkProviderARN(arn, providerNotFound), tpErr); err != nil {
+	var v awserr.Violations
+	v.Members(arnErr, tpErr)
+	v.Rules(x.checkProviderARN(arn, providerNotFound), tpErr)
+	if err := iam.Checked(&v); err != nil {
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {
@@ -92,10 +93,10 @@ func (s *Service) updateProviderThumbprint(ctx context.Context, x *exchange) (*a
 func (s *Service) tagProvider(ctx context.Context, x *exchange) (*awsquery.Response, error) {
 	arn, arnErr := x.providerARNParam()
 	tags, tagErr := x.tagsParam()
-	if err := iam.Join(arnErr, tagErr); hasViolations(err) {
-		return nil, err
-	}
-	if err := iam.Join(x.checkProviderARN(arn, providerNotFound), tagErr); err != nil {
+	var v awserr.Violations
+	v.Members(arnErr, tagErr)
+	v.Rules(x.checkProviderARN(arn, providerNotFound), tagErr)
+	if err := iam.Checked(&v); err != nil {
 		return nil, err
 	}
 	return s.updateProvider(ctx, x, arn, func(p *iam.OIDCProvider) error {

@@ -54,7 +54,7 @@ func runSimulation(in policy.SimulationInput, pr pageRequest) (*awsquery.Respons
 	if err != nil {
 		var se *policy.SimulationError
 		if errors.As(err, &se) {
-			return nil, &iam.Error{Code: iam.Code(se.Code), Message: se.Message, Cause: err}
+			return nil, iamError(se.Code, se.Message, err)
 		}
 		return nil, err
 	}
