@@ -95,6 +95,7 @@ func devCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&flags.Addr, "addr", flags.Addr, "listen address of the STS endpoint")
 	cmd.Flags().StringVar(&flags.DataDir, "data-dir", "", "data directory (default: a new temporary directory, removed on exit)")
+	cmd.Flags().StringVar(&flags.DebugAddr, "debug-addr", "", "listen address of the pprof profiling endpoints (off when empty; keep it on loopback)")
 	cmd.Flags().StringVar(&flags.AccountID, "account-id", flags.AccountID, "the 12-digit account id")
 	cmd.Flags().StringVar(&idpAddr, "idp-addr", "127.0.0.1:0", "loopback address of the development issuer (first start)")
 	cmd.Flags().StringVar(&flags.S3.Backend, "s3-backend", "", "also run the S3 gateway in front of this S3-compatible store (key from "+

@@ -60,9 +60,18 @@ func summarize(ev *audit.Event) *entry {
 }
 
 // roleParameter is the role a call names: roleArn (STS) or roleName (IAM).
+// The STS actions' parameter types name it themselves (roleParameterer);
+// maps are read directly; anything else goes through its JSON form.
 func roleParameter(params any) string {
-	if params == nil {
+	switch p := params.(type) {
+	case nil:
 		return ""
+	case roleParameterer:
+		return p.RoleParameter()
+	case map[string]string:
+		return firstRole(func(k string) (any, bool) { v, ok := p[k]; return v, ok })
+	case map[string]any:
+		return firstRole(func(k string) (any, bool) { v, ok := p[k]; return v, ok })
 	}
 	b, err := json.Marshal(params)
 	if err != nil {
@@ -72,9 +81,20 @@ func roleParameter(params any) string {
 	if json.Unmarshal(b, &m) != nil {
 		return ""
 	}
+	return firstRole(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+}
+
+// roleParameterer is an audit event's request parameters that name a
+// role (the STS actions' parameter types).
+type roleParameterer interface{ RoleParameter() string }
+
+// firstRole is the first non-empty string of roleArn and roleName.
+func firstRole(get func(string) (any, bool)) string {
 	for _, k := range []string{"roleArn", "roleName"} {
-		if v, ok := m[k].(string); ok && v != "" {
-			return v
+		if v, ok := get(k); ok {
+			if s, ok := v.(string); ok && s != "" {
+				return s
+			}
 		}
 	}
 	return ""

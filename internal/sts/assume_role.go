@@ -138,6 +138,10 @@ type assumeRoleRequestParameters struct {
 	MinimumSessionTokenSize int        `json:"minimumSessionTokenSize,omitempty"`
 }
 
+// RoleParameter is the role the call names, for the console's activity
+// feed.
+func (p *assumeRoleRequestParameters) RoleParameter() string { return p.RoleArn }
+
 type assumeRoleResponseElements struct {
 	Credentials     auditCredentials     `json:"credentials"`
 	AssumedRoleUser auditAssumedRoleUser `json:"assumedRoleUser"`

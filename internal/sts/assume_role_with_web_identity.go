@@ -225,6 +225,10 @@ type webIdentityRequestParameters struct {
 	MinimumSessionTokenSize int      `json:"minimumSessionTokenSize,omitempty"`
 }
 
+// RoleParameter is the role the call names, for the console's activity
+// feed (without encoding the parameters to JSON to find it).
+func (p *webIdentityRequestParameters) RoleParameter() string { return p.RoleArn }
+
 type webIdentityResponseElements struct {
 	Credentials                 auditCredentials     `json:"credentials"`
 	SubjectFromWebIdentityToken string               `json:"subjectFromWebIdentityToken"`
