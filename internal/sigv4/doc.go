@@ -13,6 +13,10 @@
 // token), ideally after Verifier.Precheck, and calls Verifier.Verify, which
 // checks the clock, the scope and the signature (constant-time comparison).
 //
+// It also signs, for one purpose: SignS3 signs the requests the S3 gateway
+// sends its backend (header authentication, S3's canonical path), with the
+// same canonical-request code the verifier uses.
+//
 // Every failure is an *Error carrying AWS's wire code, HTTP status and
 // message; the server renders it. Messages never contain a secret access key
 // or a session token; unlike AWS, a signature mismatch does not echo the
