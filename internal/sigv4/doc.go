@@ -23,7 +23,7 @@
 // canonical request and string-to-sign, because they contain the session
 // token.
 //
-// Provenance of the error texts (see spec/sts-contract.md §1.2, §4.2):
+// Provenance of the error texts:
 //
 // Captured from real AWS responses (GitHub issues):
 //   - SignatureDoesNotMatch 403 "The request signature we calculated does not
