@@ -270,6 +270,11 @@ func (a *App) serve(o Options, h http.Handler) error {
 		}
 	}
 	a.srv = server.HTTPServer(ln.Addr().String(), h, o.Logger)
+	if a.activity != nil {
+		// Shutdown waits for open requests; the console's live activity
+		// streams end when it starts.
+		a.srv.RegisterOnShutdown(a.activity.Close)
+	}
 	scheme := "http"
 	if cfg.TLSCertFile != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)

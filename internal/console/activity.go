@@ -81,6 +81,8 @@ func (c *Console) activityStream(q *request) {
 		select {
 		case <-q.r.Context().Done():
 			return
+		case <-c.deps.Activity.done:
+			return
 		case <-heartbeat.C:
 			if _, err := fmt.Fprint(q.w, ": keep-alive\n\n"); err != nil {
 				return

@@ -32,6 +32,9 @@ type Activity struct {
 	full    bool
 	minutes map[int64]*minuteCounts // Unix minute → counts
 	subs    map[chan *entry]struct{}
+
+	done      chan struct{} // closed by Close: live streams end
+	closeOnce sync.Once
 }
 
 // minuteCounts are one minute's API calls and failed calls by reason.
@@ -46,7 +49,14 @@ func NewActivity(now func() time.Time) *Activity {
 		now = time.Now
 	}
 	return &Activity{now: now, ring: make([]*entry, recentEvents), minutes: map[int64]*minuteCounts{},
-		subs: map[chan *entry]struct{}{}}
+		subs: map[chan *entry]struct{}{}, done: make(chan struct{})}
+}
+
+// Close ends every live stream and any opened later: the server is
+// shutting down, and an open stream — a page left open in a browser —
+// would otherwise hold the shutdown until its timeout.
+func (a *Activity) Close() {
+	a.closeOnce.Do(func() { close(a.done) })
 }
 
 // Observe takes a batch of written events (audit.Options.Observe).

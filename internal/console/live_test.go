@@ -135,3 +135,30 @@ func TestSimulatorRunsTheIAMSimulation(t *testing.T) {
 	n.WaitCount("SimulatePrincipalPolicy", 1)
 	n.WaitCount("SimulateCustomPolicy", 1)
 }
+
+// A live stream left open (a page in a browser) does not hold the node's
+// shutdown: the stream ends when the server starts shutting down, and
+// Close returns well within its timeout.
+func TestActivityStreamEndsOnShutdown(t *testing.T) {
+	n := start(t)
+	b := n.root()
+	req, _ := http.NewRequest(http.MethodGet, n.URL+"/console/activity/events", nil)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() || sc.Text() != ": stream open" {
+		t.Fatalf("stream did not open: %q %v", sc.Text(), sc.Err())
+	}
+	start := time.Now()
+	if err := n.App.Close(5 * time.Second); err != nil {
+		t.Fatalf("Close with a live stream open: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v with a live stream open", d)
+	}
+	for sc.Scan() {
+	}
+}
