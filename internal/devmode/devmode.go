@@ -132,7 +132,7 @@ func (n *Node) ensureDemo(ctx context.Context) error {
 	p, err := a.Repo.CreateProvider(ctx, iam.OIDCProvider{
 		Account: a.Account, URL: n.Issuer.URL(), ClientIDs: []string{devidp.Audience},
 	})
-	if err != nil && iam.CodeOf(err) != iam.CodeEntityAlreadyExists {
+	if err != nil && iam.KindOf(err) != iam.KindAlreadyExists {
 		return err
 	}
 	arn := iam.ProviderARN(a.Account, n.Issuer.URL())
@@ -147,7 +147,7 @@ func (n *Node) ensureDemo(ctx context.Context) error {
 		Account: a.Account, Name: DemoRole, Path: "/", AssumeRolePolicyDocument: trust,
 		Description: "created by stsd dev", MaxSessionDuration: 3600,
 	})
-	if err != nil && iam.CodeOf(err) != iam.CodeEntityAlreadyExists {
+	if err != nil && iam.KindOf(err) != iam.KindAlreadyExists {
 		return err
 	}
 	return a.Cache.WaitFor(ctx, func(s *iam.Snapshot) bool {

@@ -99,7 +99,7 @@ func (n *node) provider() string {
 		Account: account, URL: n.idp.Issuer(), ClientIDs: []string{aud},
 	})
 	if err != nil {
-		if iam.CodeOf(err) == iam.CodeEntityAlreadyExists {
+		if iam.KindOf(err) == iam.KindAlreadyExists {
 			return iam.ProviderARN(account, n.idp.Issuer())
 		}
 		n.t.Fatal(err)

@@ -40,6 +40,9 @@ var layers = []layer{
 		"internal/iam", "internal/audit", "internal/config", "internal/policycli",
 		"internal/store/memstore", "internal/store/boltstore",
 	}},
+	{name: "IAM's wire codes", pkgs: []string{
+		"internal/iamwire",
+	}},
 	{name: "protocol and bootstrap", pkgs: []string{
 		"internal/awsquery", "internal/iam/bootstrap", "internal/credcli",
 	}},

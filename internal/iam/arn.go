@@ -84,14 +84,14 @@ func ParseProviderARN(s string) (account, hostPath string, ok bool) {
 
 // ValidatePolicyARN checks a managed policy ARN given as an attachment or a
 // permissions boundary: the model's 20..2048 characters, then the shape
-// arn:aws:iam::<acct>:policy/<path><name> (InvalidInput otherwise). AWS
+// arn:aws:iam::<acct>:policy/<path><name> (KindInvalidInput otherwise). AWS
 // managed policies (account "aws") are accepted as references.
 func ValidatePolicyARN(member, arn string) error {
 	if vs := lengthViolations(nil, member, arn, 20, 2048); len(vs) > 0 {
 		return NewValidationError(vs...)
 	}
 	if _, path, name, ok := parsePolicyRef(arn); !ok || !isPolicyPath(path) || validateName("policyName", name, MaxPolicyNameLength) != nil {
-		return newError(CodeInvalidInput, "ARN "+arn+" is not valid.")
+		return newError(KindInvalidInput, "ARN "+arn+" is not valid.")
 	}
 	return nil
 }

@@ -224,7 +224,7 @@ func TestCacheBadValues(t *testing.T) {
 		t.Error("undecodable role served")
 	}
 	v, ok := s.RoleByName(acct, "bad")
-	if !ok || v.Trust != nil || CodeOf(v.TrustErr) != CodeMalformedPolicyDocument {
+	if !ok || v.Trust != nil || KindOf(v.TrustErr) != KindMalformedPolicy {
 		t.Fatalf("role with unparsable trust: %+v %v", v, ok)
 	}
 	out := logs.String()

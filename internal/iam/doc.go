@@ -13,6 +13,8 @@
 //	accounts/<acct>/users/<lower-cased user name>
 //	accounts/<acct>/access-keys/<access key id>
 //
-// Validation functions return *Error values that carry IAM's error code and
-// message; rendering them as HTTP responses is the caller's job.
+// Validation functions and the repository return *Error values that carry a
+// Kind (not found, already exists, …) and IAM's message; the Kind's IAM
+// error code and HTTP status are internal/iamwire's, and rendering the
+// error as an HTTP response is the API's job (iamapi).
 package iam

@@ -8,7 +8,7 @@ import (
 )
 
 // CheckPolicy checks an identity-based policy (inline or managed, or a
-// permissions boundary) with the policy grammar: MalformedPolicyDocument
+// permissions boundary) with the policy grammar: KindMalformedPolicy
 // with the parser's message if it does not parse.
 func CheckPolicy(doc string) error {
 	_, err := ParseIdentityPolicy(doc)
@@ -16,7 +16,7 @@ func CheckPolicy(doc string) error {
 }
 
 // CheckTrustPolicy checks a role trust policy: it must parse and every
-// statement must name a principal (MalformedPolicyDocument otherwise).
+// statement must name a principal (KindMalformedPolicy otherwise).
 func CheckTrustPolicy(doc string) error {
 	_, err := ParseTrustPolicy(doc)
 	return err
@@ -38,7 +38,7 @@ var DenyAll = func() *policy.Policy {
 }()
 
 // ParseIdentityPolicy parses an identity-based policy; errors are
-// MalformedPolicyDocument *Error values.
+// KindMalformedPolicy *Error values.
 func ParseIdentityPolicy(doc string) (*policy.Policy, error) {
 	if !json.Valid([]byte(doc)) {
 		return nil, errInvalidJSON()
@@ -48,7 +48,7 @@ func ParseIdentityPolicy(doc string) (*policy.Policy, error) {
 }
 
 // ParseTrustPolicy parses a role trust policy; errors are
-// MalformedPolicyDocument *Error values.
+// KindMalformedPolicy *Error values.
 func ParseTrustPolicy(doc string) (*policy.Policy, error) {
 	if !json.Valid([]byte(doc)) {
 		return nil, errInvalidJSON()
@@ -59,7 +59,7 @@ func ParseTrustPolicy(doc string) (*policy.Policy, error) {
 
 // errInvalidJSON is IAM's message for a document that is not JSON.
 func errInvalidJSON() error {
-	return newError(CodeMalformedPolicyDocument, "This policy contains invalid Json")
+	return newError(KindMalformedPolicy, "This policy contains invalid Json")
 }
 
 func malformed(err error) error {
@@ -68,7 +68,7 @@ func malformed(err error) error {
 	}
 	var pe *policy.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Code: CodeMalformedPolicyDocument, Message: pe.Error(), Cause: err}
+		return &Error{Kind: KindMalformedPolicy, Message: pe.Error(), Cause: err}
 	}
-	return &Error{Code: CodeMalformedPolicyDocument, Message: "Syntax errors in policy.", Cause: err}
+	return &Error{Kind: KindMalformedPolicy, Message: "Syntax errors in policy.", Cause: err}
 }

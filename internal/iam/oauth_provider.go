@@ -66,13 +66,13 @@ func OAuthProviderKey(account, providerID string) string {
 // ProviderId ("Do not include URL schemes and port numbers").
 func ValidateOAuthProviderID(id string) error {
 	if len(id) < MinOAuthProviderIDLength || len(id) > MaxOAuthProviderIDLength {
-		return newError(CodeInvalidInput, "The provider id must have "+strconv.Itoa(MinOAuthProviderIDLength)+" to "+
+		return newError(KindInvalidInput, "The provider id must have "+strconv.Itoa(MinOAuthProviderIDLength)+" to "+
 			strconv.Itoa(MaxOAuthProviderIDLength)+" characters.")
 	}
 	if !allRunes(id, func(r rune) bool {
 		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
 	}) {
-		return newError(CodeInvalidInput, "The provider id "+id+" must be a host name: letters, digits, '.', '-' and '_', without scheme or port.")
+		return newError(KindInvalidInput, "The provider id "+id+" must be a host name: letters, digits, '.', '-' and '_', without scheme or port.")
 	}
 	return nil
 }
@@ -81,7 +81,7 @@ func ValidateOAuthProviderID(id string) error {
 // only to a loopback host when allowed), a host, no user info or fragment,
 // at most 2048 printable ASCII characters. A query is allowed.
 func ValidateIntrospectionURL(raw string, opts URLOptions) error {
-	bad := newError(CodeInvalidInput, "The introspection URL must be an https URL (http only on loopback with --allow-http-issuers) without user info or fragment.")
+	bad := newError(KindInvalidInput, "The introspection URL must be an https URL (http only on loopback with --allow-http-issuers) without user info or fragment.")
 	if raw == "" || len(raw) > MaxIntrospectionURLLen || !allRunes(raw, func(r rune) bool { return r > 0x20 && r < 0x7F }) {
 		return bad
 	}
@@ -122,7 +122,7 @@ func (p *OAuthProvider) Validate(opts URLOptions) error {
 // %x20-7E (RFC 6749 Appendix A.1, VSCHAR).
 func ValidateOAuthClientID(id string) error {
 	if id == "" || len(id) > MaxOAuthClientIDLength || !allRunes(id, func(r rune) bool { return r >= 0x20 && r <= 0x7E }) {
-		return newError(CodeInvalidInput, "The client id must have 1 to "+strconv.Itoa(MaxOAuthClientIDLength)+" printable ASCII characters.")
+		return newError(KindInvalidInput, "The client id must have 1 to "+strconv.Itoa(MaxOAuthClientIDLength)+" printable ASCII characters.")
 	}
 	return nil
 }
@@ -132,30 +132,30 @@ func ValidateOAuthClientID(id string) error {
 func ValidateSecretSource(env, file string) error {
 	switch {
 	case env != "" && file != "":
-		return newError(CodeInvalidInput, "Set one of client_secret_env and client_secret_file, not both.")
+		return newError(KindInvalidInput, "Set one of client_secret_env and client_secret_file, not both.")
 	case env == "" && file == "":
-		return newError(CodeInvalidInput, "Set client_secret_env or client_secret_file: the introspection endpoint authenticates stsd.")
+		return newError(KindInvalidInput, "Set client_secret_env or client_secret_file: the introspection endpoint authenticates stsd.")
 	case env != "":
 		ok := len(env) <= maxSecretEnvNameLength && (env[0] < '0' || env[0] > '9') && allRunes(env, func(r rune) bool {
 			return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
 		})
 		if !ok {
-			return newError(CodeInvalidInput, "The client secret variable "+strconv.Quote(env)+" is not an environment variable name.")
+			return newError(KindInvalidInput, "The client secret variable "+strconv.Quote(env)+" is not an environment variable name.")
 		}
 	default:
 		if len(file) > maxSecretFilePathLength || !filepath.IsAbs(file) || strings.ContainsRune(file, 0) {
-			return newError(CodeInvalidInput, "The client secret file "+strconv.Quote(file)+" must be an absolute path: every node reads it.")
+			return newError(KindInvalidInput, "The client secret file "+strconv.Quote(file)+" must be an absolute path: every node reads it.")
 		}
 	}
 	return nil
 }
 
 func errNoSuchOAuthProvider(account, id string) error {
-	return newError(CodeNoSuchEntity, "OAuth provider "+id+" not found in account "+account+".")
+	return newError(KindNotFound, "OAuth provider "+id+" not found in account "+account+".")
 }
 
 // CreateOAuthProvider validates and stores a new OAuth provider;
-// CreateDate is assigned. An existing id gives EntityAlreadyExists.
+// CreateDate is assigned. An existing id gives KindAlreadyExists.
 func (r *Repo) CreateOAuthProvider(ctx context.Context, p OAuthProvider) (*OAuthProvider, error) {
 	p.CreateDate = r.timestamp()
 	if err := p.Validate(r.urlOpts); err != nil {
@@ -166,18 +166,18 @@ func (r *Repo) CreateOAuthProvider(ctx context.Context, p OAuthProvider) (*OAuth
 		return nil, err
 	}
 	if len(existing) >= MaxOAuthProvidersPerAccount {
-		return nil, newError(CodeLimitExceeded, "Cannot exceed quota for OAuth providers per account: "+strconv.Itoa(MaxOAuthProvidersPerAccount))
+		return nil, newError(KindLimitExceeded, "Cannot exceed quota for OAuth providers per account: "+strconv.Itoa(MaxOAuthProvidersPerAccount))
 	}
 	v := &p
 	if err := create(ctx, r.st, OAuthProviderKey(p.Account, p.ProviderID), v, func() error {
-		return newError(CodeEntityAlreadyExists, "OAuth provider "+p.ProviderID+" already exists.")
+		return newError(KindAlreadyExists, "OAuth provider "+p.ProviderID+" already exists.")
 	}); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// GetOAuthProvider returns the account's OAuth provider, or NoSuchEntity.
+// GetOAuthProvider returns the account's OAuth provider, or KindNotFound.
 func (r *Repo) GetOAuthProvider(ctx context.Context, account, id string) (*OAuthProvider, error) {
 	return get[OAuthProvider](ctx, r.st, OAuthProviderKey(account, id), func() error { return errNoSuchOAuthProvider(account, id) })
 }

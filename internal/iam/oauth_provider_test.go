@@ -20,7 +20,7 @@ func TestOAuthProviderLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := repo.CreateOAuthProvider(ctx, testOAuthProvider()); CodeOf(err) != CodeEntityAlreadyExists {
+	if _, err := repo.CreateOAuthProvider(ctx, testOAuthProvider()); KindOf(err) != KindAlreadyExists {
 		t.Fatalf("duplicate: %v", err)
 	}
 	if err := c.WaitRevision(ctx, p.Revision); err != nil {
@@ -69,7 +69,7 @@ func TestOAuthProviderLifecycle(t *testing.T) {
 			t.Fatalf("left %s", e.Key)
 		}
 	}
-	if _, err := repo.GetOAuthProvider(ctx, acct, "auth.example.com"); CodeOf(err) != CodeNoSuchEntity {
+	if _, err := repo.GetOAuthProvider(ctx, acct, "auth.example.com"); KindOf(err) != KindNotFound {
 		t.Fatalf("get after delete: %v", err)
 	}
 }

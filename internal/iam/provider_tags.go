@@ -50,7 +50,7 @@ func IsProviderSettingTagKey(key string) bool {
 // errReservedProviderTag is the answer to a stsd: key stsd does not define
 // (or one spelled in another case).
 func errReservedProviderTag(key string) error {
-	return newError(CodeInvalidInput, "Tag key "+key+" is reserved: the stsd: tags of an OpenID Connect provider are "+
+	return newError(KindInvalidInput, "Tag key "+key+" is reserved: the stsd: tags of an OpenID Connect provider are "+
 		ProviderTagJWKSURL+" and "+ProviderTagStaticJWKS+providerJWKSPartsFormat+".")
 }
 
@@ -59,7 +59,7 @@ func errReservedProviderTag(key string) error {
 func ValidateProviderTags(tags []Tag) error {
 	for _, t := range tags {
 		if IsProviderSettingTagKey(t.Key) {
-			return newError(CodeInvalidInput, "Tag key "+t.Key+" is reserved for the provider's JWKS settings ("+
+			return newError(KindInvalidInput, "Tag key "+t.Key+" is reserved for the provider's JWKS settings ("+
 				ProviderTagJWKSURL+", "+ProviderTagStaticJWKS+providerJWKSPartsFormat+"), which are not stored as tags.")
 		}
 	}
@@ -98,7 +98,7 @@ func jwksPartKey(i, n int) string {
 // them into the tags to store and the JWKS settings the reserved ones
 // carry: the JWKS URL as written, the static key set decoded from its
 // parts (checked here only for its encoding and size; the provider's
-// Validate and the OIDC verifier check the rest). Errors are InvalidInput.
+// Validate and the OIDC verifier check the rest). Errors are KindInvalidInput.
 func SplitProviderSettingTags(tags []Tag) (stored []Tag, jwksURL, staticJWKS string, err error) {
 	parts := map[int]string{}
 	count := 0
@@ -130,18 +130,18 @@ func SplitProviderSettingTags(tags []Tag) (stored []Tag, jwksURL, staticJWKS str
 	var enc strings.Builder
 	for i := 1; i <= count; i++ {
 		if v := parts[i]; i < count && len(v) != ProviderJWKSPartLength {
-			return nil, "", "", newError(CodeInvalidInput, "Every "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" part but the last must be "+
+			return nil, "", "", newError(KindInvalidInput, "Every "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" part but the last must be "+
 				strconv.Itoa(ProviderJWKSPartLength)+" characters long; "+jwksPartKey(i, count)+" has "+strconv.Itoa(len(v))+".")
 		}
 		enc.WriteString(parts[i])
 	}
 	doc, derr := strictb64.DecodeString(jwksEncoding, enc.String())
 	if derr != nil || len(doc) == 0 {
-		return nil, "", "", newError(CodeInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+
+		return nil, "", "", newError(KindInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+
 			" parts together must be the key set's JSON in base64 (standard alphabet, with padding).")
 	}
 	if len(doc) > MaxStaticJWKSBytes {
-		return nil, "", "", newError(CodeInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
+		return nil, "", "", newError(KindInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
 	}
 	return stored, jwksURL, string(doc), nil
 }
@@ -179,6 +179,6 @@ func errJWKSParts(tags []Tag) error {
 		}
 	}
 	sort.Strings(keys)
-	return newError(CodeInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" tags must be the parts 1-of-N to N-of-N of one key set; the provider would have "+
+	return newError(KindInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" tags must be the parts 1-of-N to N-of-N of one key set; the provider would have "+
 		strings.Join(keys, ", ")+".")
 }

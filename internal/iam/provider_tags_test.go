@@ -41,7 +41,7 @@ func TestProviderSettingTagsRoundTrip(t *testing.T) {
 // A provider stores no stsd: tag: its settings have their own fields.
 func TestProviderReservedTagsNotStored(t *testing.T) {
 	err := ValidateProviderTags([]Tag{{Key: "team", Value: "x"}, {Key: "Stsd:jwks-url", Value: "https://idp.example.com/keys"}})
-	wantErr(t, err, CodeInvalidInput, "Tag key Stsd:jwks-url is reserved for the provider's JWKS settings (stsd:jwks-url, stsd:static-jwks/I-of-N), which are not stored as tags.")
+	wantErr(t, err, KindInvalidInput, "Tag key Stsd:jwks-url is reserved for the provider's JWKS settings (stsd:jwks-url, stsd:static-jwks/I-of-N), which are not stored as tags.")
 	if err := ValidateProviderTags([]Tag{{Key: "stsd", Value: "x"}, {Key: "sts:x", Value: ""}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package iam
 
 // IAM's quotas, as the IAM User Guide's "IAM and AWS STS quotas" page lists
-// their defaults, in one place. Going past one is LimitExceeded (409) with
+// their defaults, in one place. Going past one is KindLimitExceeded with
 // IAM's message, mostly "Cannot exceed quota for <QuotaName>: <value>".
 // The model's member constraints (name and document lengths) are not
 // quotas; they live with their validators. Quotas AWS lets an account

@@ -16,8 +16,8 @@ const maxCASAttempts = 16
 // Repo reads and writes IAM entities in a store.Store. Every update is a
 // read-modify-write through compare-and-swap, retried on conflict, so
 // concurrent writers never lose each other's changes. Methods return *Error
-// values (NoSuchEntity, EntityAlreadyExists, validation codes…); store
-// failures become ServiceFailure with the store error as Cause (so
+// values (KindNotFound, KindAlreadyExists, KindValidation…); store
+// failures become KindStoreFailure with the store error as Cause (so
 // errors.Is(err, store.ErrUnavailable) works).
 type Repo struct {
 	st      store.Store
@@ -59,11 +59,11 @@ func serviceFailure(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return &Error{Code: CodeServiceFailure, Message: "The request processing has failed because of an unknown error, exception or failure.", Cause: err}
+	return &Error{Kind: KindStoreFailure, Message: "The request processing has failed because of an unknown error, exception or failure.", Cause: err}
 }
 
 func errConcurrent() *Error {
-	return newError(CodeConcurrentModification, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
+	return newError(KindConcurrentChange, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
 }
 
 // entity is implemented by the stored types so the generic helpers can set
@@ -219,5 +219,5 @@ func list[T any, P entityPtr[T]](ctx context.Context, st store.Store, prefix str
 }
 
 func errImmutable(what string) *Error {
-	return newError(CodeInvalidInput, "The "+what+" cannot be changed.")
+	return newError(KindInvalidInput, "The "+what+" cannot be changed.")
 }

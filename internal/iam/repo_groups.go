@@ -6,17 +6,17 @@ import (
 )
 
 func errGroupExists(name string) error {
-	return newError(CodeEntityAlreadyExists, "Group with name "+name+" already exists.")
+	return newError(KindAlreadyExists, "Group with name "+name+" already exists.")
 }
 
 func errNoSuchGroup(name string) error {
-	return newError(CodeNoSuchEntity, "The group with name "+name+" cannot be found.")
+	return newError(KindNotFound, "The group with name "+name+" cannot be found.")
 }
 
-// errMembersFirst is IAM's DeleteConflict for a group that has members,
+// errMembersFirst is a KindDeleteConflict for a group that has members,
 // and for a user that belongs to a group, in the same words.
 func errMembersFirst() error {
-	return newError(CodeDeleteConflict, "Cannot delete entity, must remove users from group first.")
+	return newError(KindDeleteConflict, "Cannot delete entity, must remove users from group first.")
 }
 
 // CreateGroup validates and stores a new group (Path "/" by default;
@@ -39,7 +39,7 @@ func (r *Repo) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 	return v, nil
 }
 
-// GetGroup returns the group with the name (ignoring case), or NoSuchEntity.
+// GetGroup returns the group with the name (ignoring case), or KindNotFound.
 func (r *Repo) GetGroup(ctx context.Context, account, name string) (*Group, error) {
 	return get[Group](ctx, r.st, GroupKey(account, name), func() error { return errNoSuchGroup(name) })
 }
@@ -60,7 +60,7 @@ func (r *Repo) UpdateGroup(ctx context.Context, account, name string, mutate fun
 }
 
 // RenameGroup gives the group a new name and path; its ID, policies and
-// members stay (members name it by ID). EntityAlreadyExists when another
+// members stay (members name it by ID). KindAlreadyExists when another
 // group has the new name.
 func (r *Repo) RenameGroup(ctx context.Context, account, name, newName, newPath string) (*Group, error) {
 	return rename(ctx, r.st, renameSpec[Group, *Group]{
@@ -75,7 +75,7 @@ func (r *Repo) RenameGroup(ctx context.Context, account, name, newName, newPath 
 	})
 }
 
-// DeleteGroup deletes the group. Like IAM it refuses (DeleteConflict)
+// DeleteGroup deletes the group. Like IAM it refuses (KindDeleteConflict)
 // while the group has members, inline policies or attached policies
 // (members are checked by listing the account's users just before the
 // delete; a user added meanwhile keeps an ID that names nothing).
@@ -90,9 +90,9 @@ func (r *Repo) DeleteGroup(ctx context.Context, account, name string) error {
 			case slices.ContainsFunc(users, func(u *User) bool { return slices.Contains(u.GroupIDs, g.GroupID) }):
 				return errMembersFirst()
 			case len(g.InlinePolicies) > 0:
-				return newError(CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
 			case len(g.ManagedPolicyARNs) > 0:
-				return newError(CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
 			}
 			return nil
 		})
@@ -134,8 +134,8 @@ func (r *Repo) UserGroups(ctx context.Context, u *User) ([]*Group, error) {
 }
 
 // AddUserToGroup makes the user a member of the group; a member already
-// is left as it is. NoSuchEntity for an unknown group or user;
-// LimitExceeded beyond 10 groups per user. Memberships of groups deleted
+// is left as it is. KindNotFound for an unknown group or user;
+// KindLimitExceeded beyond 10 groups per user. Memberships of groups deleted
 // since are dropped from the user on the way.
 func (r *Repo) AddUserToGroup(ctx context.Context, account, groupName, userName string) (*User, error) {
 	g, err := r.GetGroup(ctx, account, groupName)
@@ -163,7 +163,7 @@ func (r *Repo) AddUserToGroup(ctx context.Context, account, groupName, userName 
 }
 
 // RemoveUserFromGroup ends the user's membership of the group; a user that
-// is no member is left as it is (IAM answers success too). NoSuchEntity
+// is no member is left as it is (IAM answers success too). KindNotFound
 // for an unknown group or user.
 func (r *Repo) RemoveUserFromGroup(ctx context.Context, account, groupName, userName string) (*User, error) {
 	g, err := r.GetGroup(ctx, account, groupName)

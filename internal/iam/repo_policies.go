@@ -8,11 +8,11 @@ import (
 )
 
 func errPolicyExists(name string) error {
-	return newError(CodeEntityAlreadyExists, "A policy called "+name+" already exists. Duplicate names are not allowed.")
+	return newError(KindAlreadyExists, "A policy called "+name+" already exists. Duplicate names are not allowed.")
 }
 
 func errNoSuchPolicy(arn string) error {
-	return newError(CodeNoSuchEntity, "Policy "+arn+" was not found.")
+	return newError(KindNotFound, "Policy "+arn+" was not found.")
 }
 
 // CreatePolicy validates and stores a new managed policy whose version v1,
@@ -49,7 +49,7 @@ func policyKeyFromARN(arn string) (key, path string, err error) {
 }
 
 // GetPolicy returns the managed policy with the ARN (name ignoring case,
-// path exact), or NoSuchEntity.
+// path exact), or KindNotFound.
 func (r *Repo) GetPolicy(ctx context.Context, arn string) (*ManagedPolicy, error) {
 	key, path, err := policyKeyFromARN(arn)
 	if err != nil {
@@ -111,7 +111,7 @@ func policyContentEqual(a, b *ManagedPolicy) bool {
 }
 
 // AddVersion appends a version holding document, numbered v<NextVersion>,
-// and makes it the default if setAsDefault. LimitExceeded when the policy
+// and makes it the default if setAsDefault. KindLimitExceeded when the policy
 // already has 5 versions.
 func (p *ManagedPolicy) AddVersion(document string, setAsDefault bool, now time.Time) (*PolicyVersion, error) {
 	if len(p.Versions) >= MaxPolicyVersions {
@@ -129,11 +129,11 @@ func (p *ManagedPolicy) AddVersion(document string, setAsDefault bool, now time.
 	return &p.Versions[len(p.Versions)-1], nil
 }
 
-// DeleteVersion removes a non-default version. DeleteConflict for the
-// default version, NoSuchEntity for an unknown one.
+// DeleteVersion removes a non-default version. KindDeleteConflict for the
+// default version, KindNotFound for an unknown one.
 func (p *ManagedPolicy) DeleteVersion(versionID string) error {
 	if versionID == p.DefaultVersionID {
-		return newError(CodeDeleteConflict, "Cannot delete the default version of a policy.")
+		return newError(KindDeleteConflict, "Cannot delete the default version of a policy.")
 	}
 	for i := range p.Versions {
 		if p.Versions[i].VersionID == versionID {
@@ -141,11 +141,11 @@ func (p *ManagedPolicy) DeleteVersion(versionID string) error {
 			return nil
 		}
 	}
-	return newError(CodeNoSuchEntity, "Policy "+p.ARN()+" version "+versionID+" does not exist.")
+	return newError(KindNotFound, "Policy "+p.ARN()+" version "+versionID+" does not exist.")
 }
 
 // DeletePolicy deletes the managed policy. Like IAM it refuses
-// (DeleteConflict) while the policy has non-default versions or is attached
+// (KindDeleteConflict) while the policy has non-default versions or is attached
 // to a role, user or group of the account (attachment is checked by
 // listing the account's roles, users and groups just before the delete).
 func (r *Repo) DeletePolicy(ctx context.Context, arn string) error {
@@ -164,10 +164,10 @@ func (r *Repo) DeletePolicy(ctx context.Context, arn string) error {
 				return errNoSuchPolicy(arn)
 			}
 			if len(p.Versions) > 1 {
-				return newError(CodeDeleteConflict, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+				return newError(KindDeleteConflict, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 			}
 			if attached {
-				return newError(CodeDeleteConflict, "Cannot delete a policy attached to entities.")
+				return newError(KindDeleteConflict, "Cannot delete a policy attached to entities.")
 			}
 			return nil
 		})

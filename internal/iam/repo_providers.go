@@ -7,21 +7,21 @@ import (
 )
 
 func errProviderExists(url string) error {
-	return newError(CodeEntityAlreadyExists, "Provider with url "+url+" already exists.")
+	return newError(KindAlreadyExists, "Provider with url "+url+" already exists.")
 }
 
 func errNoSuchProvider(arn string) error {
-	return newError(CodeNoSuchEntity, "OpenIDConnect Provider not found for arn "+arn)
+	return newError(KindNotFound, "OpenIDConnect Provider not found for arn "+arn)
 }
 
 func errInvalidARN() error {
-	return newError(CodeValidationError, "Invalid ARN:  Could not be parsed!")
+	return newError(KindValidation, "Invalid ARN:  Could not be parsed!")
 }
 
 // CreateProvider validates and stores a new OIDC provider; CreateDate is
 // assigned and duplicate client IDs and thumbprints are dropped. A provider
 // whose URL without scheme is already registered in the account gives
-// EntityAlreadyExists.
+// KindAlreadyExists.
 func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvider, error) {
 	p.CreateDate = r.timestamp()
 	p.ClientIDs = Dedupe(p.ClientIDs)
@@ -31,13 +31,13 @@ func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvide
 	}
 	// The quota is checked on a listing, so two creates racing at the
 	// 100th provider can both pass; an existing URL answers
-	// EntityAlreadyExists rather than the quota.
+	// KindAlreadyExists rather than the quota.
 	existing, err := r.ListProviders(ctx, p.Account)
 	if err != nil {
 		return nil, err
 	}
 	if len(existing) >= MaxProvidersPerAccount && !slices.ContainsFunc(existing, func(e *OIDCProvider) bool { return e.HostPath() == p.HostPath() }) {
-		return nil, newError(CodeLimitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: "+strconv.Itoa(MaxProvidersPerAccount))
+		return nil, newError(KindLimitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: "+strconv.Itoa(MaxProvidersPerAccount))
 	}
 	v := &p
 	if err := create(ctx, r.st, ProviderKey(p.Account, p.URL), v, func() error { return errProviderExists(p.URL) }); err != nil {
@@ -54,7 +54,7 @@ func providerKeyFromARN(arn string) (string, error) {
 	return entityKey(account, kindProviders, hostPath), nil
 }
 
-// GetProvider returns the provider with the ARN, or NoSuchEntity.
+// GetProvider returns the provider with the ARN, or KindNotFound.
 func (r *Repo) GetProvider(ctx context.Context, arn string) (*OIDCProvider, error) {
 	key, err := providerKeyFromARN(arn)
 	if err != nil {
@@ -89,7 +89,7 @@ func (r *Repo) DeleteProvider(ctx context.Context, arn string) error {
 		return err
 	}
 	return remove[OIDCProvider](ctx, r.st, key,
-		func() error { return newError(CodeNoSuchEntity, "OpenId connect Provider "+arn+" cannot be found.") },
+		func() error { return newError(KindNotFound, "OpenId connect Provider "+arn+" cannot be found.") },
 		func(*OIDCProvider) error { return nil })
 }
 

@@ -3,17 +3,17 @@ package iam
 import "context"
 
 func errRoleExists(name string) error {
-	return newError(CodeEntityAlreadyExists, "Role with name "+name+" already exists.")
+	return newError(KindAlreadyExists, "Role with name "+name+" already exists.")
 }
 
 func errNoSuchRole(name string) error {
-	return newError(CodeNoSuchEntity, "The role with name "+name+" cannot be found.")
+	return newError(KindNotFound, "The role with name "+name+" cannot be found.")
 }
 
 // CreateRole validates and stores a new role. Empty Path becomes "/", zero
 // MaxSessionDuration becomes 3600; RoleID and CreateDate are assigned
 // (any given values are replaced). Role names are unique per account
-// ignoring case: EntityAlreadyExists otherwise.
+// ignoring case: KindAlreadyExists otherwise.
 func (r *Repo) CreateRole(ctx context.Context, role Role) (*Role, error) {
 	if role.Path == "" {
 		role.Path = "/"
@@ -34,7 +34,7 @@ func (r *Repo) CreateRole(ctx context.Context, role Role) (*Role, error) {
 	return p, nil
 }
 
-// GetRole returns the role with the name (ignoring case), or NoSuchEntity.
+// GetRole returns the role with the name (ignoring case), or KindNotFound.
 func (r *Repo) GetRole(ctx context.Context, account, name string) (*Role, error) {
 	return get[Role](ctx, r.st, RoleKey(account, name), func() error { return errNoSuchRole(name) })
 }
@@ -56,16 +56,16 @@ func (r *Repo) UpdateRole(ctx context.Context, account, name string, mutate func
 		})
 }
 
-// DeleteRole deletes the role. Like IAM it refuses (DeleteConflict) while
+// DeleteRole deletes the role. Like IAM it refuses (KindDeleteConflict) while
 // the role has inline or attached managed policies.
 func (r *Repo) DeleteRole(ctx context.Context, account, name string) error {
 	return remove[Role](ctx, r.st, RoleKey(account, name), func() error { return errNoSuchRole(name) },
 		func(role *Role) error {
 			if len(role.InlinePolicies) > 0 {
-				return newError(CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
 			}
 			if len(role.ManagedPolicyARNs) > 0 {
-				return newError(CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
 			}
 			return nil
 		})

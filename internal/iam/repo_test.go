@@ -41,9 +41,9 @@ func TestRoleCRUD(t *testing.T) {
 	}
 
 	_, err = repo.CreateRole(ctx, testRole("deploy"))
-	wantErr(t, err, CodeEntityAlreadyExists, "Role with name deploy already exists.")
+	wantErr(t, err, KindAlreadyExists, "Role with name deploy already exists.")
 	_, err = repo.GetRole(ctx, acct, "nope")
-	wantErr(t, err, CodeNoSuchEntity, "The role with name nope cannot be found.")
+	wantErr(t, err, KindNotFound, "The role with name nope cannot be found.")
 	// Another account is another namespace.
 	if _, err := repo.CreateRole(ctx, Role{Account: otherAcct, Name: "Deploy", AssumeRolePolicyDocument: trustDoc}); err != nil {
 		t.Fatal(err)
@@ -67,14 +67,14 @@ func TestRoleCRUD(t *testing.T) {
 		t.Fatalf("no-op update: rev %d vs %d, %v", same.Revision, updated.Revision, err)
 	}
 	_, err = repo.UpdateRole(ctx, acct, "deploy", func(r *Role) error { r.Path = "/other/"; return nil })
-	wantErr(t, err, CodeInvalidInput, "The role's name, path, ID and creation date cannot be changed.")
+	wantErr(t, err, KindInvalidInput, "The role's name, path, ID and creation date cannot be changed.")
 	_, err = repo.UpdateRole(ctx, acct, "deploy", func(r *Role) error { r.MaxSessionDuration = 60; return nil })
-	wantErr(t, err, CodeValidationError, "1 validation error detected: Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600")
+	wantErr(t, err, KindValidation, "1 validation error detected: Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600")
 	_, err = repo.UpdateRole(ctx, acct, "ghost", func(r *Role) error { return nil })
-	wantErr(t, err, CodeNoSuchEntity, "The role with name ghost cannot be found.")
+	wantErr(t, err, KindNotFound, "The role with name ghost cannot be found.")
 
 	err = repo.DeleteRole(ctx, acct, "deploy")
-	wantErr(t, err, CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
+	wantErr(t, err, KindDeleteConflict, "Cannot delete entity, must delete policies first.")
 	if _, err := repo.UpdateRole(ctx, acct, "deploy", func(r *Role) error {
 		r.InlinePolicies = nil
 		r.ManagedPolicyARNs = []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
@@ -83,14 +83,14 @@ func TestRoleCRUD(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = repo.DeleteRole(ctx, acct, "deploy")
-	wantErr(t, err, CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
+	wantErr(t, err, KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
 	if _, err := repo.UpdateRole(ctx, acct, "deploy", func(r *Role) error { r.ManagedPolicyARNs = nil; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := repo.DeleteRole(ctx, acct, "Deploy"); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, repo.DeleteRole(ctx, acct, "Deploy"), CodeNoSuchEntity, "The role with name Deploy cannot be found.")
+	wantErr(t, repo.DeleteRole(ctx, acct, "Deploy"), KindNotFound, "The role with name Deploy cannot be found.")
 	roles, err := repo.ListRoles(ctx, otherAcct)
 	if err != nil || len(roles) != 1 || roles[0].Account != otherAcct {
 		t.Fatalf("ListRoles = %v, %v", roles, err)
@@ -103,26 +103,26 @@ func TestCreateRoleValidation(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(*Role)
-		code   Code
+		kind   Kind
 		msg    string
 	}{
-		{"bad name and path together", func(r *Role) { r.Name = "a b"; r.Path = "x" }, CodeValidationError,
+		{"bad name and path together", func(r *Role) { r.Name = "a b"; r.Path = "x" }, KindValidation,
 			`2 validation errors detected: Value 'a b' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+; Value 'x' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`},
-		{"trust not json", func(r *Role) { r.AssumeRolePolicyDocument = "{" }, CodeMalformedPolicyDocument, "This policy contains invalid Json"},
-		{"trust without principal", func(r *Role) { r.AssumeRolePolicyDocument = readDoc }, CodeMalformedPolicyDocument, ""},
+		{"trust not json", func(r *Role) { r.AssumeRolePolicyDocument = "{" }, KindMalformedPolicy, "This policy contains invalid Json"},
+		{"trust without principal", func(r *Role) { r.AssumeRolePolicyDocument = readDoc }, KindMalformedPolicy, ""},
 		{"trust too big", func(r *Role) {
 			r.AssumeRolePolicyDocument = strings.Replace(trustDoc, `"sts"`, `"`+strings.Repeat("a", 2000)+`"`, 1)
-		}, CodeLimitExceeded, "Cannot exceed quota for ACLSizePerRole: 2048"},
-		{"inline with principal", func(r *Role) { r.InlinePolicies = map[string]string{"p": trustDoc} }, CodeMalformedPolicyDocument, ""},
-		{"inline bad name", func(r *Role) { r.InlinePolicies = map[string]string{"p q": readDoc} }, CodeValidationError,
+		}, KindLimitExceeded, "Cannot exceed quota for ACLSizePerRole: 2048"},
+		{"inline with principal", func(r *Role) { r.InlinePolicies = map[string]string{"p": trustDoc} }, KindMalformedPolicy, ""},
+		{"inline bad name", func(r *Role) { r.InlinePolicies = map[string]string{"p q": readDoc} }, KindValidation,
 			`1 validation error detected: Value 'p q' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`},
 		{"too many managed", func(r *Role) {
 			for i := range 11 {
 				r.ManagedPolicyARNs = append(r.ManagedPolicyARNs, fmt.Sprintf("arn:aws:iam::123456789012:policy/p%d", i))
 			}
-		}, CodeLimitExceeded, "Cannot exceed quota for PoliciesPerRole: 10"},
-		{"bad boundary", func(r *Role) { r.PermissionsBoundaryARN = "arn:aws:iam::123456789012:role/x" }, CodeInvalidInput, "ARN arn:aws:iam::123456789012:role/x is not valid."},
-		{"bad account", func(r *Role) { r.Account = "12" }, CodeInvalidInput, `Account ID "12" is not a 12-digit account ID.`},
+		}, KindLimitExceeded, "Cannot exceed quota for PoliciesPerRole: 10"},
+		{"bad boundary", func(r *Role) { r.PermissionsBoundaryARN = "arn:aws:iam::123456789012:role/x" }, KindInvalidInput, "ARN arn:aws:iam::123456789012:role/x is not valid."},
+		{"bad account", func(r *Role) { r.Account = "12" }, KindInvalidInput, `Account ID "12" is not a 12-digit account ID.`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,12 +130,12 @@ func TestCreateRoleValidation(t *testing.T) {
 			tt.mutate(&r)
 			_, err := repo.CreateRole(ctx, r)
 			if tt.msg == "" { // message owned by the policy parser
-				if CodeOf(err) != tt.code {
-					t.Fatalf("error = %v, want code %s", err, tt.code)
+				if KindOf(err) != tt.kind {
+					t.Fatalf("error = %v, want kind %s", err, tt.kind)
 				}
 				return
 			}
-			wantErr(t, err, tt.code, tt.msg)
+			wantErr(t, err, tt.kind, tt.msg)
 		})
 	}
 }
@@ -168,7 +168,7 @@ func TestUpdateRoleConcurrentNoLostUpdates(t *testing.T) {
 		switch {
 		case err == nil:
 			succeeded++
-		case CodeOf(err) != CodeConcurrentModification:
+		case KindOf(err) != KindConcurrentChange:
 			t.Fatal(err)
 		}
 	}
@@ -223,7 +223,7 @@ func TestUpdateRetriesOnConflict(t *testing.T) {
 		r.Description = fmt.Sprint(time.Now().UnixNano())
 		return nil
 	})
-	wantErr(t, err, CodeConcurrentModification, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
+	wantErr(t, err, KindConcurrentChange, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
 }
 
 // Store failures come back as ServiceFailure wrapping the store error.
@@ -232,11 +232,11 @@ func TestRepoStoreFailure(t *testing.T) {
 	ctx := testCtx(t)
 	_ = st.Close()
 	_, err := repo.CreateRole(ctx, testRole("app"))
-	if CodeOf(err) != CodeServiceFailure || !errors.Is(err, store.ErrClosed) {
+	if KindOf(err) != KindStoreFailure || !errors.Is(err, store.ErrClosed) {
 		t.Fatalf("error = %v", err)
 	}
 	_, err = repo.GetRole(ctx, acct, "app")
-	if CodeOf(err) != CodeServiceFailure || !errors.Is(err, store.ErrClosed) {
+	if KindOf(err) != KindStoreFailure || !errors.Is(err, store.ErrClosed) {
 		t.Fatalf("error = %v", err)
 	}
 }

@@ -9,11 +9,11 @@ import (
 )
 
 func errNoSuchUser(name string) error {
-	return newError(CodeNoSuchEntity, "The user with name "+name+" cannot be found.")
+	return newError(KindNotFound, "The user with name "+name+" cannot be found.")
 }
 
 func errNoSuchAccessKey(id string) error {
-	return newError(CodeNoSuchEntity, "The Access Key with id "+id+" cannot be found.")
+	return newError(KindNotFound, "The Access Key with id "+id+" cannot be found.")
 }
 
 // CreateUser validates and stores a new user (Path "/" by default; UserID
@@ -30,14 +30,14 @@ func (r *Repo) CreateUser(ctx context.Context, u User) (*User, error) {
 	}
 	v := &u
 	if err := create(ctx, r.st, UserKey(u.Account, u.Name), v, func() error {
-		return newError(CodeEntityAlreadyExists, "User with name "+u.Name+" already exists.")
+		return newError(KindAlreadyExists, "User with name "+u.Name+" already exists.")
 	}); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// GetUser returns the user with the name (ignoring case), or NoSuchEntity.
+// GetUser returns the user with the name (ignoring case), or KindNotFound.
 func (r *Repo) GetUser(ctx context.Context, account, name string) (*User, error) {
 	return get[User](ctx, r.st, UserKey(account, name), func() error { return errNoSuchUser(name) })
 }
@@ -56,7 +56,7 @@ func (r *Repo) UpdateUser(ctx context.Context, account, name string, mutate func
 		})
 }
 
-// DeleteUser deletes the user; DeleteConflict while it has access keys,
+// DeleteUser deletes the user; KindDeleteConflict while it has access keys,
 // policies or belongs to a group (access keys and groups are checked by
 // listing just before the delete; a membership of a group deleted since
 // does not count).
@@ -73,11 +73,11 @@ func (r *Repo) DeleteUser(ctx context.Context, account, name string) error {
 		func(u *User) error {
 			switch {
 			case len(keys) > 0:
-				return newError(CodeDeleteConflict, "Cannot delete entity, must delete access keys first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must delete access keys first.")
 			case len(u.InlinePolicies) > 0:
-				return newError(CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
 			case len(u.ManagedPolicyARNs) > 0:
-				return newError(CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
 			case slices.ContainsFunc(groups, func(g *Group) bool { return slices.Contains(u.GroupIDs, g.GroupID) }):
 				return errMembersFirst()
 			}
@@ -88,13 +88,13 @@ func (r *Repo) DeleteUser(ctx context.Context, account, name string) error {
 // RenameUser gives the user a new name and path (UpdateUser). Its ID,
 // creation date, tags, policies, boundary and group memberships stay; its
 // access keys follow it to the new name before the old name goes, so they
-// authenticate throughout. EntityAlreadyExists when another user has the
+// authenticate throughout. KindAlreadyExists when another user has the
 // new name.
 func (r *Repo) RenameUser(ctx context.Context, account, name, newName, newPath string) (*User, error) {
 	return rename(ctx, r.st, renameSpec[User, *User]{
 		oldKey: UserKey(account, name), newKey: UserKey(account, newName),
 		missing: func() error { return errNoSuchUser(name) },
-		exists:  func() error { return newError(CodeEntityAlreadyExists, "User with name "+newName+" already exists.") },
+		exists:  func() error { return newError(KindAlreadyExists, "User with name "+newName+" already exists.") },
 		change: func(u *User) error {
 			u.Name, u.Path = newName, newPath
 			return u.Validate()
@@ -127,7 +127,7 @@ func (r *Repo) ListUsers(ctx context.Context, account string) ([]*User, error) {
 
 // CreateAccessKey stores a new access key for an existing user: the ID is
 // assigned ("AKIA…") unless k.AccessKeyID is set, the status defaults to
-// Active. The caller supplies the secret already wrapped. LimitExceeded
+// Active. The caller supplies the secret already wrapped. KindLimitExceeded
 // beyond 2 keys per user (checked by listing, so two concurrent creates may
 // both pass).
 func (r *Repo) CreateAccessKey(ctx context.Context, k AccessKey) (*AccessKey, error) {
@@ -139,7 +139,7 @@ func (r *Repo) CreateAccessKey(ctx context.Context, k AccessKey) (*AccessKey, er
 		return nil, err
 	}
 	if len(existing) >= MaxAccessKeysPerUser {
-		return nil, newError(CodeLimitExceeded, "Cannot exceed quota for AccessKeysPerUser: "+strconv.Itoa(MaxAccessKeysPerUser))
+		return nil, newError(KindLimitExceeded, "Cannot exceed quota for AccessKeysPerUser: "+strconv.Itoa(MaxAccessKeysPerUser))
 	}
 	if k.AccessKeyID == "" {
 		k.AccessKeyID = NewAccessKeyID()
@@ -153,7 +153,7 @@ func (r *Repo) CreateAccessKey(ctx context.Context, k AccessKey) (*AccessKey, er
 	k.CreateDate = r.timestamp()
 	v := &k
 	if err := create(ctx, r.st, AccessKeyKey(k.Account, k.AccessKeyID), v, func() error {
-		return newError(CodeEntityAlreadyExists, "Access key "+k.AccessKeyID+" already exists.")
+		return newError(KindAlreadyExists, "Access key "+k.AccessKeyID+" already exists.")
 	}); err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func validateAccessKey(k *AccessKey) error {
 	return validationResult(lengthViolations(nil, "accessKeyId", k.AccessKeyID, 16, 128))
 }
 
-// GetAccessKey returns the access key, or NoSuchEntity.
+// GetAccessKey returns the access key, or KindNotFound.
 func (r *Repo) GetAccessKey(ctx context.Context, account, id string) (*AccessKey, error) {
 	return get[AccessKey](ctx, r.st, AccessKeyKey(account, id), func() error { return errNoSuchAccessKey(id) })
 }

@@ -11,7 +11,7 @@ const MaxStaticJWKSBytes = 256 << 10
 
 func validateAccount(account string) error {
 	if !IsAccountID(account) {
-		return newError(CodeInvalidInput, "Account ID "+strconv.Quote(account)+" is not a 12-digit account ID.")
+		return newError(KindInvalidInput, "Account ID "+strconv.Quote(account)+" is not a 12-digit account ID.")
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func validateAttachments(arns []string, boundary, quota string) error {
 		}
 	}
 	if len(arns) > MaxManagedPoliciesPerRole {
-		return newError(CodeLimitExceeded, "Cannot exceed quota for "+quota+": "+strconv.Itoa(MaxManagedPoliciesPerRole))
+		return newError(KindLimitExceeded, "Cannot exceed quota for "+quota+": "+strconv.Itoa(MaxManagedPoliciesPerRole))
 	}
 	if boundary != "" {
 		return ValidatePolicyARN("permissionsBoundary", boundary)
@@ -95,11 +95,11 @@ func (p *OIDCProvider) Validate(opts URLOptions) error {
 		return err
 	}
 	if p.JWKSURL != "" && p.StaticJWKS != "" {
-		return newError(CodeInvalidInput, "A provider may have a JWKS URL or a static JWKS, not both.")
+		return newError(KindInvalidInput, "A provider may have a JWKS URL or a static JWKS, not both.")
 	}
 	if p.JWKSURL != "" {
 		if err := ValidateProviderURL(p.JWKSURL, opts); err != nil {
-			return newError(CodeInvalidInput, "Invalid JWKS URL "+p.JWKSURL+".")
+			return newError(KindInvalidInput, "Invalid JWKS URL "+p.JWKSURL+".")
 		}
 	}
 	if p.StaticJWKS != "" {
@@ -113,13 +113,13 @@ func (p *OIDCProvider) Validate(opts URLOptions) error {
 // verifier.
 func ValidateStaticJWKS(s string) error {
 	if len(s) > MaxStaticJWKSBytes {
-		return newError(CodeInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
+		return newError(KindInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
 	}
 	var set struct {
 		Keys []map[string]json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal([]byte(s), &set); err != nil || set.Keys == nil {
-		return newError(CodeInvalidInput, `The static JWKS must be a JSON object with a "keys" array of JSON objects.`)
+		return newError(KindInvalidInput, `The static JWKS must be a JSON object with a "keys" array of JSON objects.`)
 	}
 	return nil
 }
@@ -149,13 +149,13 @@ func (p *ManagedPolicy) Validate() error {
 		}
 	}
 	if p.DefaultVersion() == nil {
-		return newError(CodeInvalidInput, "Policy "+p.ARN()+" has no default version.")
+		return newError(KindInvalidInput, "Policy "+p.ARN()+" has no default version.")
 	}
 	return nil
 }
 
 func errTooManyVersions() *Error {
-	return newError(CodeLimitExceeded, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
+	return newError(KindLimitExceeded, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
 }
 
 // Validate checks a user: name, path, tags, inline policies (grammar and

@@ -39,7 +39,7 @@ func (g *Group) Validate() error {
 // validateGroupCount enforces GroupsPerUser.
 func validateGroupCount(ids []string) error {
 	if len(ids) > MaxGroupsPerUser {
-		return newError(CodeLimitExceeded, "Cannot exceed quota for GroupsPerUser: "+strconv.Itoa(MaxGroupsPerUser))
+		return newError(KindLimitExceeded, "Cannot exceed quota for GroupsPerUser: "+strconv.Itoa(MaxGroupsPerUser))
 	}
 	return nil
 }

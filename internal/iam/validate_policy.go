@@ -47,7 +47,7 @@ func PolicySize(doc string) int {
 // ValidateTrustPolicySize enforces the 2,048-character trust policy quota.
 func ValidateTrustPolicySize(doc string) error {
 	if PolicySize(doc) > MaxTrustPolicySize {
-		return newError(CodeLimitExceeded, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(MaxTrustPolicySize))
+		return newError(KindLimitExceeded, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(MaxTrustPolicySize))
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func ValidateTrustPolicySize(doc string) error {
 // ValidateManagedPolicySize enforces the 6,144-character managed policy quota.
 func ValidateManagedPolicySize(doc string) error {
 	if PolicySize(doc) > MaxManagedPolicySize {
-		return newError(CodeLimitExceeded, "Cannot exceed quota for PolicySize: "+strconv.Itoa(MaxManagedPolicySize))
+		return newError(KindLimitExceeded, "Cannot exceed quota for PolicySize: "+strconv.Itoa(MaxManagedPolicySize))
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func validateInlinePoliciesSize(kind, name string, docs map[string]string, quota
 		total += PolicySize(d)
 	}
 	if total > quota {
-		return newError(CodeLimitExceeded, "Maximum policy size of "+strconv.Itoa(quota)+" bytes exceeded for "+kind+" "+name)
+		return newError(KindLimitExceeded, "Maximum policy size of "+strconv.Itoa(quota)+" bytes exceeded for "+kind+" "+name)
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ type URLOptions struct {
 // ErrInvalidProviderURL is IAM's answer to a URL that is not an https URL
 // with a host and no query or fragment.
 func errInvalidProviderURL() *Error {
-	return newError(CodeValidationError, "Invalid Open ID Connect Provider URL")
+	return newError(KindValidation, "Invalid Open ID Connect Provider URL")
 }
 
 // ValidateProviderURL checks an OIDC provider URL as registered: 1..255
@@ -93,7 +93,7 @@ func ValidateClientIDs(ids []string) error {
 		}
 	}
 	if len(ids) > MaxClientIDs {
-		return newError(CodeLimitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: "+strconv.Itoa(MaxClientIDs))
+		return newError(KindLimitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: "+strconv.Itoa(MaxClientIDs))
 	}
 	return nil
 }
@@ -108,11 +108,11 @@ func ValidateThumbprints(tps []string) error {
 		}
 	}
 	if len(tps) > MaxThumbprints {
-		return newError(CodeInvalidInput, "Thumbprint list must contain fewer than 5 entries.")
+		return newError(KindInvalidInput, "Thumbprint list must contain fewer than 5 entries.")
 	}
 	for _, tp := range tps {
 		if !allRunes(tp, isHex) {
-			return newError(CodeInvalidInput, "Thumbprint "+tp+" is not a valid hex-encoded SHA-1 fingerprint.")
+			return newError(KindInvalidInput, "Thumbprint "+tp+" is not a valid hex-encoded SHA-1 fingerprint.")
 		}
 	}
 	return nil

@@ -59,11 +59,11 @@ func ValidateTags(tags []Tag) error {
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
 		if hasAWSPrefix(t.Key) {
-			return newError(CodeInvalidInput, "Tag keys starting with 'aws:' are reserved for internal use.")
+			return newError(KindInvalidInput, "Tag keys starting with 'aws:' are reserved for internal use.")
 		}
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return newError(CodeInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return newError(KindInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[k] = true
 	}
@@ -76,7 +76,7 @@ func hasAWSPrefix(s string) bool {
 
 // MergeTags adds tags to existing as TagRole does: a new tag replaces an
 // existing one whose key is equal ignoring case (the new spelling wins);
-// the result may hold at most 50 tags (LimitExceeded otherwise). The added
+// the result may hold at most 50 tags (KindLimitExceeded otherwise). The added
 // tags must already have passed ValidateTags.
 func MergeTags(existing, add []Tag) ([]Tag, error) {
 	out := append([]Tag(nil), existing...)
@@ -94,7 +94,7 @@ func MergeTags(existing, add []Tag) ([]Tag, error) {
 		}
 	}
 	if len(out) > MaxTags {
-		return nil, newError(CodeLimitExceeded, "The number of tags has reached the maximum limit.")
+		return nil, newError(KindLimitExceeded, "The number of tags has reached the maximum limit.")
 	}
 	return out, nil
 }

@@ -151,7 +151,7 @@ func errNoSuchAccessKey(id string) error {
 // errNonUserCredentials is IAM's answer when UserName is omitted by a
 // caller that is not an IAM user (root or a role session).
 func errNonUserCredentials() error {
-	return iamError("ValidationError", "Must specify userName when calling with non-User credentials", nil)
+	return iamError(iam.KindValidation, "Must specify userName when calling with non-User credentials", nil)
 }
 
 // accessKeyUserParam is the UserName the action applies to: the parameter

@@ -25,7 +25,7 @@ func (s *Service) getAccessKeyLastUsed(ctx context.Context, x *exchange) (*awsqu
 		return nil, err
 	}
 	u, err := s.repo(x).GetUser(ctx, x.account, k.UserName)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity || (err == nil && !strings.EqualFold(u.Name, k.UserName)) {
+	if iam.KindOf(err) == iam.KindNotFound || (err == nil && !strings.EqualFold(u.Name, k.UserName)) {
 		return nil, errNoSuchAccessKey(id)
 	}
 	if err != nil {

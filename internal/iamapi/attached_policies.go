@@ -23,7 +23,7 @@ func ownPolicy(ctx context.Context, repo *iam.Repo, account, arn string) (*iam.M
 		return nil, nil
 	}
 	p, err := repo.GetPolicy(ctx, arn)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		return nil, nil
 	}
 	return p, err

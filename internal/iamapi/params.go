@@ -170,13 +170,13 @@ func isARN(s string) bool {
 
 // errInvalidARN is IAM's answer to an ARN member that is not an ARN.
 func errInvalidARN() error {
-	return iamError("ValidationError", "Invalid ARN:  Could not be parsed!", nil)
+	return iamError(iam.KindValidation, "Invalid ARN:  Could not be parsed!", nil)
 }
 
 // caller-facing error helpers shared by every group.
 
 // noSuchEntity is IAM's 404 with its exact message.
-func noSuchEntity(msg string) error { return iamError("NoSuchEntity", msg, nil) }
+func noSuchEntity(msg string) error { return iamError(iam.KindNotFound, msg, nil) }
 
 // invalidInput is IAM's InvalidInput 400.
-func invalidInput(msg string) error { return iamError("InvalidInput", msg, nil) }
+func invalidInput(msg string) error { return iamError(iam.KindInvalidInput, msg, nil) }

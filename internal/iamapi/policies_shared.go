@@ -67,7 +67,7 @@ func (s *Service) getOwnPolicy(ctx context.Context, x *exchange, arn string, not
 
 // policyOrNotFound replaces a NoSuchEntity from the Repo by the action's own.
 func policyOrNotFound(err error, notFound func() error) error {
-	if err != nil && iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if err != nil && iam.KindOf(err) == iam.KindNotFound {
 		return notFound()
 	}
 	return err

@@ -54,7 +54,11 @@ func runSimulation(in policy.SimulationInput, pr pageRequest) (*awsquery.Respons
 	if err != nil {
 		var se *policy.SimulationError
 		if errors.As(err, &se) {
-			return nil, iamError(se.Code, se.Message, err)
+			kind := iam.KindInvalidInput
+			if se.Code == policy.CodeMalformedPolicyDocument {
+				kind = iam.KindMalformedPolicy
+			}
+			return nil, iamError(kind, se.Message, err)
 		}
 		return nil, err
 	}

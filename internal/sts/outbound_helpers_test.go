@@ -81,7 +81,7 @@ func startFedNode(t *testing.T, o fedOptions) *fedNode {
 		n.idp = o.idp
 		if _, err := n.app.Repo.CreateProvider(context.Background(), iam.OIDCProvider{
 			Account: account, URL: o.idp.Issuer(), ClientIDs: []string{audience},
-		}); err != nil && iam.CodeOf(err) != iam.CodeEntityAlreadyExists {
+		}); err != nil && iam.KindOf(err) != iam.KindAlreadyExists {
 			t.Fatal(err)
 		}
 	}

@@ -90,7 +90,7 @@ func applyProvider(ctx context.Context, repo *iam.Repo, account string, p *Provi
 	want := desiredProvider(account, p)
 	arn := want.ARN()
 	existing, err := repo.GetProvider(ctx, arn)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		created, err := repo.CreateProvider(ctx, *want)
 		if err != nil {
 			return Change{}, err
@@ -118,7 +118,7 @@ func applyPolicy(ctx context.Context, repo *iam.Repo, account string, p *Policy)
 	want := desiredPolicy(account, p)
 	arn := want.ARN()
 	existing, err := repo.GetPolicy(ctx, arn)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		created, err := repo.CreatePolicy(ctx, *want, p.Document.JSON)
 		if err != nil {
 			return Change{}, err
@@ -141,7 +141,7 @@ func applyRole(ctx context.Context, repo *iam.Repo, account string, f *File, r *
 	const kind = "role"
 	desired := desiredRole(account, f, r)
 	existing, err := repo.GetRole(ctx, account, desired.Name)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		created, err := repo.CreateRole(ctx, *desired)
 		if err != nil {
 			return Change{}, err

@@ -79,7 +79,7 @@ func applyOAuthProvider(ctx context.Context, repo *iam.Repo, account string, p *
 	want := desiredOAuthProvider(account, p)
 	arn := oauthProviderARN(account, p.ProviderID)
 	existing, err := repo.GetOAuthProvider(ctx, account, p.ProviderID)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		created, err := repo.CreateOAuthProvider(ctx, *want)
 		if err != nil {
 			return Change{}, err

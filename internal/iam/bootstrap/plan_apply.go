@@ -56,7 +56,7 @@ func (s *Step) apply(ctx context.Context, repo *iam.Repo) (Change, error) {
 		return Change{Kind: s.Kind, ARN: s.ARN, Action: Deleted}, nil
 	case s.Op == OpCreate:
 		rev, err := s.create(ctx, repo)
-		if iam.CodeOf(err) == iam.CodeEntityAlreadyExists {
+		if iam.KindOf(err) == iam.KindAlreadyExists {
 			return Change{}, ErrStale
 		}
 		if err != nil {
@@ -85,7 +85,7 @@ func (s *Step) unchanged(rev int64) error {
 
 // stale turns a missing entity (deleted since the plan) into ErrStale.
 func stale(err error) error {
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		return ErrStale
 	}
 	return err

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/iamwire"
 )
 
 // maxProblems bounds the problems one Load reports.
@@ -72,14 +73,15 @@ func (c *collector) add(path []seg, msg string) {
 	c.problems = append(c.problems, Problem{File: c.file, Line: line, Column: col, Path: pathString(path), Message: msg})
 }
 
-// addErr records err, rendering IAM errors as "<Code>: <message>".
+// addErr records err, rendering IAM errors as "<Code>: <message>" with the
+// code IAM answers the error's kind with (iamwire).
 func (c *collector) addErr(path []seg, err error) {
 	if err == nil {
 		return
 	}
 	var e *iam.Error
 	if errors.As(err, &e) {
-		c.add(path, string(e.Code)+": "+e.Message)
+		c.add(path, iamwire.Code(e.Kind)+": "+e.Message)
 		return
 	}
 	c.add(path, err.Error())

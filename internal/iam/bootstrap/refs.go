@@ -51,7 +51,7 @@ func resolvable(ctx context.Context, repo *iam.Repo, account string, f *File, ar
 		}
 	}
 	_, err := repo.GetPolicy(ctx, arn)
-	if iam.CodeOf(err) == iam.CodeNoSuchEntity {
+	if iam.KindOf(err) == iam.KindNotFound {
 		return false, nil
 	}
 	return err == nil, err

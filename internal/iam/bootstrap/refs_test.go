@@ -63,7 +63,7 @@ roles:
 			t.Errorf("MakePlan with %s: %v\nwant %s", ref, err, want)
 		}
 	}
-	if _, err := repo.GetRole(ctx, account, "app"); iam.CodeOf(err) != iam.CodeNoSuchEntity {
+	if _, err := repo.GetRole(ctx, account, "app"); iam.KindOf(err) != iam.KindNotFound {
 		t.Fatalf("a refused file wrote the role: %v", err)
 	}
 	for _, ref := range []string{"arn:aws:iam::000000000000:policy/d/DECLARED", "arn:aws:iam::000000000000:policy/s/Stored", "arn:aws:iam::aws:policy/AdministratorAccess"} {
