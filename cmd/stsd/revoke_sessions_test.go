@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,14 +17,11 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/authn"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/config"
-	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/store/memstore"
-	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 )
 
 func TestRevocationTimeRoundsUp(t *testing.T) {
@@ -53,31 +47,16 @@ func TestRevocationTimeRoundsUp(t *testing.T) {
 // issued before it is denied by the IAM API and by the authorization
 // engine; one issued after it is not; running it again moves the time.
 func TestRevokeSessions(t *testing.T) {
-	const account = "111122223333"
-	idp := fakeidp.New(t, fakeidp.Options{})
-	cfg := config.Default()
-	cfg.DataDir, cfg.AccountID, cfg.AllowHTTPIssuers = t.TempDir(), account, true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Notice: io.Discard, Listener: ln, Store: memstore.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = a.Close(5 * time.Second) })
+	n := stsdnode.Start(t, stsdnode.Options{Store: memstore.New()})
+	a, idp, account := n.App, n.IdP, n.Account
 	ctx := context.Background()
 	rootKey, rootSecret := a.Root.AccessKeyID, a.Root.Secret.Reveal()
 	iamAs := func(p aws.CredentialsProvider) *iamsdk.Client {
 		return iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), Credentials: p, RetryMaxAttempts: 1, HTTPClient: sdkhttp.Client(0)})
 	}
 	root := iamAs(credentials.NewStaticCredentialsProvider(rootKey, rootSecret, ""))
-	if _, err := a.Repo.CreateProvider(ctx, iam.OIDCProvider{Account: account, URL: idp.Issuer(), ClientIDs: []string{"sts.amazonaws.com"}}); err != nil {
-		t.Fatal(err)
-	}
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},"Action":"sts:AssumeRoleWithWebIdentity"}]}`,
-		iam.ProviderARN(account, idp.Issuer()))
+		n.ProviderARN)
 	if _, err := root.CreateRole(ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("app"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
 		t.Fatal(err)
 	}

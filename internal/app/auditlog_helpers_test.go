@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"bufio"
@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,10 +22,12 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/stsd/stsd/internal/app"
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/testutil/fakeidp"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 	"github.com/stsd/stsd/internal/testutil/syncio"
 )
 
@@ -55,13 +56,14 @@ func openReal(t *testing.T, writable bool) (*os.File, string) {
 	return f, path
 }
 
-// auditNode is a running node with the fake IdP registered and a role
-// trusting it.
+// auditNode is a running node (stsdnode) with the fake IdP registered and
+// a role trusting it.
 type auditNode struct {
 	t       *testing.T
-	app     *App
+	sn      *stsdnode.Node
+	app     *app.App
 	idp     *fakeidp.IdP
-	logs    *syncio.Buffer
+	logs    *syncio.Buffer // the operational log (JSON, info level); notices are discarded
 	dataDir string
 	role    string
 }
@@ -70,33 +72,18 @@ type auditNode struct {
 // the configuration names), with edit applied to the configuration.
 func startAuditNode(t *testing.T, w io.Writer, edit func(*config.Config)) *auditNode {
 	t.Helper()
-	n := &auditNode{t: t, idp: fakeidp.New(t, fakeidp.Options{}), logs: &syncio.Buffer{}, dataDir: t.TempDir()}
-	cfg := config.Default()
-	cfg.DataDir, cfg.AccountID, cfg.AllowHTTPIssuers = n.dataDir, testAccount, true
-	if edit != nil {
-		edit(&cfg)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.app, err = Start(t.Context(), Options{
-		Config: cfg, Getenv: func(string) string { return "" }, Notice: io.Discard, Listener: ln, AuditWriter: w,
-		Logger: slog.New(slog.NewJSONHandler(n.logs, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.stop)
-	ctx := context.Background()
-	p, err := n.app.Repo.CreateProvider(ctx, iam.OIDCProvider{Account: testAccount, URL: n.idp.Issuer(), ClientIDs: []string{testAud}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := &auditNode{t: t, logs: &syncio.Buffer{}}
+	n.sn = stsdnode.Start(t, stsdnode.Options{Account: testAccount, ClientIDs: []string{testAud}, Prepare: func(o *app.Options) {
+		o.AuditWriter, o.Notice, o.Logger = w, io.Discard, slog.New(slog.NewJSONHandler(n.logs, nil))
+		if edit != nil {
+			edit(&o.Config)
+		}
+	}})
+	n.app, n.idp, n.dataDir = n.sn.App, n.sn.IdP, n.sn.DataDir
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},`+
 		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{%q:%q}}}]}`,
-		p.ARN(), iam.TrimScheme(n.idp.Issuer())+":aud", testAud)
-	r, err := n.app.Repo.CreateRole(ctx, iam.Role{Account: testAccount, Name: "deploy", Path: "/", AssumeRolePolicyDocument: trust, MaxSessionDuration: 3600})
+		n.sn.ProviderARN, n.sn.HostPath()+":aud", testAud)
+	r, err := n.app.Repo.CreateRole(context.Background(), iam.Role{Account: testAccount, Name: "deploy", Path: "/", AssumeRolePolicyDocument: trust, MaxSessionDuration: 3600})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,14 +92,9 @@ func startAuditNode(t *testing.T, w io.Writer, edit func(*config.Config)) *audit
 	return n
 }
 
-func (n *auditNode) stop() {
-	if n.app != nil {
-		if err := n.app.Close(5 * time.Second); err != nil {
-			n.t.Errorf("close: %v", err)
-		}
-		n.app = nil
-	}
-}
+// stop stops the node (once; the test's end stops it too): the audit log
+// is flushed.
+func (n *auditNode) stop() { n.sn.Stop() }
 
 func (n *auditNode) waitSnapshot(cond func(*iam.Snapshot) bool) {
 	n.t.Helper()

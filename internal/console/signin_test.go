@@ -1,18 +1,14 @@
 package console_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 )
 
 func TestSignInWithRootAndUserKeys(t *testing.T) {
@@ -129,23 +125,11 @@ func TestSignOutAndRevokedKeyEndSessions(t *testing.T) {
 }
 
 func TestConsoleCanBeTurnedOff(t *testing.T) {
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Console.Enabled = false
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	n := stsdnode.Start(t, stsdnode.Options{NoProvider: true, Prepare: func(o *app.Options) { o.Config.Console.Enabled = false }})
+	if n.App.ConsoleURL != "" {
+		t.Fatalf("ConsoleURL %q with the console off", n.App.ConsoleURL)
 	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Listener: ln, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.DiscardHandler), Notice: io.Discard, AuditWriter: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(5 * time.Second)
-	if a.ConsoleURL != "" {
-		t.Fatalf("ConsoleURL %q with the console off", a.ConsoleURL)
-	}
-	resp, err := http.Get(a.URL + "/console/signin")
+	resp, err := n.HTTP.Get(n.URL + "/console/signin")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +30,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/iam"
 )
 
@@ -691,19 +689,11 @@ func TestExtAuthzMalformed(t *testing.T) {
 // address itself: the door is built, the HTTP listener stays off, and
 // closing the node ends the gRPC service while Envoy's connection is open.
 func TestExtAuthzOnly(t *testing.T) {
-	dir := t.TempDir()
-	cfg := config.Default()
-	cfg.DataDir, cfg.AccountID = dir, account
-	cfg.Authz.GRPCAddr = "127.0.0.1:0"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	n, err := launch(t, nodeOptions{}, func(a *app.Options) { a.Config.Authz.GRPCAddr = "127.0.0.1:0" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Getenv: func(string) string { return "" },
-		Logger: slog.New(slog.DiscardHandler), Notice: io.Discard, Listener: ln})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := n.app
 	if a.AuthzURL != "" || a.AuthzGRPCAddr == "" || strings.HasSuffix(a.AuthzGRPCAddr, ":0") {
 		t.Fatalf("AuthzURL %q, AuthzGRPCAddr %q", a.AuthzURL, a.AuthzGRPCAddr)
 	}
@@ -717,9 +707,7 @@ func TestExtAuthzOnly(t *testing.T) {
 		t.Fatalf("Check: %v %v", resp, err)
 	}
 	start := time.Now()
-	if err := a.Close(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	n.stop() // Close(5 s); an error fails the test
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("Close took %v", took)
 	}

@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,9 +23,9 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/stsd/stsd/internal/app"
-	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/store/memstore"
 	"github.com/stsd/stsd/internal/testutil/sdkhttp"
+	"github.com/stsd/stsd/internal/testutil/stsdnode"
 )
 
 const (
@@ -44,33 +41,13 @@ var (
 	reporting = Client{ID: "reporting", Secret: "reporting-secret-0123456789", Subject: "svc-reporting"}
 )
 
-// startStsd starts an stsd node on a memory store that accepts http
-// issuers on loopback; it stops when the test ends.
+// startStsd starts an stsd node (stsdnode: a memory store, http issuers
+// on loopback, no provider registered: the test registers the OP) whose
+// root keys are rootKeyID and rootSecret; it stops when the test ends.
 func startStsd(t *testing.T) *app.App {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.AccountID = account
-	cfg.AllowHTTPIssuers = true
 	env := map[string]string{"STSD_ROOT_ACCESS_KEY_ID": rootKeyID, "STSD_ROOT_SECRET_ACCESS_KEY": rootSecret}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Start(context.Background(), app.Options{
-		Config: cfg, Getenv: func(k string) string { return env[k] },
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Notice: io.Discard,
-		Listener: ln, Store: memstore.New(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := a.Close(5 * time.Second); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return a
+	return stsdnode.Start(t, stsdnode.Options{Account: account, NoProvider: true, Store: memstore.New(), Env: env}).App
 }
 
 // idToken obtains an ID token from the OP for c without a browser: the

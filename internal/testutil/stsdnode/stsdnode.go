@@ -4,9 +4,10 @@
 // roles that trust it, and the node's audit log and operational logs
 // collected in memory, so a test counts the STS requests that reached the
 // server and greps the logs for secrets. It is the one node harness of the
-// repository's tests: the IAM API's contract tests, the end-to-end tests
-// and the clients' tests all start their nodes here, each with the
-// Options it needs (a store, an environment, a clock, a configuration).
+// repository's tests: every test that needs a running node (the IAM
+// API's contract tests, the end-to-end tests, the console's, the
+// command's and the clients' tests) starts it here, each with the Options
+// it needs (a store, an environment, a clock, a configuration).
 package stsdnode
 
 import (
