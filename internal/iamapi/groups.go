@@ -121,36 +121,22 @@ func groupList(groups []*iam.Group, pr pageRequest) *awsquery.Response {
 // allowed iam:UpdateGroup on the group under its new name and path as
 // well.
 func (s *Service) updateGroup(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	name, nameErr := x.groupNameParam()
-	newName, hasName := x.optional("NewGroupName")
-	newPath, hasPath := x.optional("NewPath")
-	var newNameErr, newPathErr error
-	if hasName {
-		newNameErr = iam.ValidateGroupName("newGroupName", newName)
-	}
-	if hasPath {
-		newPathErr = iam.ValidatePath("newPath", newPath)
-	}
-	if err := iam.Join(nameErr, newNameErr, newPathErr); err != nil {
-		return nil, err
-	}
-	g, err := s.repo(x).GetGroup(ctx, x.account, name)
-	if err != nil {
-		return nil, err
-	}
-	if !hasName {
-		newName = g.Name
-	}
-	if !hasPath {
-		newPath = g.Path
-	}
-	if err := s.authorizeAlso(ctx, x, iam.GroupARN(x.account, newPath, newName)); err != nil {
-		return nil, err
-	}
-	if _, err := s.repo(x).RenameGroup(ctx, x.account, g.Name, newName, newPath); err != nil {
-		return nil, err
-	}
-	return &awsquery.Response{NoResult: true}, nil
+	return s.rename(ctx, x, renamable{
+		name: x.groupNameParam, newNameParam: "NewGroupName",
+		validateNewName: func(n string) error { return iam.ValidateGroupName("newGroupName", n) },
+		current: func(r *iam.Repo, name string) (string, string, error) {
+			g, err := r.GetGroup(ctx, x.account, name)
+			if err != nil {
+				return "", "", err
+			}
+			return g.Name, g.Path, nil
+		},
+		arn: iam.GroupARN,
+		rename: func(r *iam.Repo, name, newName, newPath string) error {
+			_, err := r.RenameGroup(ctx, x.account, name, newName, newPath)
+			return err
+		},
+	})
 }
 
 // deleteGroup is DeleteGroup: DeleteConflict while the group has members,

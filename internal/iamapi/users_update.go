@@ -24,12 +24,46 @@ func (x *exchange) userNameParam() (string, error) {
 // or bucket policies that name the user's old ARN as a principal: such a
 // statement no longer matches (docs/admin.md).
 func (s *Service) updateUser(ctx context.Context, x *exchange) (*awsquery.Response, error) {
-	name, nameErr := x.userNameParam()
-	newName, hasName := x.optional("NewUserName")
+	return s.rename(ctx, x, renamable{
+		name: x.userNameParam, newNameParam: "NewUserName", validateNewName: iam.ValidateNewUserName,
+		current: func(r *iam.Repo, name string) (string, string, error) {
+			u, err := r.GetUser(ctx, x.account, name)
+			if err != nil {
+				return "", "", err
+			}
+			return u.Name, u.Path, nil
+		},
+		arn: iam.UserARN,
+		rename: func(r *iam.Repo, name, newName, newPath string) error {
+			_, err := r.RenameUser(ctx, x.account, name, newName, newPath)
+			return err
+		},
+	})
+}
+
+// renamable is what UpdateUser and UpdateGroup differ in: the entity's
+// name parameter, its new-name parameter and rule, how to read its
+// current name and path, its ARN, and the rename itself.
+type renamable struct {
+	name            func() (string, error)
+	newNameParam    string
+	validateNewName func(string) error
+	current         func(r *iam.Repo, name string) (currentName, currentPath string, err error)
+	arn             func(account, path, name string) string
+	rename          func(r *iam.Repo, name, newName, newPath string) error
+}
+
+// rename is UpdateUser and UpdateGroup: the parameters validated together
+// (the new name and NewPath only when given), the entity read, the caller
+// authorized also on the entity's ARN under its new name and path (as IAM
+// requires), then renamed.
+func (s *Service) rename(ctx context.Context, x *exchange, e renamable) (*awsquery.Response, error) {
+	name, nameErr := e.name()
+	newName, hasName := x.optional(e.newNameParam)
 	newPath, hasPath := x.optional("NewPath")
 	var newNameErr, newPathErr error
 	if hasName {
-		newNameErr = iam.ValidateNewUserName(newName)
+		newNameErr = e.validateNewName(newName)
 	}
 	if hasPath {
 		newPathErr = iam.ValidatePath("newPath", newPath)
@@ -37,20 +71,20 @@ func (s *Service) updateUser(ctx context.Context, x *exchange) (*awsquery.Respon
 	if err := iam.Join(nameErr, newNameErr, newPathErr); err != nil {
 		return nil, err
 	}
-	u, err := s.repo(x).GetUser(ctx, x.account, name)
+	curName, curPath, err := e.current(s.repo(x), name)
 	if err != nil {
 		return nil, err
 	}
 	if !hasName {
-		newName = u.Name
+		newName = curName
 	}
 	if !hasPath {
-		newPath = u.Path
+		newPath = curPath
 	}
-	if err := s.authorizeAlso(ctx, x, iam.UserARN(x.account, newPath, newName)); err != nil {
+	if err := s.authorizeAlso(ctx, x, e.arn(x.account, newPath, newName)); err != nil {
 		return nil, err
 	}
-	if _, err := s.repo(x).RenameUser(ctx, x.account, u.Name, newName, newPath); err != nil {
+	if err := e.rename(s.repo(x), curName, newName, newPath); err != nil {
 		return nil, err
 	}
 	return &awsquery.Response{NoResult: true}, nil
