@@ -14,6 +14,8 @@ package iamapi
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/stsd/stsd/internal/audit"
@@ -102,13 +104,7 @@ func New(deps Deps) *Service {
 }
 
 // Actions lists the actions served (for metric labels).
-func (s *Service) Actions() []string {
-	names := make([]string, 0, len(s.actions))
-	for n := range s.actions {
-		names = append(names, n)
-	}
-	return names
-}
+func (s *Service) Actions() []string { return slices.Collect(maps.Keys(s.actions)) }
 
 // Version implements awsquery.API.
 func (s *Service) Version() string { return Version }
