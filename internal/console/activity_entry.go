@@ -69,9 +69,9 @@ func roleParameter(params any) string {
 	case roleParameterer:
 		return p.RoleParameter()
 	case map[string]string:
-		return firstRole(func(k string) (any, bool) { v, ok := p[k]; return v, ok })
+		return firstRole(p)
 	case map[string]any:
-		return firstRole(func(k string) (any, bool) { v, ok := p[k]; return v, ok })
+		return firstRole(p)
 	}
 	b, err := json.Marshal(params)
 	if err != nil {
@@ -81,20 +81,18 @@ func roleParameter(params any) string {
 	if json.Unmarshal(b, &m) != nil {
 		return ""
 	}
-	return firstRole(func(k string) (any, bool) { v, ok := m[k]; return v, ok })
+	return firstRole(m)
 }
 
 // roleParameterer is an audit event's request parameters that name a
 // role (the STS actions' parameter types).
 type roleParameterer interface{ RoleParameter() string }
 
-// firstRole is the first non-empty string of roleArn and roleName.
-func firstRole(get func(string) (any, bool)) string {
+// firstRole is the first non-empty string of m's roleArn and roleName.
+func firstRole[V any](m map[string]V) string {
 	for _, k := range []string{"roleArn", "roleName"} {
-		if v, ok := get(k); ok {
-			if s, ok := v.(string); ok && s != "" {
-				return s
-			}
+		if s, ok := any(m[k]).(string); ok && s != "" {
+			return s
 		}
 	}
 	return ""
