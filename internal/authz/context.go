@@ -99,7 +99,7 @@ func (f *keyFilter) allows(name string) bool {
 		return false
 	}
 	for _, p := range f.prefixes {
-		if len(name) > len(p) && strings.EqualFold(name[:len(p)], p) {
+		if len(name) >= len(p) && strings.EqualFold(name[:len(p)], p) {
 			return false
 		}
 	}
