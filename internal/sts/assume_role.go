@@ -66,15 +66,8 @@ func (s *Service) assumeRole(_ context.Context, x *exchange) (*awsquery.Response
 	if err := s.authorizeAssumeRole(x, rv, in, facts); err != nil {
 		return nil, err
 	}
-	if err := checkPolicyArns(snap, role.Account, in.PolicyArns); err != nil {
+	if err := checkSessionRequest(snap, role, in.PolicyArns, in.DurationSeconds); err != nil {
 		return nil, err
-	}
-	maxDuration := role.MaxSessionDuration
-	if maxDuration == 0 {
-		maxDuration = defaultDuration
-	}
-	if in.DurationSeconds > maxDuration {
-		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
 
 	sess, err := newSession(role.Account, s.deps.Now(), in.DurationSeconds)

@@ -98,15 +98,8 @@ func (s *Service) assumeWithOAuthToken(ctx context.Context, x *exchange, in *web
 	if err := s.authorizeTrust(x, rv, prov.ProviderID, pctx, session); err != nil {
 		return nil, err
 	}
-	if err := checkPolicyArns(snap, role.Account, in.PolicyArns); err != nil {
+	if err := checkSessionRequest(snap, role, in.PolicyArns, in.DurationSeconds); err != nil {
 		return nil, err
-	}
-	maxDuration := role.MaxSessionDuration
-	if maxDuration == 0 {
-		maxDuration = defaultDuration
-	}
-	if in.DurationSeconds > maxDuration {
-		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
 	keep := map[string][]string{p + "sub": {tok.Subject}}
 	if len(tok.Audience) > 0 {

@@ -80,15 +80,8 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, x *exchange) (*
 	if err := s.authorizeTrust(x, rv, view.ARN, pctx, session); err != nil {
 		return nil, err
 	}
-	if err := checkPolicyArns(snap, role.Account, in.PolicyArns); err != nil {
+	if err := checkSessionRequest(snap, role, in.PolicyArns, in.DurationSeconds); err != nil {
 		return nil, err
-	}
-	maxDuration := role.MaxSessionDuration
-	if maxDuration == 0 {
-		maxDuration = defaultDuration
-	}
-	if in.DurationSeconds > maxDuration {
-		return nil, awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 	}
 	return s.mint(x, mintInput{roleARN: roleARN, role: role, provider: view.ARN, subject: id.Subject, audience: id.Audience,
 		webIdentity: persistentWebIdentityKeys(view.HostPath, id), in: in, session: session, now: now})
@@ -121,6 +114,28 @@ func (s *Service) authorizeTrust(x *exchange, rv *iam.RoleView, providerARN stri
 		}
 	}
 	return nil
+}
+
+// checkSessionRequest checks what a trusted caller asks of the session, in
+// AWS's order: every PolicyArns entry (checkPolicyArns), then
+// DurationSeconds against the role's MaxSessionDuration (ValidationError
+// 400 "The requested DurationSeconds exceeds the MaxSessionDuration set
+// for this role.", STS API Reference, AssumeRole and
+// AssumeRoleWithWebIdentity, DurationSeconds).
+func checkSessionRequest(snap *iam.Snapshot, role *iam.Role, policyArns []string, durationSeconds int) *awserr.Error {
+	if err := checkPolicyArns(snap, role.Account, policyArns); err != nil {
+		return err
+	}
+	if durationSeconds > maxDurationOf(role) {
+		return durationTooLong()
+	}
+	return nil
+}
+
+// durationTooLong is the error of a DurationSeconds above the role's
+// maximum.
+func durationTooLong() *awserr.Error {
+	return awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
 }
 
 // checkPolicyArns requires every PolicyArns entry to name a customer

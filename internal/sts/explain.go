@@ -176,7 +176,7 @@ func (s *Service) ExplainWebIdentity(ctx context.Context, in ExplainInput) *Expl
 		step("Trust policy: "+act, true, "%s", ev.Decision.Explain())
 	}
 	if max := maxDurationOf(rv.Role); in.DurationSeconds > max {
-		ex.Err = awserr.ValidationError(msgDurationTooLong).WithReason("duration_exceeds_role_max", nil)
+		ex.Err = durationTooLong()
 		step("Session duration", false, "%d s exceeds the role's maximum %d s", in.DurationSeconds, max)
 		return ex
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/stsd/stsd/internal/audit"
-	"github.com/stsd/stsd/internal/authn"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/awsquery"
@@ -85,15 +84,7 @@ func (s *Service) getFederationToken(_ context.Context, x *exchange) (*awsquery.
 	if err := checkPolicyArns(s.deps.Snapshot(), c.Account, sp.PolicyArns); err != nil {
 		return nil, err
 	}
-	switch c.Kind {
-	case authn.KindRoot:
-		if duration > rootSessionMax || !given {
-			sess.Expiry = sess.IssuedAt.Add(rootSessionMax * 1e9)
-		}
-	case authn.KindUser:
-		u := c.User.User
-		sess.UserName, sess.UserID, sess.UserPath = u.Name, u.UserID, u.Path
-	}
+	ownedBy(sess, c, duration, given)
 	sess.Policy, sess.PolicyARNs, sess.Tags = sp.Policy, sp.PolicyArns, tagList
 	is, ierr := s.issue(sess, minSize)
 	if ierr != nil {

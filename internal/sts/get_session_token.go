@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"time"
 
 	"github.com/stsd/stsd/internal/authn"
 	"github.com/stsd/stsd/internal/awserr"
@@ -32,6 +33,24 @@ const (
 	rootSessionMax     = 3600
 )
 
+// ownedBy makes sess the session of the long-term caller c (GetSessionToken,
+// GetFederationToken): a root session lasts at most rootSessionMax, and
+// that long when no duration was given (STS API Reference,
+// GetSessionToken and GetFederationToken, DurationSeconds: "Sessions for
+// AWS account owners are restricted to a maximum of 3,600 seconds"); a
+// user's session names the user.
+func ownedBy(sess *creds.Session, c *authn.Caller, duration int, given bool) {
+	switch c.Kind {
+	case authn.KindRoot:
+		if duration > rootSessionMax || !given {
+			sess.Expiry = sess.IssuedAt.Add(rootSessionMax * time.Second)
+		}
+	case authn.KindUser:
+		u := c.User.User
+		sess.UserName, sess.UserID, sess.UserPath = u.Name, u.UserID, u.Path
+	}
+}
+
 func (s *Service) getSessionToken(_ context.Context, x *exchange) (*awsquery.Response, error) {
 	c := x.caller
 	x.event.RecipientAccountID = c.Account
@@ -60,15 +79,7 @@ func (s *Service) getSessionToken(_ context.Context, x *exchange) (*awsquery.Res
 		return nil, err
 	}
 	sess.Kind = creds.KindUserSession
-	switch c.Kind {
-	case authn.KindRoot:
-		if duration > rootSessionMax || !given {
-			sess.Expiry = sess.IssuedAt.Add(rootSessionMax * 1e9)
-		}
-	case authn.KindUser:
-		u := c.User.User
-		sess.UserName, sess.UserID, sess.UserPath = u.Name, u.UserID, u.Path
-	}
+	ownedBy(sess, c, duration, given)
 	is, err := s.issue(sess, minSize)
 	if err != nil {
 		return nil, err
