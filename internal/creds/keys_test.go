@@ -18,9 +18,10 @@ func countingBytes(first byte, n int) []byte {
 }
 
 // TestKeyDerivationsAreStable pins the keys derived from the master key and
-// from a token key's material: the sealed values below were made by an
-// earlier release, and tokens, keyring records and stored access key
-// secrets written by it must still open.
+// from a token key's material: the sealed values below were made by the
+// code as it stood before the derivation moved into secret.DeriveAEAD, and
+// the tokens and stored access key secrets of every release must still
+// open.
 func TestKeyDerivationsAreStable(t *testing.T) {
 	master := secret.NewBytes(countingBytes(0, MasterKeySize))
 
@@ -31,7 +32,7 @@ func TestKeyDerivationsAreStable(t *testing.T) {
 	wrapped, _ := hex.DecodeString("34f760a53e5836bbed70d49f0bf3e8d617810bc7faa6af37968d36189b7096969ca870e361652aec75bcab55f0d849cff268041a131a482ac05e081d160ee1234998c6509c")
 	got, err := w.Unwrap("AKIAIOSFODNN7EXAMPLE", wrapped)
 	if err != nil || got.Reveal() != "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY" {
-		t.Errorf("access key secret of an earlier release: %v", err)
+		t.Errorf("access key secret sealed by the earlier code: %v", err)
 	}
 
 	var id KeyID
@@ -43,6 +44,6 @@ func TestKeyDerivationsAreStable(t *testing.T) {
 	sealed, _ := hex.DecodeString("4bc64ceedd30c004b0e799be535da29749c35542d31e8adf555eeea4e74f251ad03c97a678f63556e727df8d5ba20a61f3")
 	plain, err := aead.Open(nil, nil, sealed, []byte("ad"))
 	if err != nil || string(plain) != "session token payload" {
-		t.Errorf("session token key %s of an earlier release: %v", id, err)
+		t.Errorf("session token key %s of the earlier code: %v", id, err)
 	}
 }
