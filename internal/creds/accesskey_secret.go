@@ -1,10 +1,7 @@
 package creds
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -28,16 +25,7 @@ func NewSecretWrapper(master secret.Bytes) (*SecretWrapper, error) {
 	if master.Len() != MasterKeySize {
 		return nil, fmt.Errorf("creds: master key is %d bytes, want %d", master.Len(), MasterKeySize)
 	}
-	k, err := hkdf.Key(sha256.New, master.Reveal(), nil, "stsd access key secret v1", 32)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(k)
-	block, err := aes.NewCipher(k)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCMWithRandomNonce(block)
+	aead, err := master.DeriveAEAD("stsd access key secret v1")
 	if err != nil {
 		return nil, err
 	}

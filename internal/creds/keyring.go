@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stsd/stsd/internal/background"
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -78,10 +79,7 @@ type Keyring struct {
 	mu      sync.Mutex // serialises replacements of state
 	lookups *limiter
 	opened  openedCache
-
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	loops   *background.Loops
 }
 
 // OpenKeyring loads the keyring from st (creating the first key if there is
@@ -108,20 +106,16 @@ func OpenKeyring(ctx context.Context, st store.Store, master secret.Bytes, opts 
 	if err != nil {
 		return nil, err
 	}
-	bg, cancel := context.WithCancel(context.Background())
-	k.cancel = cancel
-	k.wg.Add(2)
-	go func() { defer k.wg.Done(); k.watchLoop(bg, rev) }()
-	go func() { defer k.wg.Done(); k.maintainLoop(bg) }()
+	k.loops = background.Start(
+		func(ctx context.Context) { k.watchLoop(ctx, rev) },
+		background.Every(opts.CheckEvery, k.Maintain, k.log, "keyring: maintenance failed"),
+	)
 	return k, nil
 }
 
 // Close stops the background goroutines and waits for them.
 func (k *Keyring) Close() error {
-	k.closeOnce.Do(func() {
-		k.cancel()
-		k.wg.Wait()
-	})
+	k.loops.Stop()
 	return nil
 }
 

@@ -3,9 +3,7 @@ package creds
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,16 +68,7 @@ func newWrapAEAD(master secret.Bytes) (cipher.AEAD, error) {
 
 // deriveTokenAEAD derives the per-key token AEAD from its material.
 func deriveTokenAEAD(id KeyID, material []byte) (cipher.AEAD, error) {
-	k, err := hkdf.Key(sha256.New, material, nil, "stsd session token v1 "+id.String(), 32)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(k)
-	block, err := aes.NewCipher(k)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCMWithRandomNonce(block)
+	return secret.NewBytes(material).DeriveAEAD("stsd session token v1 " + id.String())
 }
 
 func wrapAD(id KeyID) []byte { return []byte("stsd keyring key v1 " + id.String()) }

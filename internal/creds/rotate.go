@@ -177,19 +177,3 @@ func (k *Keyring) collect(ctx context.Context) error {
 func (k *Keyring) Maintain(ctx context.Context) error {
 	return errors.Join(k.rotate(ctx, false), k.collect(ctx))
 }
-
-// maintainLoop calls Maintain every CheckEvery until ctx ends.
-func (k *Keyring) maintainLoop(ctx context.Context) {
-	ticker := time.NewTicker(k.opts.CheckEvery)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := k.Maintain(ctx); err != nil && ctx.Err() == nil {
-				k.log.Warn("keyring: maintenance failed", "err", err)
-			}
-		}
-	}
-}

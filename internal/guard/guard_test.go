@@ -24,6 +24,7 @@ const (
 var leaves = map[string][]string{
 	"internal/arn":        nil,
 	"internal/awserr":     nil,
+	"internal/background": nil,
 	"internal/policy":     {"internal/arn", "internal/strictjson"}, // themselves leaves
 	"internal/secret":     nil,
 	"internal/sigv4":      nil,

@@ -26,7 +26,7 @@ type layer struct {
 // the imports listed in exceptions.
 var layers = []layer{
 	{name: "leaves", pkgs: []string{
-		"internal/arn", "internal/awserr", "internal/secret", "internal/sigv4", "internal/store", "internal/strictb64", "internal/strictjson",
+		"internal/arn", "internal/awserr", "internal/background", "internal/secret", "internal/sigv4", "internal/store", "internal/strictb64", "internal/strictjson",
 		"client/authz", "client/webidentity",
 	}},
 	{name: "test helpers", testOnly: true, pkgs: []string{

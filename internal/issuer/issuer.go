@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stsd/stsd/internal/background"
 	"github.com/stsd/stsd/internal/secret"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -116,10 +117,7 @@ type Issuer struct {
 	log   *slog.Logger
 	state atomic.Pointer[state]
 	mu    sync.Mutex // serialises replacements of state
-
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	loops *background.Loops
 }
 
 // Open loads the issuer's keys and accounts from st, creates the first key
@@ -142,22 +140,16 @@ func Open(ctx context.Context, st store.Store, master secret.Bytes, opts Options
 	if err := is.Maintain(ctx); err != nil {
 		return nil, err
 	}
-	bg, cancel := context.WithCancel(context.Background())
-	is.cancel = cancel
-	is.wg.Add(2)
-	go func() { defer is.wg.Done(); is.watchLoop(bg, rev) }()
-	go func() { defer is.wg.Done(); is.maintainLoop(bg) }()
+	is.loops = background.Start(
+		func(ctx context.Context) { is.watchLoop(ctx, rev) },
+		background.Every(opts.CheckEvery, is.Maintain, is.log, "issuer: maintenance failed"),
+	)
 	return is, nil
 }
 
 // Close stops the background goroutines and waits for them.
 func (is *Issuer) Close() error {
-	is.closeOnce.Do(func() {
-		if is.cancel != nil {
-			is.cancel()
-		}
-		is.wg.Wait()
-	})
+	is.loops.Stop()
 	return nil
 }
 

@@ -3,6 +3,7 @@ package issuer
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -207,6 +208,25 @@ func TestMasterKeyMismatch(t *testing.T) {
 	}
 	if _, err := Open(context.Background(), st, secret.NewBytes([]byte("short")), Options{URL: testURL}); err == nil {
 		t.Fatal("short master key accepted")
+	}
+}
+
+// TestSealKeyIsStable pins the key that seals private keys: a value sealed
+// by the code as it stood before the derivation moved into
+// secret.DeriveAEAD must still open under the same master key.
+func TestSealKeyIsStable(t *testing.T) {
+	m := make([]byte, MasterKeySize)
+	for i := range m {
+		m[i] = byte(i)
+	}
+	aead, err := newSealAEAD(secret.NewBytes(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := hex.DecodeString("6f402c11f56c9219b3da6196c492a7c34416c4c5933d9dfe54b9c71ba256994ee88e367eaddc23ae13c15e996069b7")
+	plain, err := aead.Open(nil, nil, sealed, sealAD("ES384-0123456789abcdef", ES384))
+	if err != nil || string(plain) != "PKCS #8 private key" {
+		t.Errorf("a key sealed by the earlier code: %v", err)
 	}
 }
 

@@ -3,14 +3,11 @@ package issuer
 import (
 	"bytes"
 	"crypto"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
@@ -91,16 +88,7 @@ func newSealAEAD(master secret.Bytes) (cipher.AEAD, error) {
 	if master.Len() != MasterKeySize {
 		return nil, fmt.Errorf("issuer: master key is %d bytes, want %d", master.Len(), MasterKeySize)
 	}
-	k, err := hkdf.Key(sha256.New, master.Reveal(), nil, "stsd issuer signing keys v1", 32)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(k)
-	block, err := aes.NewCipher(k)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCMWithRandomNonce(block)
+	return master.DeriveAEAD("stsd issuer signing keys v1")
 }
 
 func sealAD(kid, alg string) []byte { return []byte("stsd issuer signing key v1 " + kid + " " + alg) }

@@ -122,19 +122,3 @@ func (is *Issuer) rotate(ctx context.Context, alg string, now, activate time.Tim
 	is.log.Info("issuer: new signing key", "kid", k.kid, "alg", alg, "activate", activate.UTC().Format(time.RFC3339))
 	return nil
 }
-
-// maintainLoop calls Maintain every CheckEvery until ctx ends.
-func (is *Issuer) maintainLoop(ctx context.Context) {
-	ticker := time.NewTicker(is.opts.CheckEvery)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := is.Maintain(ctx); err != nil && ctx.Err() == nil {
-				is.log.Warn("issuer: maintenance failed", "err", err)
-			}
-		}
-	}
-}

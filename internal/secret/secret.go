@@ -9,6 +9,9 @@
 // reflection-based printer walking an unexported struct field (fmt does,
 // and its bad-verb path dereferences pointers) sees only a function
 // address. The one place that must write the value to the wire calls Reveal.
+//
+// Bytes.DeriveAEAD is the one way stsd turns secret material into an
+// encryption key, each use under its own label.
 package secret
 
 import (
