@@ -5,10 +5,9 @@
 # machines, the Go module proxy is: the vulndb module carries every report
 # as OSV JSON (data/osv), which its own cmd/indexdb turns into the database
 # layout govulncheck reads (-db file://…). The database is built once per
-# revision into ~/.cache/stsd/. Bump VULNDB (`go list -m -versions
-# golang.org/x/vulndb` lists none; take the newest pseudo-version the proxy
-# serves, e.g. from `go mod download -json golang.org/x/vulndb@master`) to
-# learn of newer vulnerabilities.
+# revision into ~/.cache/stsd/. Bump VULNDB to learn of newer
+# vulnerabilities: `go mod download -json golang.org/x/vulndb@latest` (run
+# outside the module) names the newest revision the proxy serves.
 # Exit status: 0 when no vulnerable code is reachable, non-zero when some is
 # (govulncheck exits 3, which go run reports as 1) or the check fails.
 set -euo pipefail
