@@ -6,6 +6,7 @@
 # Needs nginx (apt-get install nginx). Usage:
 #   scripts/bench-forward-auth.sh [requests per side, default 5000]
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 export STSD_BENCH_FORWARD_AUTH=1 STSD_REQUIRE_NGINX=1
 export STSD_BENCH_FORWARD_AUTH_N="${1:-5000}"

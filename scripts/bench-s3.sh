@@ -14,6 +14,7 @@
 # Environment: STSD_BENCH_S3_BIG_MIB (upload size, default 1024),
 #   STSD_BENCH_S3_DEBUG_ADDR=127.0.0.1:6061 (stsd's pprof while it runs).
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 CGO_ENABLED=0 go build -o bin/stsd ./cmd/stsd
 go test -c -o bin/e2e-bench.test ./internal/e2e/

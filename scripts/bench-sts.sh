@@ -9,6 +9,7 @@
 # Usage: scripts/bench-sts.sh [duration per run, default 10s] [rounds, default 3]
 # Needs: hey (apt-get install hey), taskset (util-linux), 2+ cores.
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 dur=${1:-10s}
 rounds=${2:-3}

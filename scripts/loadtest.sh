@@ -4,6 +4,7 @@
 # keys cached after the first request), and drives it with hey.
 # Usage: scripts/loadtest.sh [concurrency] [duration]   (needs hey: apt-get install hey)
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 conc=${1:-32}
 dur=${2:-20s}

@@ -16,6 +16,7 @@
 #   SOAK_WARMUP [min(30s, duration/6)]  SOAK_BASELINE [min(60s, duration/3)]
 #   SOAK_KEEP=1 keeps the data directory (audit log) for inspection
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 duration=${SOAK_DURATION:-10m}
 interval=${SOAK_INTERVAL:-10s}

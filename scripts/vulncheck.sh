@@ -11,6 +11,7 @@
 # Exit status: 0 when no vulnerable code is reachable, non-zero when some is
 # (govulncheck exits 3, which go run reports as 1) or the check fails.
 set -euo pipefail
+export GOTOOLCHAIN=auto # the toolchain go.mod names, as make uses (README)
 cd "$(dirname "$0")/.."
 VULNDB=v0.0.0-20261105234957-e22db6528018
 GOVULNCHECK=golang.org/x/vuln/cmd/govulncheck@v1.9.0
