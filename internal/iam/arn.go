@@ -91,7 +91,7 @@ func ValidatePolicyARN(member, arn string) error {
 		return NewValidationError(vs...)
 	}
 	if _, path, name, ok := parsePolicyRef(arn); !ok || !isPolicyPath(path) || validateName("policyName", name, MaxPolicyNameLength) != nil {
-		return newError(KindInvalidInput, "ARN "+arn+" is not valid.")
+		return &Error{Reason: ReasonInvalidARN, Subject: arn}
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ const (
 	// KindConcurrentChange: another write changed the entity first.
 	KindConcurrentChange
 	// KindStoreFailure: the store failed (unavailable, closed, corrupt
-	// value). The message is generic; Cause holds the detail for logs.
+	// value). Cause holds the detail for logs.
 	KindStoreFailure
 )
 
@@ -59,18 +59,49 @@ func (k Kind) String() string {
 	return "kind " + strconv.Itoa(int(k))
 }
 
-// Error is an IAM error: its kind and the exact message a client sees.
-// Violations is set for model-validation errors (KindValidation produced
-// from member constraints); Message is then rendered from them. Cause is an
-// internal cause (for logs), never shown to clients.
+// Error is an IAM error in the domain's terms: which rule broke (Reason,
+// whose Kind says what sort of failure it is) and the values a message
+// needs — never the message itself. The API packages answer it on the
+// wire: internal/iamwire holds the one table from Reason to IAM's exact
+// message (and from Kind to code and status), so a new rule adds its
+// Reason here and its text there.
+//
+// The values are the entity or value the rule is about (Subject: a name,
+// ARN, id, URL or tag key, as the client gave it) and, when the message
+// names a second one, Detail (a policy version, an account, the policy
+// grammar's problem). Fixed bounds — quotas, lengths — are this package's
+// exported constants, which the message table names. Violations is set
+// only for ReasonMemberConstraints (the model's member constraints, which
+// awserr renders). Cause is an internal cause (for logs), never shown to
+// clients.
 type Error struct {
-	Kind       Kind
-	Message    string
+	Reason     Reason
+	Subject    string
+	Detail     string
 	Violations []awserr.Violation
 	Cause      error
 }
 
-func (e *Error) Error() string { return e.Kind.String() + ": " + e.Message }
+// Kind is the sort of failure the error's reason is.
+func (e *Error) Kind() Kind { return e.Reason.Kind() }
+
+// Error names the kind, the reason and its values, e.g.
+// `not found: RoleNotFound "app"`, for logs; a member-constraint error
+// reads as IAM's ValidationError message. The message a client sees is
+// iamwire's.
+func (e *Error) Error() string {
+	if e.Reason == ReasonMemberConstraints {
+		return e.Kind().String() + ": " + awserr.ValidationMessage(e.Violations)
+	}
+	s := e.Kind().String() + ": " + e.Reason.String()
+	if e.Subject != "" {
+		s += " " + strconv.Quote(e.Subject)
+	}
+	if e.Detail != "" {
+		s += " " + strconv.Quote(e.Detail)
+	}
+	return s
+}
 
 // MemberViolations implements awserr.MemberViolations: the collector
 // (awserr.Violations) reports these in its first phase.
@@ -79,13 +110,12 @@ func (e *Error) MemberViolations() []awserr.Violation { return e.Violations }
 // Unwrap returns the internal cause.
 func (e *Error) Unwrap() error { return e.Cause }
 
-// NewValidationError renders violations as one ValidationError:
-// "N validation error(s) detected: <v1>; <v2>".
+// NewValidationError is the ValidationError of member-constraint
+// violations (ReasonMemberConstraints), which reads
+// "N validation error(s) detected: <v1>; <v2>" (awserr.ValidationMessage).
 func NewValidationError(vs ...awserr.Violation) *Error {
-	return &Error{Kind: KindValidation, Message: awserr.ValidationMessage(vs), Violations: vs}
+	return &Error{Reason: ReasonMemberConstraints, Violations: vs}
 }
-
-func newError(kind Kind, msg string) *Error { return &Error{Kind: kind, Message: msg} }
 
 // Join combines the results of several validations the way IAM reports them,
 // recorded in order in the one collector, awserr.Violations: every
@@ -111,7 +141,7 @@ func Checked(v *awserr.Violations) error {
 func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Kind
+		return e.Kind()
 	}
 	return 0
 }

@@ -57,10 +57,8 @@ func ParseTrustPolicy(doc string) (*policy.Policy, error) {
 	return p, malformed(err)
 }
 
-// errInvalidJSON is IAM's message for a document that is not JSON.
-func errInvalidJSON() error {
-	return newError(KindMalformedPolicy, "This policy contains invalid Json")
-}
+// errInvalidJSON is IAM's answer to a document that is not JSON.
+func errInvalidJSON() error { return &Error{Reason: ReasonPolicyNotJSON} }
 
 func malformed(err error) error {
 	if err == nil {
@@ -68,7 +66,7 @@ func malformed(err error) error {
 	}
 	var pe *policy.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Kind: KindMalformedPolicy, Message: pe.Error(), Cause: err}
+		return &Error{Reason: ReasonPolicyGrammar, Detail: pe.Error(), Cause: err}
 	}
-	return &Error{Kind: KindMalformedPolicy, Message: "Syntax errors in policy.", Cause: err}
+	return &Error{Reason: ReasonPolicySyntax, Cause: err}
 }

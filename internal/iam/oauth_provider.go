@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -66,13 +65,12 @@ func OAuthProviderKey(account, providerID string) string {
 // ProviderId ("Do not include URL schemes and port numbers").
 func ValidateOAuthProviderID(id string) error {
 	if len(id) < MinOAuthProviderIDLength || len(id) > MaxOAuthProviderIDLength {
-		return newError(KindInvalidInput, "The provider id must have "+strconv.Itoa(MinOAuthProviderIDLength)+" to "+
-			strconv.Itoa(MaxOAuthProviderIDLength)+" characters.")
+		return &Error{Reason: ReasonOAuthProviderIDLength}
 	}
 	if !allRunes(id, func(r rune) bool {
 		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
 	}) {
-		return newError(KindInvalidInput, "The provider id "+id+" must be a host name: letters, digits, '.', '-' and '_', without scheme or port.")
+		return &Error{Reason: ReasonOAuthProviderIDChars, Subject: id}
 	}
 	return nil
 }
@@ -81,7 +79,7 @@ func ValidateOAuthProviderID(id string) error {
 // only to a loopback host when allowed), a host, no user info or fragment,
 // at most 2048 printable ASCII characters. A query is allowed.
 func ValidateIntrospectionURL(raw string, opts URLOptions) error {
-	bad := newError(KindInvalidInput, "The introspection URL must be an https URL (http only on loopback with --allow-http-issuers) without user info or fragment.")
+	bad := &Error{Reason: ReasonInvalidIntrospectionURL}
 	if raw == "" || len(raw) > MaxIntrospectionURLLen || !allRunes(raw, func(r rune) bool { return r > 0x20 && r < 0x7F }) {
 		return bad
 	}
@@ -122,7 +120,7 @@ func (p *OAuthProvider) Validate(opts URLOptions) error {
 // %x20-7E (RFC 6749 Appendix A.1, VSCHAR).
 func ValidateOAuthClientID(id string) error {
 	if id == "" || len(id) > MaxOAuthClientIDLength || !allRunes(id, func(r rune) bool { return r >= 0x20 && r <= 0x7E }) {
-		return newError(KindInvalidInput, "The client id must have 1 to "+strconv.Itoa(MaxOAuthClientIDLength)+" printable ASCII characters.")
+		return &Error{Reason: ReasonInvalidOAuthClientID}
 	}
 	return nil
 }
@@ -132,26 +130,26 @@ func ValidateOAuthClientID(id string) error {
 func ValidateSecretSource(env, file string) error {
 	switch {
 	case env != "" && file != "":
-		return newError(KindInvalidInput, "Set one of client_secret_env and client_secret_file, not both.")
+		return &Error{Reason: ReasonSecretSourceBoth}
 	case env == "" && file == "":
-		return newError(KindInvalidInput, "Set client_secret_env or client_secret_file: the introspection endpoint authenticates stsd.")
+		return &Error{Reason: ReasonSecretSourceMissing}
 	case env != "":
 		ok := len(env) <= maxSecretEnvNameLength && (env[0] < '0' || env[0] > '9') && allRunes(env, func(r rune) bool {
 			return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
 		})
 		if !ok {
-			return newError(KindInvalidInput, "The client secret variable "+strconv.Quote(env)+" is not an environment variable name.")
+			return &Error{Reason: ReasonInvalidSecretEnv, Subject: env}
 		}
 	default:
 		if len(file) > maxSecretFilePathLength || !filepath.IsAbs(file) || strings.ContainsRune(file, 0) {
-			return newError(KindInvalidInput, "The client secret file "+strconv.Quote(file)+" must be an absolute path: every node reads it.")
+			return &Error{Reason: ReasonInvalidSecretFile, Subject: file}
 		}
 	}
 	return nil
 }
 
 func errNoSuchOAuthProvider(account, id string) error {
-	return newError(KindNotFound, "OAuth provider "+id+" not found in account "+account+".")
+	return &Error{Reason: ReasonOAuthProviderNotFound, Subject: id, Detail: account}
 }
 
 // CreateOAuthProvider validates and stores a new OAuth provider;
@@ -166,11 +164,11 @@ func (r *Repo) CreateOAuthProvider(ctx context.Context, p OAuthProvider) (*OAuth
 		return nil, err
 	}
 	if len(existing) >= MaxOAuthProvidersPerAccount {
-		return nil, newError(KindLimitExceeded, "Cannot exceed quota for OAuth providers per account: "+strconv.Itoa(MaxOAuthProvidersPerAccount))
+		return nil, &Error{Reason: ReasonOAuthProvidersPerAccount}
 	}
 	v := &p
 	if err := create(ctx, r.st, OAuthProviderKey(p.Account, p.ProviderID), v, func() error {
-		return newError(KindAlreadyExists, "OAuth provider "+p.ProviderID+" already exists.")
+		return &Error{Reason: ReasonOAuthProviderExists, Subject: p.ProviderID}
 	}); err != nil {
 		return nil, err
 	}
@@ -188,7 +186,7 @@ func (r *Repo) UpdateOAuthProvider(ctx context.Context, account, id string, muta
 	return update[OAuthProvider](ctx, r.st, OAuthProviderKey(account, id), func() error { return errNoSuchOAuthProvider(account, id) }, mutate,
 		func(before, after *OAuthProvider) error {
 			if before.Account != after.Account || before.ProviderID != after.ProviderID || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("OAuth provider's id and creation date")
+				return &Error{Reason: ReasonOAuthProviderImmutable}
 			}
 			return after.Validate(r.urlOpts)
 		})

@@ -29,11 +29,10 @@ import (
 // other keys: a client replacing it removes every old part before adding
 // the new ones, and never leaves a mix of two key sets.
 const (
-	ProviderTagPrefix       = "stsd:"
-	ProviderTagJWKSURL      = "stsd:jwks-url"
-	ProviderTagStaticJWKS   = "stsd:static-jwks/"
-	ProviderJWKSPartLength  = MaxTagValueLength
-	providerJWKSPartsFormat = "I-of-N"
+	ProviderTagPrefix      = "stsd:"
+	ProviderTagJWKSURL     = "stsd:jwks-url"
+	ProviderTagStaticJWKS  = "stsd:static-jwks/"
+	ProviderJWKSPartLength = MaxTagValueLength
 )
 
 // jwksEncoding is the base64 of stsd:static-jwks parts: standard alphabet,
@@ -50,8 +49,7 @@ func IsProviderSettingTagKey(key string) bool {
 // errReservedProviderTag is the answer to a stsd: key stsd does not define
 // (or one spelled in another case).
 func errReservedProviderTag(key string) error {
-	return newError(KindInvalidInput, "Tag key "+key+" is reserved: the stsd: tags of an OpenID Connect provider are "+
-		ProviderTagJWKSURL+" and "+ProviderTagStaticJWKS+providerJWKSPartsFormat+".")
+	return &Error{Reason: ReasonUnknownProviderSettingTag, Subject: key}
 }
 
 // ValidateProviderTags refuses reserved stsd: keys among the tags stored
@@ -59,8 +57,7 @@ func errReservedProviderTag(key string) error {
 func ValidateProviderTags(tags []Tag) error {
 	for _, t := range tags {
 		if IsProviderSettingTagKey(t.Key) {
-			return newError(KindInvalidInput, "Tag key "+t.Key+" is reserved for the provider's JWKS settings ("+
-				ProviderTagJWKSURL+", "+ProviderTagStaticJWKS+providerJWKSPartsFormat+"), which are not stored as tags.")
+			return &Error{Reason: ReasonProviderSettingTagStored, Subject: t.Key}
 		}
 	}
 	return nil
@@ -130,18 +127,16 @@ func SplitProviderSettingTags(tags []Tag) (stored []Tag, jwksURL, staticJWKS str
 	var enc strings.Builder
 	for i := 1; i <= count; i++ {
 		if v := parts[i]; i < count && len(v) != ProviderJWKSPartLength {
-			return nil, "", "", newError(KindInvalidInput, "Every "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" part but the last must be "+
-				strconv.Itoa(ProviderJWKSPartLength)+" characters long; "+jwksPartKey(i, count)+" has "+strconv.Itoa(len(v))+".")
+			return nil, "", "", &Error{Reason: ReasonJWKSPartLength, Subject: jwksPartKey(i, count), Detail: strconv.Itoa(len(v))}
 		}
 		enc.WriteString(parts[i])
 	}
 	doc, derr := strictb64.DecodeString(jwksEncoding, enc.String())
 	if derr != nil || len(doc) == 0 {
-		return nil, "", "", newError(KindInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+
-			" parts together must be the key set's JSON in base64 (standard alphabet, with padding).")
+		return nil, "", "", &Error{Reason: ReasonJWKSPartsEncoding}
 	}
 	if len(doc) > MaxStaticJWKSBytes {
-		return nil, "", "", newError(KindInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
+		return nil, "", "", &Error{Reason: ReasonStaticJWKSSize}
 	}
 	return stored, jwksURL, string(doc), nil
 }
@@ -179,6 +174,5 @@ func errJWKSParts(tags []Tag) error {
 		}
 	}
 	sort.Strings(keys)
-	return newError(KindInvalidInput, "The "+ProviderTagStaticJWKS+providerJWKSPartsFormat+" tags must be the parts 1-of-N to N-of-N of one key set; the provider would have "+
-		strings.Join(keys, ", ")+".")
+	return &Error{Reason: ReasonJWKSPartsMismatch, Subject: strings.Join(keys, ", ")}
 }

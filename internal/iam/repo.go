@@ -59,12 +59,10 @@ func serviceFailure(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return &Error{Kind: KindStoreFailure, Message: "The request processing has failed because of an unknown error, exception or failure.", Cause: err}
+	return &Error{Reason: ReasonStoreFailure, Cause: err}
 }
 
-func errConcurrent() *Error {
-	return newError(KindConcurrentChange, "The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.")
-}
+func errConcurrent() *Error { return &Error{Reason: ReasonConcurrentChange} }
 
 // entity is implemented by the stored types so the generic helpers can set
 // the revision.
@@ -216,8 +214,4 @@ func list[T any, P entityPtr[T]](ctx context.Context, st store.Store, prefix str
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-func errImmutable(what string) *Error {
-	return newError(KindInvalidInput, "The "+what+" cannot be changed.")
 }

@@ -5,19 +5,13 @@ import (
 	"slices"
 )
 
-func errGroupExists(name string) error {
-	return newError(KindAlreadyExists, "Group with name "+name+" already exists.")
-}
+func errGroupExists(name string) error { return &Error{Reason: ReasonGroupExists, Subject: name} }
 
-func errNoSuchGroup(name string) error {
-	return newError(KindNotFound, "The group with name "+name+" cannot be found.")
-}
+func errNoSuchGroup(name string) error { return &Error{Reason: ReasonGroupNotFound, Subject: name} }
 
-// errMembersFirst is a KindDeleteConflict for a group that has members,
-// and for a user that belongs to a group, in the same words.
-func errMembersFirst() error {
-	return newError(KindDeleteConflict, "Cannot delete entity, must remove users from group first.")
-}
+// errMembersFirst is the KindDeleteConflict for a group that has members,
+// and for a user that belongs to a group: IAM answers both alike.
+func errMembersFirst() error { return &Error{Reason: ReasonGroupMembers} }
 
 // CreateGroup validates and stores a new group (Path "/" by default;
 // GroupID and CreateDate assigned). Names are unique per account ignoring
@@ -52,7 +46,7 @@ func (r *Repo) UpdateGroup(ctx context.Context, account, name string, mutate fun
 		func(before, after *Group) error {
 			if before.Account != after.Account || before.Name != after.Name || before.Path != after.Path ||
 				before.GroupID != after.GroupID || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("group's name, path, ID and creation date")
+				return &Error{Reason: ReasonGroupImmutable}
 			}
 			after.ManagedPolicyARNs = Dedupe(after.ManagedPolicyARNs)
 			return after.Validate()
@@ -90,9 +84,9 @@ func (r *Repo) DeleteGroup(ctx context.Context, account, name string) error {
 			case slices.ContainsFunc(users, func(u *User) bool { return slices.Contains(u.GroupIDs, g.GroupID) }):
 				return errMembersFirst()
 			case len(g.InlinePolicies) > 0:
-				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return &Error{Reason: ReasonHasInlinePolicies}
 			case len(g.ManagedPolicyARNs) > 0:
-				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return &Error{Reason: ReasonHasAttachedPolicies}
 			}
 			return nil
 		})

@@ -7,13 +7,9 @@ import (
 	"time"
 )
 
-func errPolicyExists(name string) error {
-	return newError(KindAlreadyExists, "A policy called "+name+" already exists. Duplicate names are not allowed.")
-}
+func errPolicyExists(name string) error { return &Error{Reason: ReasonPolicyExists, Subject: name} }
 
-func errNoSuchPolicy(arn string) error {
-	return newError(KindNotFound, "Policy "+arn+" was not found.")
-}
+func errNoSuchPolicy(arn string) error { return &Error{Reason: ReasonPolicyNotFound, Subject: arn} }
 
 // CreatePolicy validates and stores a new managed policy whose version v1,
 // holding document, is the default. Empty Path becomes "/"; PolicyID and
@@ -83,7 +79,7 @@ func (r *Repo) UpdatePolicy(ctx context.Context, arn string, mutate func(*Manage
 		func(before, after *ManagedPolicy) error {
 			if before.Account != after.Account || before.Name != after.Name || before.Path != after.Path ||
 				before.PolicyID != after.PolicyID || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("policy's name, path, ID and creation date")
+				return &Error{Reason: ReasonPolicyImmutable}
 			}
 			if !policyContentEqual(before, after) {
 				after.UpdateDate = r.timestamp()
@@ -133,7 +129,7 @@ func (p *ManagedPolicy) AddVersion(document string, setAsDefault bool, now time.
 // default version, KindNotFound for an unknown one.
 func (p *ManagedPolicy) DeleteVersion(versionID string) error {
 	if versionID == p.DefaultVersionID {
-		return newError(KindDeleteConflict, "Cannot delete the default version of a policy.")
+		return &Error{Reason: ReasonDefaultVersion}
 	}
 	for i := range p.Versions {
 		if p.Versions[i].VersionID == versionID {
@@ -141,7 +137,7 @@ func (p *ManagedPolicy) DeleteVersion(versionID string) error {
 			return nil
 		}
 	}
-	return newError(KindNotFound, "Policy "+p.ARN()+" version "+versionID+" does not exist.")
+	return &Error{Reason: ReasonPolicyVersionNotFound, Subject: p.ARN(), Detail: versionID}
 }
 
 // DeletePolicy deletes the managed policy. Like IAM it refuses
@@ -164,10 +160,10 @@ func (r *Repo) DeletePolicy(ctx context.Context, arn string) error {
 				return errNoSuchPolicy(arn)
 			}
 			if len(p.Versions) > 1 {
-				return newError(KindDeleteConflict, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+				return &Error{Reason: ReasonHasVersions}
 			}
 			if attached {
-				return newError(KindDeleteConflict, "Cannot delete a policy attached to entities.")
+				return &Error{Reason: ReasonPolicyAttached}
 			}
 			return nil
 		})

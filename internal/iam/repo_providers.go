@@ -3,20 +3,13 @@ package iam
 import (
 	"context"
 	"slices"
-	"strconv"
 )
 
-func errProviderExists(url string) error {
-	return newError(KindAlreadyExists, "Provider with url "+url+" already exists.")
-}
+func errProviderExists(url string) error { return &Error{Reason: ReasonProviderExists, Subject: url} }
 
-func errNoSuchProvider(arn string) error {
-	return newError(KindNotFound, "OpenIDConnect Provider not found for arn "+arn)
-}
+func errNoSuchProvider(arn string) error { return &Error{Reason: ReasonProviderNotFound, Subject: arn} }
 
-func errInvalidARN() error {
-	return newError(KindValidation, "Invalid ARN:  Could not be parsed!")
-}
+func errInvalidARN() error { return &Error{Reason: ReasonUnparsableARN} }
 
 // CreateProvider validates and stores a new OIDC provider; CreateDate is
 // assigned and duplicate client IDs and thumbprints are dropped. A provider
@@ -37,7 +30,7 @@ func (r *Repo) CreateProvider(ctx context.Context, p OIDCProvider) (*OIDCProvide
 		return nil, err
 	}
 	if len(existing) >= MaxProvidersPerAccount && !slices.ContainsFunc(existing, func(e *OIDCProvider) bool { return e.HostPath() == p.HostPath() }) {
-		return nil, newError(KindLimitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: "+strconv.Itoa(MaxProvidersPerAccount))
+		return nil, &Error{Reason: ReasonProvidersPerAccount}
 	}
 	v := &p
 	if err := create(ctx, r.st, ProviderKey(p.Account, p.URL), v, func() error { return errProviderExists(p.URL) }); err != nil {
@@ -74,7 +67,7 @@ func (r *Repo) UpdateProvider(ctx context.Context, arn string, mutate func(*OIDC
 	return update[OIDCProvider](ctx, r.st, key, func() error { return errNoSuchProvider(arn) }, mutate,
 		func(before, after *OIDCProvider) error {
 			if before.Account != after.Account || before.URL != after.URL || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("provider's URL and creation date")
+				return &Error{Reason: ReasonProviderImmutable}
 			}
 			after.ClientIDs = Dedupe(after.ClientIDs)
 			after.Thumbprints = Dedupe(after.Thumbprints)
@@ -89,7 +82,7 @@ func (r *Repo) DeleteProvider(ctx context.Context, arn string) error {
 		return err
 	}
 	return remove[OIDCProvider](ctx, r.st, key,
-		func() error { return newError(KindNotFound, "OpenId connect Provider "+arn+" cannot be found.") },
+		func() error { return &Error{Reason: ReasonProviderToDeleteNotFound, Subject: arn} },
 		func(*OIDCProvider) error { return nil })
 }
 

@@ -2,13 +2,9 @@ package iam
 
 import "context"
 
-func errRoleExists(name string) error {
-	return newError(KindAlreadyExists, "Role with name "+name+" already exists.")
-}
+func errRoleExists(name string) error { return &Error{Reason: ReasonRoleExists, Subject: name} }
 
-func errNoSuchRole(name string) error {
-	return newError(KindNotFound, "The role with name "+name+" cannot be found.")
-}
+func errNoSuchRole(name string) error { return &Error{Reason: ReasonRoleNotFound, Subject: name} }
 
 // CreateRole validates and stores a new role. Empty Path becomes "/", zero
 // MaxSessionDuration becomes 3600; RoleID and CreateDate are assigned
@@ -49,7 +45,7 @@ func (r *Repo) UpdateRole(ctx context.Context, account, name string, mutate func
 		func(before, after *Role) error {
 			if before.Account != after.Account || before.Name != after.Name || before.Path != after.Path ||
 				before.RoleID != after.RoleID || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("role's name, path, ID and creation date")
+				return &Error{Reason: ReasonRoleImmutable}
 			}
 			after.ManagedPolicyARNs = Dedupe(after.ManagedPolicyARNs)
 			return after.Validate()
@@ -62,10 +58,10 @@ func (r *Repo) DeleteRole(ctx context.Context, account, name string) error {
 	return remove[Role](ctx, r.st, RoleKey(account, name), func() error { return errNoSuchRole(name) },
 		func(role *Role) error {
 			if len(role.InlinePolicies) > 0 {
-				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return &Error{Reason: ReasonHasInlinePolicies}
 			}
 			if len(role.ManagedPolicyARNs) > 0 {
-				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return &Error{Reason: ReasonHasAttachedPolicies}
 			}
 			return nil
 		})

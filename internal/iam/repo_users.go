@@ -3,18 +3,13 @@ package iam
 import (
 	"context"
 	"slices"
-	"strconv"
 
 	"github.com/stsd/stsd/internal/awserr"
 )
 
-func errNoSuchUser(name string) error {
-	return newError(KindNotFound, "The user with name "+name+" cannot be found.")
-}
+func errNoSuchUser(name string) error { return &Error{Reason: ReasonUserNotFound, Subject: name} }
 
-func errNoSuchAccessKey(id string) error {
-	return newError(KindNotFound, "The Access Key with id "+id+" cannot be found.")
-}
+func errNoSuchAccessKey(id string) error { return &Error{Reason: ReasonAccessKeyNotFound, Subject: id} }
 
 // CreateUser validates and stores a new user (Path "/" by default; UserID
 // and CreateDate assigned). Names are unique per account ignoring case.
@@ -30,7 +25,7 @@ func (r *Repo) CreateUser(ctx context.Context, u User) (*User, error) {
 	}
 	v := &u
 	if err := create(ctx, r.st, UserKey(u.Account, u.Name), v, func() error {
-		return newError(KindAlreadyExists, "User with name "+u.Name+" already exists.")
+		return &Error{Reason: ReasonUserExists, Subject: u.Name}
 	}); err != nil {
 		return nil, err
 	}
@@ -49,7 +44,7 @@ func (r *Repo) UpdateUser(ctx context.Context, account, name string, mutate func
 		func(before, after *User) error {
 			if before.Account != after.Account || before.Name != after.Name || before.UserID != after.UserID ||
 				!before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("user's name, ID and creation date")
+				return &Error{Reason: ReasonUserImmutable}
 			}
 			after.ManagedPolicyARNs = Dedupe(after.ManagedPolicyARNs)
 			return after.Validate()
@@ -73,11 +68,11 @@ func (r *Repo) DeleteUser(ctx context.Context, account, name string) error {
 		func(u *User) error {
 			switch {
 			case len(keys) > 0:
-				return newError(KindDeleteConflict, "Cannot delete entity, must delete access keys first.")
+				return &Error{Reason: ReasonHasAccessKeys}
 			case len(u.InlinePolicies) > 0:
-				return newError(KindDeleteConflict, "Cannot delete entity, must delete policies first.")
+				return &Error{Reason: ReasonHasInlinePolicies}
 			case len(u.ManagedPolicyARNs) > 0:
-				return newError(KindDeleteConflict, "Cannot delete entity, must detach all policies first.")
+				return &Error{Reason: ReasonHasAttachedPolicies}
 			case slices.ContainsFunc(groups, func(g *Group) bool { return slices.Contains(u.GroupIDs, g.GroupID) }):
 				return errMembersFirst()
 			}
@@ -94,7 +89,7 @@ func (r *Repo) RenameUser(ctx context.Context, account, name, newName, newPath s
 	return rename(ctx, r.st, renameSpec[User, *User]{
 		oldKey: UserKey(account, name), newKey: UserKey(account, newName),
 		missing: func() error { return errNoSuchUser(name) },
-		exists:  func() error { return newError(KindAlreadyExists, "User with name "+newName+" already exists.") },
+		exists:  func() error { return &Error{Reason: ReasonUserExists, Subject: newName} },
 		change: func(u *User) error {
 			u.Name, u.Path = newName, newPath
 			return u.Validate()
@@ -139,7 +134,7 @@ func (r *Repo) CreateAccessKey(ctx context.Context, k AccessKey) (*AccessKey, er
 		return nil, err
 	}
 	if len(existing) >= MaxAccessKeysPerUser {
-		return nil, newError(KindLimitExceeded, "Cannot exceed quota for AccessKeysPerUser: "+strconv.Itoa(MaxAccessKeysPerUser))
+		return nil, &Error{Reason: ReasonAccessKeysPerUser}
 	}
 	if k.AccessKeyID == "" {
 		k.AccessKeyID = NewAccessKeyID()
@@ -153,7 +148,7 @@ func (r *Repo) CreateAccessKey(ctx context.Context, k AccessKey) (*AccessKey, er
 	k.CreateDate = r.timestamp()
 	v := &k
 	if err := create(ctx, r.st, AccessKeyKey(k.Account, k.AccessKeyID), v, func() error {
-		return newError(KindAlreadyExists, "Access key "+k.AccessKeyID+" already exists.")
+		return &Error{Reason: ReasonAccessKeyExists, Subject: k.AccessKeyID}
 	}); err != nil {
 		return nil, err
 	}
@@ -183,7 +178,7 @@ func (r *Repo) UpdateAccessKey(ctx context.Context, account, id string, mutate f
 		func(before, after *AccessKey) error {
 			if before.Account != after.Account || before.UserName != after.UserName ||
 				before.AccessKeyID != after.AccessKeyID || !before.CreateDate.Equal(after.CreateDate) {
-				return errImmutable("access key's user, ID and creation date")
+				return &Error{Reason: ReasonAccessKeyImmutable}
 			}
 			return validateAccessKey(after)
 		})

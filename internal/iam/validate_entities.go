@@ -3,7 +3,6 @@ package iam
 import (
 	"encoding/json"
 	"sort"
-	"strconv"
 )
 
 // MaxStaticJWKSBytes bounds a provider's static key set.
@@ -11,7 +10,7 @@ const MaxStaticJWKSBytes = 256 << 10
 
 func validateAccount(account string) error {
 	if !IsAccountID(account) {
-		return newError(KindInvalidInput, "Account ID "+strconv.Quote(account)+" is not a 12-digit account ID.")
+		return &Error{Reason: ReasonInvalidAccountID, Subject: account}
 	}
 	return nil
 }
@@ -45,7 +44,7 @@ func (r *Role) Validate() error {
 	if err := ValidateRoleInlinePoliciesSize(r.Name, r.InlinePolicies); err != nil {
 		return err
 	}
-	return validateAttachments(r.ManagedPolicyARNs, r.PermissionsBoundaryARN, "PoliciesPerRole")
+	return validateAttachments(r.ManagedPolicyARNs, r.PermissionsBoundaryARN, ReasonPoliciesPerRole)
 }
 
 func validateInlinePolicies(docs map[string]string) error {
@@ -65,14 +64,14 @@ func validateInlinePolicies(docs map[string]string) error {
 	return nil
 }
 
-func validateAttachments(arns []string, boundary, quota string) error {
+func validateAttachments(arns []string, boundary string, quota Reason) error {
 	for _, a := range arns {
 		if err := ValidatePolicyARN("policyArn", a); err != nil {
 			return err
 		}
 	}
 	if len(arns) > MaxManagedPoliciesPerRole {
-		return newError(KindLimitExceeded, "Cannot exceed quota for "+quota+": "+strconv.Itoa(MaxManagedPoliciesPerRole))
+		return &Error{Reason: quota}
 	}
 	if boundary != "" {
 		return ValidatePolicyARN("permissionsBoundary", boundary)
@@ -95,11 +94,11 @@ func (p *OIDCProvider) Validate(opts URLOptions) error {
 		return err
 	}
 	if p.JWKSURL != "" && p.StaticJWKS != "" {
-		return newError(KindInvalidInput, "A provider may have a JWKS URL or a static JWKS, not both.")
+		return &Error{Reason: ReasonJWKSURLAndStatic}
 	}
 	if p.JWKSURL != "" {
 		if err := ValidateProviderURL(p.JWKSURL, opts); err != nil {
-			return newError(KindInvalidInput, "Invalid JWKS URL "+p.JWKSURL+".")
+			return &Error{Reason: ReasonInvalidJWKSURL, Subject: p.JWKSURL}
 		}
 	}
 	if p.StaticJWKS != "" {
@@ -113,13 +112,13 @@ func (p *OIDCProvider) Validate(opts URLOptions) error {
 // verifier.
 func ValidateStaticJWKS(s string) error {
 	if len(s) > MaxStaticJWKSBytes {
-		return newError(KindInvalidInput, "The static JWKS exceeds "+strconv.Itoa(MaxStaticJWKSBytes)+" bytes.")
+		return &Error{Reason: ReasonStaticJWKSSize}
 	}
 	var set struct {
 		Keys []map[string]json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal([]byte(s), &set); err != nil || set.Keys == nil {
-		return newError(KindInvalidInput, `The static JWKS must be a JSON object with a "keys" array of JSON objects.`)
+		return &Error{Reason: ReasonStaticJWKSShape}
 	}
 	return nil
 }
@@ -149,14 +148,12 @@ func (p *ManagedPolicy) Validate() error {
 		}
 	}
 	if p.DefaultVersion() == nil {
-		return newError(KindInvalidInput, "Policy "+p.ARN()+" has no default version.")
+		return &Error{Reason: ReasonNoDefaultVersion, Subject: p.ARN()}
 	}
 	return nil
 }
 
-func errTooManyVersions() *Error {
-	return newError(KindLimitExceeded, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
-}
+func errTooManyVersions() *Error { return &Error{Reason: ReasonVersionsPerPolicy} }
 
 // Validate checks a user: name, path, tags, inline policies (grammar and
 // the 2,048-character total), groups (at most 10), attachments.
@@ -176,5 +173,5 @@ func (u *User) Validate() error {
 	if err := validateGroupCount(u.GroupIDs); err != nil {
 		return err
 	}
-	return validateAttachments(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, "PoliciesPerUser")
+	return validateAttachments(u.ManagedPolicyARNs, u.PermissionsBoundaryARN, ReasonPoliciesPerUser)
 }

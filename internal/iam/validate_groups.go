@@ -1,7 +1,5 @@
 package iam
 
-import "strconv"
-
 // MaxGroupNameLength bounds groupNameType (CreateGroup, and every action
 // naming an existing group).
 const MaxGroupNameLength = 128
@@ -15,7 +13,7 @@ func ValidateGroupName(member, name string) error {
 // ValidateGroupInlinePoliciesSize enforces the 5,120-character quota on
 // the sum of a group's inline policies, with IAM's message.
 func ValidateGroupInlinePoliciesSize(groupName string, docs map[string]string) error {
-	return validateInlinePoliciesSize("group", groupName, docs, MaxGroupInlinePolicySize)
+	return validateInlinePoliciesSize(ReasonGroupPolicySize, groupName, docs, MaxGroupInlinePolicySize)
 }
 
 // Validate checks a group: name, path, inline policies (grammar and the
@@ -33,13 +31,13 @@ func (g *Group) Validate() error {
 	if err := ValidateGroupInlinePoliciesSize(g.Name, g.InlinePolicies); err != nil {
 		return err
 	}
-	return validateAttachments(g.ManagedPolicyARNs, "", "PoliciesPerGroup")
+	return validateAttachments(g.ManagedPolicyARNs, "", ReasonPoliciesPerGroup)
 }
 
 // validateGroupCount enforces GroupsPerUser.
 func validateGroupCount(ids []string) error {
 	if len(ids) > MaxGroupsPerUser {
-		return newError(KindLimitExceeded, "Cannot exceed quota for GroupsPerUser: "+strconv.Itoa(MaxGroupsPerUser))
+		return &Error{Reason: ReasonGroupsPerUser}
 	}
 	return nil
 }

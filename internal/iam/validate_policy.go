@@ -1,7 +1,6 @@
 package iam
 
 import (
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -47,7 +46,7 @@ func PolicySize(doc string) int {
 // ValidateTrustPolicySize enforces the 2,048-character trust policy quota.
 func ValidateTrustPolicySize(doc string) error {
 	if PolicySize(doc) > MaxTrustPolicySize {
-		return newError(KindLimitExceeded, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(MaxTrustPolicySize))
+		return &Error{Reason: ReasonTrustPolicySize}
 	}
 	return nil
 }
@@ -55,7 +54,7 @@ func ValidateTrustPolicySize(doc string) error {
 // ValidateManagedPolicySize enforces the 6,144-character managed policy quota.
 func ValidateManagedPolicySize(doc string) error {
 	if PolicySize(doc) > MaxManagedPolicySize {
-		return newError(KindLimitExceeded, "Cannot exceed quota for PolicySize: "+strconv.Itoa(MaxManagedPolicySize))
+		return &Error{Reason: ReasonPolicySize}
 	}
 	return nil
 }
@@ -63,18 +62,18 @@ func ValidateManagedPolicySize(doc string) error {
 // ValidateRoleInlinePoliciesSize enforces the 10,240-character quota on the
 // sum of a role's inline policies.
 func ValidateRoleInlinePoliciesSize(roleName string, docs map[string]string) error {
-	return validateInlinePoliciesSize("role", roleName, docs, MaxRoleInlinePolicySize)
+	return validateInlinePoliciesSize(ReasonRolePolicySize, roleName, docs, MaxRoleInlinePolicySize)
 }
 
 // validateInlinePoliciesSize enforces a quota on the sum of an entity's
 // inline policies (white space not counted), with IAM's message.
-func validateInlinePoliciesSize(kind, name string, docs map[string]string, quota int) error {
+func validateInlinePoliciesSize(reason Reason, name string, docs map[string]string, quota int) error {
 	total := 0
 	for _, d := range docs {
 		total += PolicySize(d)
 	}
 	if total > quota {
-		return newError(KindLimitExceeded, "Maximum policy size of "+strconv.Itoa(quota)+" bytes exceeded for "+kind+" "+name)
+		return &Error{Reason: reason, Subject: name}
 	}
 	return nil
 }

@@ -24,11 +24,9 @@ type URLOptions struct {
 	AllowHTTPLoopback bool
 }
 
-// ErrInvalidProviderURL is IAM's answer to a URL that is not an https URL
+// errInvalidProviderURL is IAM's answer to a URL that is not an https URL
 // with a host and no query or fragment.
-func errInvalidProviderURL() *Error {
-	return newError(KindValidation, "Invalid Open ID Connect Provider URL")
-}
+func errInvalidProviderURL() *Error { return &Error{Reason: ReasonInvalidProviderURL} }
 
 // ValidateProviderURL checks an OIDC provider URL as registered: 1..255
 // characters (a violation without the value, as IAM reports it); https:// (or http:// on loopback when allowed); a host; an
@@ -93,7 +91,7 @@ func ValidateClientIDs(ids []string) error {
 		}
 	}
 	if len(ids) > MaxClientIDs {
-		return newError(KindLimitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: "+strconv.Itoa(MaxClientIDs))
+		return &Error{Reason: ReasonClientIDsPerProvider}
 	}
 	return nil
 }
@@ -108,11 +106,11 @@ func ValidateThumbprints(tps []string) error {
 		}
 	}
 	if len(tps) > MaxThumbprints {
-		return newError(KindInvalidInput, "Thumbprint list must contain fewer than 5 entries.")
+		return &Error{Reason: ReasonThumbprintsPerProvider}
 	}
 	for _, tp := range tps {
 		if !allRunes(tp, isHex) {
-			return newError(KindInvalidInput, "Thumbprint "+tp+" is not a valid hex-encoded SHA-1 fingerprint.")
+			return &Error{Reason: ReasonInvalidThumbprint, Subject: tp}
 		}
 	}
 	return nil

@@ -59,11 +59,11 @@ func ValidateTags(tags []Tag) error {
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
 		if hasAWSPrefix(t.Key) {
-			return newError(KindInvalidInput, "Tag keys starting with 'aws:' are reserved for internal use.")
+			return &Error{Reason: ReasonAWSTagKey}
 		}
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return newError(KindInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return &Error{Reason: ReasonDuplicateTagKeys}
 		}
 		seen[k] = true
 	}
@@ -94,7 +94,7 @@ func MergeTags(existing, add []Tag) ([]Tag, error) {
 		}
 	}
 	if len(out) > MaxTags {
-		return nil, newError(KindLimitExceeded, "The number of tags has reached the maximum limit.")
+		return nil, &Error{Reason: ReasonTagsPerEntity}
 	}
 	return out, nil
 }

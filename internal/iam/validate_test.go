@@ -5,8 +5,14 @@ import (
 	"testing"
 )
 
+// WireMessage renders an error as the message IAM answers it with. It is
+// iamwire.Message, set by wire_message_test.go: iamwire imports iam, so
+// only the external test package can reach it.
+var WireMessage func(*Error) string
+
 // wantErr checks that err is an *Error of kind (iamwire gives each kind
-// its one IAM code) with exactly msg; kind 0 wants no error.
+// its one IAM code) whose message, as IAM answers it, is exactly msg; kind
+// 0 wants no error.
 func wantErr(t *testing.T, err error, kind Kind, msg string) {
 	t.Helper()
 	if kind == 0 {
@@ -19,8 +25,8 @@ func wantErr(t *testing.T, err error, kind Kind, msg string) {
 	if !ok {
 		t.Fatalf("error = %v (%T), want *Error %s", err, err, kind)
 	}
-	if e.Kind != kind || e.Message != msg {
-		t.Fatalf("error = %s: %q\nwant    %s: %q", e.Kind, e.Message, kind, msg)
+	if got := WireMessage(e); e.Kind() != kind || got != msg {
+		t.Fatalf("error = %s: %q\nwant    %s: %q", e.Kind(), got, kind, msg)
 	}
 }
 

@@ -17,7 +17,7 @@ func ValidateExistingUserName(name string) error {
 // ValidateUserInlinePoliciesSize enforces the 2,048-character quota on the
 // sum of a user's inline policies, with IAM's message.
 func ValidateUserInlinePoliciesSize(userName string, docs map[string]string) error {
-	return validateInlinePoliciesSize("user", userName, docs, MaxUserInlinePolicySize)
+	return validateInlinePoliciesSize(ReasonUserPolicySize, userName, docs, MaxUserInlinePolicySize)
 }
 
 // ValidateNewUserName checks UpdateUser's NewUserName (userNameType):

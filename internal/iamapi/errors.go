@@ -25,7 +25,8 @@ func iamError(k iam.Kind, msg string, cause error) *awserr.Error {
 const storeUnavailableMessage = "stsd cannot reach its store right now, so the change may not have been applied. Retry when the store is back."
 
 // toAWS renders any error an action returns as the API error the client
-// sees: an iam error through iamError, with its kind's code and status.
+// sees: an iam error through iamError, with its kind's code and status and
+// its reason's message (iamwire).
 func toAWS(err error) error {
 	if errors.Is(err, store.ErrUnavailable) {
 		return awserr.New("ServiceUnavailable", http.StatusServiceUnavailable, storeUnavailableMessage).
@@ -33,7 +34,7 @@ func toAWS(err error) error {
 	}
 	var ie *iam.Error
 	if errors.As(err, &ie) {
-		return iamError(ie.Kind, ie.Message, ie.Cause)
+		return iamError(ie.Kind(), iamwire.Message(ie), ie.Cause)
 	}
 	return awserr.As(err)
 }

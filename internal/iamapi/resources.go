@@ -56,7 +56,7 @@ func found(err error) (bool, error) {
 		return true, nil
 	}
 	var e *iam.Error
-	if errors.As(err, &e) && e.Kind != iam.KindStoreFailure {
+	if errors.As(err, &e) && e.Kind() != iam.KindStoreFailure {
 		return false, nil
 	}
 	return false, err

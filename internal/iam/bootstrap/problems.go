@@ -81,7 +81,7 @@ func (c *collector) addErr(path []seg, err error) {
 	}
 	var e *iam.Error
 	if errors.As(err, &e) {
-		c.add(path, iamwire.Code(e.Kind)+": "+e.Message)
+		c.add(path, iamwire.Code(e.Kind())+": "+iamwire.Message(e))
 		return
 	}
 	c.add(path, err.Error())

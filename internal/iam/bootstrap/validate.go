@@ -179,8 +179,7 @@ func (v *validator) role(i int, r *Role, seen map[string]int) {
 		v.policyRef(at(kind, i, "managed_policies", j), "policyArn", ref)
 	}
 	if len(r.ManagedPolicies) > iam.MaxManagedPoliciesPerRole {
-		v.c.addErr(at(kind, i, "managed_policies"), &iam.Error{Kind: iam.KindLimitExceeded,
-			Message: "Cannot exceed quota for PoliciesPerRole: " + strconv.Itoa(iam.MaxManagedPoliciesPerRole)})
+		v.c.addErr(at(kind, i, "managed_policies"), &iam.Error{Reason: iam.ReasonPoliciesPerRole})
 	}
 	if r.PermissionsBoundary != "" {
 		v.policyRef(at(kind, i, "permissions_boundary"), "permissionsBoundary", r.PermissionsBoundary)

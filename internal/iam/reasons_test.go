@@ -1,0 +1,43 @@
+package iam
+
+import (
+	"testing"
+
+	"github.com/stsd/stsd/internal/awserr"
+)
+
+// TestReasons: every reason has a name and a kind, and no two share a
+// name (iamwire's test checks each has a message).
+func TestReasons(t *testing.T) {
+	if len(reasons) != int(reasonEnd) {
+		t.Fatalf("reasons has %d entries, want %d", len(reasons), reasonEnd)
+	}
+	seen := map[string]Reason{}
+	for r := Reason(1); r < reasonEnd; r++ {
+		if reasons[r].name == "" || r.Kind() == 0 {
+			t.Errorf("reason %d: name %q, kind %s", r, reasons[r].name, r.Kind())
+		}
+		if other, dup := seen[r.String()]; dup {
+			t.Errorf("reasons %d and %d share the name %s", other, r, r)
+		}
+		seen[r.String()] = r
+	}
+}
+
+// TestErrorString: an error reads, in logs, as its kind, reason and values.
+func TestErrorString(t *testing.T) {
+	for _, tc := range []struct {
+		err  *Error
+		want string
+	}{
+		{errNoSuchRole("app").(*Error), `not found: RoleNotFound "app"`},
+		{&Error{Reason: ReasonPolicyVersionNotFound, Subject: "arn:aws:iam::123456789012:policy/p", Detail: "v9"},
+			`not found: PolicyVersionNotFound "arn:aws:iam::123456789012:policy/p" "v9"`},
+		{&Error{Reason: ReasonAccessKeysPerUser}, "limit exceeded: AccessKeysPerUser"},
+		{NewValidationError(awserr.Violation{Member: "roleName", Value: "a/b", Constraint: "Member must not contain /"}), "validation: 1 validation error detected: Value 'a/b' at 'roleName' failed to satisfy constraint: Member must not contain /"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}
