@@ -13,8 +13,10 @@
 //	accounts/<acct>/users/<lower-cased user name>
 //	accounts/<acct>/access-keys/<access key id>
 //
-// Validation functions and the repository return *Error values that carry a
-// Kind (not found, already exists, …) and IAM's message; the Kind's IAM
-// error code and HTTP status are internal/iamwire's, and rendering the
-// error as an HTTP response is the API's job (iamapi).
+// Validation functions and the repository return *Error values in domain
+// terms: the Reason (the rule that broke, e.g. ReasonRoleNotFound, of one
+// Kind such as KindNotFound) and the values a message needs (Subject,
+// Detail). No IAM wire text is written here: the Kind's error code and
+// HTTP status and the Reason's exact message are internal/iamwire's, and
+// rendering the error as an HTTP response is the API's job (iamapi).
 package iam

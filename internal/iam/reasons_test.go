@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stsd/stsd/internal/awserr"
@@ -39,5 +41,19 @@ func TestErrorString(t *testing.T) {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestErrorCarriesNoText guards the split between iam and iamwire: an
+// *Error carries its reason and values, never a message — the text is
+// iamwire's (a new field here is a deliberate change to this test).
+func TestErrorCarriesNoText(t *testing.T) {
+	typ := reflect.TypeFor[Error]()
+	var fields []string
+	for i := range typ.NumField() {
+		fields = append(fields, typ.Field(i).Name)
+	}
+	if got, want := strings.Join(fields, " "), "Reason Subject Detail Violations Cause"; got != want {
+		t.Errorf("iam.Error has the fields %s, want %s", got, want)
 	}
 }

@@ -145,7 +145,7 @@ func (s *Service) deleteAccessKey(ctx context.Context, x *exchange) (*awsquery.R
 // errNoSuchAccessKey is IAM's NoSuchEntity for a key the user does not
 // have.
 func errNoSuchAccessKey(id string) error {
-	return noSuchEntity("The Access Key with id " + id + " cannot be found.")
+	return &iam.Error{Reason: iam.ReasonAccessKeyNotFound, Subject: id}
 }
 
 // errNonUserCredentials is IAM's answer when UserName is omitted by a

@@ -170,7 +170,7 @@ func isARN(s string) bool {
 
 // errInvalidARN is IAM's answer to an ARN member that is not an ARN.
 func errInvalidARN() error {
-	return iamError(iam.KindValidation, "Invalid ARN:  Could not be parsed!", nil)
+	return &iam.Error{Reason: iam.ReasonUnparsableARN}
 }
 
 // caller-facing error helpers shared by every group.

@@ -18,7 +18,7 @@ import (
 // errPolicyNotFound is the NoSuchEntity of GetPolicy, DeletePolicy and
 // Detach{Role,User}Policy.
 func errPolicyNotFound(arn string) error {
-	return noSuchEntity("Policy " + arn + " was not found.")
+	return &iam.Error{Reason: iam.ReasonPolicyNotFound, Subject: arn}
 }
 
 // errPolicyVersionNotFound is the NoSuchEntity of the version actions, for

@@ -23,7 +23,7 @@ func (x *exchange) checkProviderARN(arn string, missing func(string) error) erro
 	}
 	account, _, ok := iam.ParseProviderARN(arn)
 	if !ok {
-		return invalidInput("ARN " + arn + " is not valid.")
+		return &iam.Error{Reason: iam.ReasonInvalidARN, Subject: arn}
 	}
 	if account != x.account {
 		return missing(arn)
@@ -34,13 +34,13 @@ func (x *exchange) checkProviderARN(arn string, missing func(string) error) erro
 // providerNotFound is IAM's NoSuchEntity for every provider action but
 // DeleteOpenIDConnectProvider.
 func providerNotFound(arn string) error {
-	return noSuchEntity("OpenIDConnect Provider not found for arn " + arn)
+	return &iam.Error{Reason: iam.ReasonProviderNotFound, Subject: arn}
 }
 
 // providerNotFoundOnDelete is DeleteOpenIDConnectProvider's NoSuchEntity
 // (IAM words it differently).
 func providerNotFoundOnDelete(arn string) error {
-	return noSuchEntity("OpenId connect Provider " + arn + " cannot be found.")
+	return &iam.Error{Reason: iam.ReasonProviderToDeleteNotFound, Subject: arn}
 }
 
 // sortedTags returns the tags sorted by key, as IAM lists them.

@@ -130,7 +130,7 @@ func loadPrincipalPolicies(ctx context.Context, repo *iam.Repo, account, arn str
 	if acct, path, name, ok := iam.ParseEntityARN(arn, "user"); ok {
 		u, err := repo.GetUser(ctx, account, name)
 		if err == nil && (acct != account || u.Path != path) {
-			err = noSuchEntity("The user with name " + name + " cannot be found.")
+			err = &iam.Error{Reason: iam.ReasonUserNotFound, Subject: name}
 		}
 		if err != nil {
 			return pp, err
@@ -155,7 +155,7 @@ func loadPrincipalPolicies(ctx context.Context, repo *iam.Repo, account, arn str
 	if acct, path, name, ok := iam.ParseEntityARN(arn, "role"); ok {
 		role, err := repo.GetRole(ctx, account, name)
 		if err == nil && (acct != account || role.Path != path) {
-			err = noSuchEntity("The role with name " + name + " cannot be found.")
+			err = &iam.Error{Reason: iam.ReasonRoleNotFound, Subject: name}
 		}
 		if err != nil {
 			return pp, err
@@ -164,12 +164,12 @@ func loadPrincipalPolicies(ctx context.Context, repo *iam.Repo, account, arn str
 		return pp, resolveManaged(ctx, repo, account, &pp, role.ManagedPolicyARNs, role.PermissionsBoundaryARN)
 	}
 	if _, _, name, ok := iam.ParseEntityARN(arn, "group"); ok {
-		return pp, noSuchEntity("The group with name " + name + " cannot be found.")
+		return pp, &iam.Error{Reason: iam.ReasonGroupNotFound, Subject: name}
 	}
 	if !isARN(arn) {
 		return pp, errInvalidARN()
 	}
-	return pp, invalidInput("ARN " + arn + " is not valid.")
+	return pp, &iam.Error{Reason: iam.ReasonInvalidARN, Subject: arn}
 }
 
 // inlineSimPolicies are the inline policies, by name.
