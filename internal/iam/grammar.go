@@ -9,7 +9,7 @@ import (
 
 // CheckPolicy checks an identity-based policy (inline or managed, or a
 // permissions boundary) with the policy grammar: KindMalformedPolicy
-// with the parser's message if it does not parse.
+// (ReasonPolicyGrammar with the parser's problem) if it does not parse.
 func CheckPolicy(doc string) error {
 	_, err := ParseIdentityPolicy(doc)
 	return err

@@ -1,8 +1,10 @@
 package iam
 
 // IAM's quotas, as the IAM User Guide's "IAM and AWS STS quotas" page lists
-// their defaults, in one place. Going past one is KindLimitExceeded with
-// IAM's message, mostly "Cannot exceed quota for <QuotaName>: <value>".
+// their defaults, in one place. Going past one is a KindLimitExceeded
+// reason named after the quota (ReasonAccessKeysPerUser, …), which
+// internal/iamwire words as IAM does, mostly "Cannot exceed quota for
+// <QuotaName>: <value>".
 // The model's member constraints (name and document lengths) are not
 // quotas; they live with their validators. Quotas AWS lets an account
 // raise and that a self-hosted deployment outgrows — roles (1,000), users

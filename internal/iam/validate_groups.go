@@ -11,7 +11,7 @@ func ValidateGroupName(member, name string) error {
 }
 
 // ValidateGroupInlinePoliciesSize enforces the 5,120-character quota on
-// the sum of a group's inline policies, with IAM's message.
+// the sum of a group's inline policies (ReasonGroupPolicySize).
 func ValidateGroupInlinePoliciesSize(groupName string, docs map[string]string) error {
 	return validateInlinePoliciesSize(ReasonGroupPolicySize, groupName, docs, MaxGroupInlinePolicySize)
 }

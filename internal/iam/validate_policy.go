@@ -66,7 +66,8 @@ func ValidateRoleInlinePoliciesSize(roleName string, docs map[string]string) err
 }
 
 // validateInlinePoliciesSize enforces a quota on the sum of an entity's
-// inline policies (white space not counted), with IAM's message.
+// inline policies (white space not counted): reason, for the entity name,
+// beyond quota.
 func validateInlinePoliciesSize(reason Reason, name string, docs map[string]string, quota int) error {
 	total := 0
 	for _, d := range docs {

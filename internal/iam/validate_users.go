@@ -15,7 +15,7 @@ func ValidateExistingUserName(name string) error {
 }
 
 // ValidateUserInlinePoliciesSize enforces the 2,048-character quota on the
-// sum of a user's inline policies, with IAM's message.
+// sum of a user's inline policies (ReasonUserPolicySize).
 func ValidateUserInlinePoliciesSize(userName string, docs map[string]string) error {
 	return validateInlinePoliciesSize(ReasonUserPolicySize, userName, docs, MaxUserInlinePolicySize)
 }

@@ -74,7 +74,7 @@ func (c *collector) add(path []seg, msg string) {
 }
 
 // addErr records err, rendering IAM errors as "<Code>: <message>" with the
-// code IAM answers the error's kind with (iamwire).
+// code and message IAM answers them with (iamwire).
 func (c *collector) addErr(path []seg, err error) {
 	if err == nil {
 		return
