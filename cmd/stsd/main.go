@@ -19,6 +19,7 @@ import (
 	"github.com/stsd/stsd/internal/config"
 	"github.com/stsd/stsd/internal/credcli"
 	"github.com/stsd/stsd/internal/devmode"
+	"github.com/stsd/stsd/internal/iamwire"
 	"github.com/stsd/stsd/internal/policycli"
 )
 
@@ -33,7 +34,7 @@ func main() {
 		if errors.As(err, &exit) { // the command has printed its own message
 			os.Exit(exit.Code)
 		}
-		fmt.Fprintln(os.Stderr, "stsd:", err)
+		fmt.Fprintln(os.Stderr, "stsd:", iamwire.Describe(err)) // an IAM error as IAM words it
 		os.Exit(1)
 	}
 }

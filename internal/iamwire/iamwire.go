@@ -9,6 +9,7 @@
 package iamwire
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,6 +70,20 @@ func Message(e *iam.Error) string {
 }
 
 // n spells a number in a message.
+// Describe is err's text with the IAM error in its chain, if any, written
+// as IAM answers it — "NoSuchEntity: The role with name app cannot be
+// found." — instead of in the domain's terms (iam.Error.Error, for logs).
+// It is for people reading a command's error (stsd apply, stsd serve
+// --bootstrap); the text around the IAM error stays as it is.
+func Describe(err error) string {
+	s := err.Error()
+	var e *iam.Error
+	if errors.As(err, &e) {
+		s = strings.Replace(s, e.Error(), Code(e.Kind())+": "+Message(e), 1)
+	}
+	return s
+}
+
 func n(i int) string { return strconv.Itoa(i) }
 
 // staticJWKSParts names the static key set's part tags in messages.

@@ -1,6 +1,8 @@
 package iamwire
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -184,5 +186,24 @@ func TestMessageValues(t *testing.T) {
 	e := &iam.Error{Reason: iam.ReasonPolicyVersionNotFound, Subject: "{detail}", Detail: "{subject}"}
 	if got, want := Message(e), "Policy {detail} version {subject} does not exist."; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestDescribe: a command's error names an IAM error as IAM answers it,
+// wherever it sits in the chain; any other error reads as before.
+func TestDescribe(t *testing.T) {
+	notFound := &iam.Error{Reason: iam.ReasonRoleNotFound, Subject: "app"}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{notFound, "NoSuchEntity: The role with name app cannot be found."},
+		{fmt.Errorf("bootstrap: apply: role app: %w", notFound),
+			"bootstrap: apply: role app: NoSuchEntity: The role with name app cannot be found."},
+		{fmt.Errorf("apply: %w", errors.New("store closed")), "apply: store closed"},
+	} {
+		if got := Describe(c.err); got != c.want {
+			t.Errorf("Describe(%q) = %q, want %q", c.err, got, c.want)
+		}
 	}
 }
