@@ -69,7 +69,6 @@ func Message(e *iam.Error) string {
 	return strings.NewReplacer("{subject}", e.Subject, "{subject:q}", strconv.Quote(e.Subject), "{detail}", e.Detail).Replace(t)
 }
 
-// n spells a number in a message.
 // Describe is err's text with the IAM error in its chain, if any, written
 // as IAM answers it — "NoSuchEntity: The role with name app cannot be
 // found." — instead of in the domain's terms (iam.Error.Error, for logs).
@@ -84,6 +83,7 @@ func Describe(err error) string {
 	return s
 }
 
+// n spells a number in a message.
 func n(i int) string { return strconv.Itoa(i) }
 
 // staticJWKSParts names the static key set's part tags in messages.
