@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
-	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -20,9 +18,10 @@ import (
 // at accounts/<acct>/bucket-policies/<bucket>, under KeyPrefix so the Cache
 // watches it with every IAM entity; the snapshot holds each one parsed.
 //
-// Errors are *awserr.Error values with S3's code, status and message (the
-// gateway renders them as S3 XML); store failures are InternalError with the
-// store error as Cause, so errors.Is(err, store.ErrUnavailable) still works.
+// Errors are *Error values with the bucket-policy reasons (Reason.BucketPolicy),
+// ReasonConcurrentChange or ReasonStoreFailure, whose Cause is the store
+// error, so errors.Is(err, store.ErrUnavailable) still works; the gateway
+// answers them with S3's code, status and message (internal/s3gw).
 
 const kindBucketPolicies = "bucket-policies"
 
@@ -73,53 +72,14 @@ var BucketDenyAll = func() *policy.Policy {
 	return p
 }()
 
-// Errors S3 answers for the bucket policy operations (S3 API Reference,
-// "Error responses"; messages as S3 sends them).
-
-// ErrNoSuchBucketPolicy is GetBucketPolicy's answer for a bucket without a
-// policy: 404 NoSuchBucketPolicy, "The bucket policy does not exist" (the
-// message S3 sends; the error table describes the code as "The specified
-// bucket does not have a bucket policy.").
-func ErrNoSuchBucketPolicy() *awserr.Error {
-	return awserr.New("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist")
-}
-
-// ErrMalformedPolicy is S3's 400 MalformedPolicy with a message.
-func ErrMalformedPolicy(message string) *awserr.Error {
-	return awserr.New("MalformedPolicy", http.StatusBadRequest, message)
-}
-
-// ErrInvalidBucketName is S3's 400 InvalidBucketName.
-func ErrInvalidBucketName() *awserr.Error {
-	return awserr.New("InvalidBucketName", http.StatusBadRequest, "The specified bucket is not valid.")
-}
-
-// errOperationAborted is S3's 409 OperationAborted, for a write that lost
-// every compare-and-swap round to concurrent writers.
-func errOperationAborted() *awserr.Error {
-	return awserr.New("OperationAborted", http.StatusConflict,
-		"A conflicting conditional operation is currently in progress against this resource. Try again.")
-}
-
-// s3Failure hides a store failure behind S3's 500 InternalError, keeping it
-// as the cause; a cancelled context is returned as is.
-func s3Failure(err error) error {
-	var e *awserr.Error
-	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return &awserr.Error{Code: "InternalError", Status: http.StatusInternalServerError,
-		Message: "We encountered an internal error. Please try again.", Reason: "store", Cause: err}
-}
-
 func checkBucketPolicyTarget(account, bucket string) error {
 	if !IsAccountID(account) {
 		// The gateway passes the authenticated owner's account: anything
 		// else is a bug, never a client error.
-		return awserr.InternalFailure(fmt.Errorf("bucket policy: invalid account %q", account))
+		return fmt.Errorf("bucket policy: invalid account %q", account)
 	}
 	if !ValidBucketName(bucket) {
-		return ErrInvalidBucketName()
+		return &Error{Reason: ReasonInvalidBucketName, Subject: bucket}
 	}
 	return nil
 }
@@ -129,7 +89,7 @@ func checkBucketPolicyTarget(account, bucket string) error {
 // returns the store revision of the write (of the stored value when doc
 // equals it already), which Cache.WaitRevision takes for read-your-writes.
 // Concurrent puts are serialized by compare-and-swap: the last one wins and
-// none fails unless every round is lost (409 OperationAborted).
+// none fails unless every round is lost (ReasonConcurrentChange).
 func (r *Repo) PutBucketPolicy(ctx context.Context, account, bucket, doc string) (int64, error) {
 	if err := checkBucketPolicyTarget(account, bucket); err != nil {
 		return 0, err
@@ -140,7 +100,7 @@ func (r *Repo) PutBucketPolicy(ctx context.Context, account, bucket, doc string)
 	}
 	data, err := json.Marshal(&BucketPolicy{Account: account, Bucket: bucket, Document: compact})
 	if err != nil {
-		return 0, s3Failure(err)
+		return 0, serviceFailure(err)
 	}
 	key := BucketPolicyKey(account, bucket)
 	for range maxCASAttempts {
@@ -154,22 +114,22 @@ func (r *Repo) PutBucketPolicy(ctx context.Context, account, bucket, doc string)
 			expected = kv.Revision
 		case errors.Is(err, store.ErrNotFound):
 		default:
-			return 0, s3Failure(err)
+			return 0, serviceFailure(err)
 		}
 		rev, err := r.st.CompareAndSwap(ctx, key, expected, data)
 		if errors.Is(err, store.ErrConflict) {
 			continue
 		}
 		if err != nil {
-			return 0, s3Failure(err)
+			return 0, serviceFailure(err)
 		}
 		return rev, nil
 	}
-	return 0, errOperationAborted()
+	return 0, errConcurrent()
 }
 
-// GetBucketPolicy returns the bucket's policy as stored, or 404
-// NoSuchBucketPolicy. It reads the store, not the snapshot: an admin read
+// GetBucketPolicy returns the bucket's policy as stored, or
+// ReasonBucketPolicyNotFound. It reads the store, not the snapshot: an admin read
 // that must see the last write.
 func (r *Repo) GetBucketPolicy(ctx context.Context, account, bucket string) (*BucketPolicy, error) {
 	if err := checkBucketPolicyTarget(account, bucket); err != nil {
@@ -177,14 +137,14 @@ func (r *Repo) GetBucketPolicy(ctx context.Context, account, bucket string) (*Bu
 	}
 	kv, err := r.st.Get(ctx, BucketPolicyKey(account, bucket))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrNoSuchBucketPolicy()
+		return nil, &Error{Reason: ReasonBucketPolicyNotFound, Subject: bucket}
 	}
 	if err != nil {
-		return nil, s3Failure(err)
+		return nil, serviceFailure(err)
 	}
 	var p BucketPolicy
 	if err := decodeValue(kv, &p); err != nil {
-		return nil, s3Failure(err)
+		return nil, serviceFailure(err)
 	}
 	return &p, nil
 }
@@ -202,7 +162,7 @@ func (r *Repo) DeleteBucketPolicy(ctx context.Context, account, bucket string) e
 	// one the caller meant to remove.
 	_, err := r.st.Delete(ctx, BucketPolicyKey(account, bucket))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return s3Failure(err)
+		return serviceFailure(err)
 	}
 	return nil
 }

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/stsd/stsd/internal/awserr"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/testutil/syncio"
@@ -38,16 +36,22 @@ const (
 	denyDelete        = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::photos/*"}]}`
 )
 
-// wantS3Error fails unless err is an *awserr.Error with exactly code,
-// status and message.
-func wantS3Error(t *testing.T, err error, code string, status int, message string) {
+// wantBucketError fails unless err is an *Error of reason whose Subject
+// is value — or, for ReasonBucketPolicyGrammar, whose Detail is value (the
+// grammar's problem) — and nothing else. S3's answer to each reason is
+// pinned by internal/s3gw's TestBucketPolicyAnswers.
+func wantBucketError(t *testing.T, err error, reason Reason, value string) {
 	t.Helper()
-	var e *awserr.Error
+	var e *Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want %s", err, err, code)
+		t.Fatalf("error = %v (%T), want %s", err, err, reason)
 	}
-	if e.Code != code || e.Status != status || e.Message != message {
-		t.Fatalf("error = %s %d %q, want %s %d %q", e.Code, e.Status, e.Message, code, status, message)
+	subject, detail := value, ""
+	if reason == ReasonBucketPolicyGrammar {
+		subject, detail = "", value
+	}
+	if e.Reason != reason || e.Subject != subject || e.Detail != detail {
+		t.Fatalf("error = %s %q %q, want %s %q %q", e.Reason, e.Subject, e.Detail, reason, subject, detail)
 	}
 }
 
@@ -56,7 +60,7 @@ func TestBucketPolicyRoundTrip(t *testing.T) {
 	ctx := testCtx(t)
 
 	_, err := repo.GetBucketPolicy(ctx, acct, bucket)
-	wantS3Error(t, err, "NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+	wantBucketError(t, err, ReasonBucketPolicyNotFound, bucket)
 
 	rev, err := repo.PutBucketPolicy(ctx, acct, bucket, publicRead)
 	if err != nil || rev <= 0 {
@@ -104,7 +108,7 @@ func TestBucketPolicyRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = repo.GetBucketPolicy(ctx, acct, bucket)
-	wantS3Error(t, err, "NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+	wantBucketError(t, err, ReasonBucketPolicyNotFound, bucket)
 	// Deleting nothing succeeds, as S3 answers 204.
 	if err := repo.DeleteBucketPolicy(ctx, acct, bucket); err != nil {
 		t.Fatalf("second delete: %v", err)
@@ -120,20 +124,22 @@ func TestBucketPolicyTargets(t *testing.T) {
 		"photos--ol-s3", "photos.mrap", "photos--x-s3", "photos--table-s3", "pho tos", "pho\x00tos", "phötos",
 	} {
 		_, err := repo.PutBucketPolicy(ctx, acct, name, publicRead)
-		wantS3Error(t, err, "InvalidBucketName", 400, "The specified bucket is not valid.")
+		wantBucketError(t, err, ReasonInvalidBucketName, name)
 		_, err = repo.GetBucketPolicy(ctx, acct, name)
-		wantS3Error(t, err, "InvalidBucketName", 400, "The specified bucket is not valid.")
-		wantS3Error(t, repo.DeleteBucketPolicy(ctx, acct, name), "InvalidBucketName", 400, "The specified bucket is not valid.")
+		wantBucketError(t, err, ReasonInvalidBucketName, name)
+		wantBucketError(t, repo.DeleteBucketPolicy(ctx, acct, name), ReasonInvalidBucketName, name)
 	}
 	for _, name := range []string{"abc", strings.Repeat("a", 63), "my.bucket-1", "1.2.3", "192.168.5.4a"} {
 		if !ValidBucketName(name) {
 			t.Errorf("ValidBucketName(%q) = false", name)
 		}
 	}
+	// An invalid account is the caller's bug, not the client's: an error
+	// with no reason, which an API answers as an internal failure.
 	for _, account := range []string{"", "12345678901", "1234567890123", "accounts/x", "12345678901a"} {
 		_, err := repo.PutBucketPolicy(ctx, account, bucket, publicRead)
-		var e *awserr.Error
-		if !errors.As(err, &e) || e.Code != "InternalFailure" || e.Status != 500 {
+		var e *Error
+		if err == nil || errors.As(err, &e) {
 			t.Errorf("account %q: %v", account, err)
 		}
 	}
@@ -155,15 +161,6 @@ const (
 )
 
 func TestBucketPolicyValidation(t *testing.T) {
-	const (
-		invalidJSON = "This policy contains invalid Json"
-		firstByte   = "Policies must be valid JSON and the first byte must be '{'"
-		badResource = "Policy has invalid resource"
-		badAction   = "Policy has invalid action"
-		badPrinc    = "Invalid principal in policy"
-		badKey      = "Policy has an invalid condition key"
-		tooLarge    = "Policy exceeds the maximum allowed document size."
-	)
 	principal := func(p string) string { return policyDoc(stmt(allow, `"Principal":`+p, getObject, inBucket)) }
 	resource := func(r string) string { return policyDoc(stmt(allow, anyone, getObject, `"Resource":`+r)) }
 	action := func(a string) string { return policyDoc(stmt(allow, anyone, `"Action":`+a, inBucket)) }
@@ -174,99 +171,104 @@ func TestBucketPolicyValidation(t *testing.T) {
 	nested := func(n int) string {
 		return policyDoc(stmt(allow, anyone, getObject, inBucket, `"Condition":`+strings.Repeat(`{"a":`, n)+`1`+strings.Repeat(`}`, n)))
 	}
+	// value is the error's Subject, or, for a problem of the grammar, its
+	// Detail (S3's wording of each: internal/s3gw's
+	// TestBucketPolicyMessages).
 	cases := []struct {
-		name, doc, message string
+		name, doc string
+		reason    Reason
+		value     string
 	}{
 		// JSON.
-		{"empty", "", firstByte},
-		{"whitespace only", " \n\t", firstByte},
-		{"array", "[" + publicReadCompact + "]", firstByte},
-		{"string", `"{}"`, firstByte},
-		{"byte order mark", "\ufeff" + publicReadCompact, firstByte},
-		{"trailing comma", `{"Version":"2012-10-17",}`, invalidJSON},
-		{"truncated", publicReadCompact[:40], invalidJSON},
-		{"trailing data", publicReadCompact + "{}", invalidJSON},
-		{"two documents", publicReadCompact + publicReadCompact, invalidJSON},
-		{"comment", "{/*x*/" + publicReadCompact[1:], invalidJSON},
-		{"invalid UTF-8", strings.Replace(publicReadCompact, "PublicRead", "Public\xffRead", 1), invalidJSON},
-		{"duplicate top-level key", `{"Version":"2012-10-17","Version":"2008-10-17","Statement":` + stmt(allow, anyone, getObject, inBucket) + `}`, invalidJSON},
-		{"duplicate Effect", policyDoc(stmt(`"Effect":"Deny"`, allow, anyone, getObject, inBucket)), invalidJSON},
-		{"duplicate Resource", policyDoc(stmt(allow, anyone, getObject, `"Resource":"arn:aws:s3:::other/*"`, inBucket)), invalidJSON},
-		{"duplicate key by escape", policyDoc(stmt(`"Effect":"Deny"`, `"Eff\u0065ct":"Allow"`, anyone, getObject, inBucket)), invalidJSON},
-		{"deep nesting", nested(100), invalidJSON},
-		{"very deep nesting", strings.Repeat(`{"a":`, 20000), invalidJSON},
-		{"huge", strings.Repeat(`{"a":`, 1<<20), tooLarge},
+		{"empty", "", ReasonBucketPolicyNotObject, ""},
+		{"whitespace only", " \n\t", ReasonBucketPolicyNotObject, ""},
+		{"array", "[" + publicReadCompact + "]", ReasonBucketPolicyNotObject, ""},
+		{"string", `"{}"`, ReasonBucketPolicyNotObject, ""},
+		{"byte order mark", "\ufeff" + publicReadCompact, ReasonBucketPolicyNotObject, ""},
+		{"trailing comma", `{"Version":"2012-10-17",}`, ReasonBucketPolicyNotJSON, ""},
+		{"truncated", publicReadCompact[:40], ReasonBucketPolicyNotJSON, ""},
+		{"trailing data", publicReadCompact + "{}", ReasonBucketPolicyNotJSON, ""},
+		{"two documents", publicReadCompact + publicReadCompact, ReasonBucketPolicyNotJSON, ""},
+		{"comment", "{/*x*/" + publicReadCompact[1:], ReasonBucketPolicyNotJSON, ""},
+		{"invalid UTF-8", strings.Replace(publicReadCompact, "PublicRead", "Public\xffRead", 1), ReasonBucketPolicyNotJSON, ""},
+		{"duplicate top-level key", `{"Version":"2012-10-17","Version":"2008-10-17","Statement":` + stmt(allow, anyone, getObject, inBucket) + `}`, ReasonBucketPolicyNotJSON, ""},
+		{"duplicate Effect", policyDoc(stmt(`"Effect":"Deny"`, allow, anyone, getObject, inBucket)), ReasonBucketPolicyNotJSON, ""},
+		{"duplicate Resource", policyDoc(stmt(allow, anyone, getObject, `"Resource":"arn:aws:s3:::other/*"`, inBucket)), ReasonBucketPolicyNotJSON, ""},
+		{"duplicate key by escape", policyDoc(stmt(`"Effect":"Deny"`, `"Eff\u0065ct":"Allow"`, anyone, getObject, inBucket)), ReasonBucketPolicyNotJSON, ""},
+		{"deep nesting", nested(100), ReasonBucketPolicyNotJSON, ""},
+		{"very deep nesting", strings.Repeat(`{"a":`, 20000), ReasonBucketPolicyNotJSON, ""},
+		{"huge", strings.Repeat(`{"a":`, 1<<20), ReasonBucketPolicySize, ""},
 		// Size.
-		{"over the parser's bound", `{"Id":"` + strings.Repeat("x", policy.MaxDocumentBytes) + `"}`, tooLarge},
+		{"over the parser's bound", `{"Id":"` + strings.Repeat("x", policy.MaxDocumentBytes) + `"}`, ReasonBucketPolicySize, ""},
 		// Grammar.
-		{"no Statement", `{"Version":"2012-10-17"}`, "Missing required field Statement"},
-		{"empty Statement", `{"Version":"2012-10-17","Statement":[]}`, "Could not parse the policy: Statement is empty!"},
-		{"bad Version", `{"Version":"2020-01-01","Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, "The policy must contain a valid version string"},
-		{"Version not a string", `{"Version":2012,"Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, "The policy must contain a valid version string"},
-		{"unknown top-level field", `{"Version":"2012-10-17","Foo":1,"Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, "Unknown field Foo"},
-		{"unknown statement field", policyDoc(stmt(allow, anyone, getObject, inBucket, `"Bar":1`)), "Unknown field Bar"},
-		{"bad effect", policyDoc(stmt(`"Effect":"hello"`, anyone, getObject, inBucket)), "Invalid effect: hello"},
-		{"no Effect", policyDoc(stmt(anyone, getObject, inBucket)), "Missing required field Effect"},
-		{"no Action", policyDoc(stmt(allow, anyone, inBucket)), "Missing required field Action"},
-		{"no Resource", policyDoc(stmt(allow, anyone, getObject)), "Missing required field Resource"},
-		{"no Principal", policyDoc(stmt(allow, getObject, inBucket)), "Missing required field Principal"},
-		{"duplicate Sid", policyDoc(stmt(`"Sid":"a"`, allow, anyone, getObject, inBucket), stmt(`"Sid":"a"`, allow, anyone, getObject, inBucket)), "Statement IDs (SID) in a single policy must be unique."},
+		{"no Statement", `{"Version":"2012-10-17"}`, ReasonBucketPolicyGrammar, "Missing required field Statement"},
+		{"empty Statement", `{"Version":"2012-10-17","Statement":[]}`, ReasonBucketPolicyGrammar, "Statement must contain at least one statement"},
+		{"bad Version", `{"Version":"2020-01-01","Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, ReasonBucketPolicyGrammar, `Invalid Version "2020-01-01": must be "2012-10-17" or "2008-10-17"`},
+		{"Version not a string", `{"Version":2012,"Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, ReasonBucketPolicyGrammar, "Version must be a string"},
+		{"unknown top-level field", `{"Version":"2012-10-17","Foo":1,"Statement":[` + stmt(allow, anyone, getObject, inBucket) + `]}`, ReasonBucketPolicyGrammar, "Unknown field Foo"},
+		{"unknown statement field", policyDoc(stmt(allow, anyone, getObject, inBucket, `"Bar":1`)), ReasonBucketPolicyGrammar, "Unknown field Bar"},
+		{"bad effect", policyDoc(stmt(`"Effect":"hello"`, anyone, getObject, inBucket)), ReasonBucketPolicyGrammar, "Invalid effect: hello. Effect must be Allow or Deny"},
+		{"no Effect", policyDoc(stmt(anyone, getObject, inBucket)), ReasonBucketPolicyGrammar, "Missing required field Effect"},
+		{"no Action", policyDoc(stmt(allow, anyone, inBucket)), ReasonBucketPolicyGrammar, "Policy statement must contain actions."},
+		{"no Resource", policyDoc(stmt(allow, anyone, getObject)), ReasonBucketPolicyGrammar, "Policy statement must contain resources."},
+		{"no Principal", policyDoc(stmt(allow, getObject, inBucket)), ReasonBucketPolicyGrammar, "Missing required field Principal"},
+		{"duplicate Sid", policyDoc(stmt(`"Sid":"a"`, allow, anyone, getObject, inBucket), stmt(`"Sid":"a"`, allow, anyone, getObject, inBucket)), ReasonBucketPolicyGrammar, "Statement IDs (SID) in a single policy must be unique."},
 		// Principals.
-		{"principal word", principal(`"bob"`), badPrinc},
-		{"principal empty object", principal(`{}`), badPrinc},
-		{"principal unknown type", principal(`{"Foo":"x"}`), badPrinc},
-		{"principal number", principal(`1`), badPrinc},
-		{"principal empty list", principal(`{"AWS":[]}`), badPrinc},
-		{"principal wildcard role", principal(`{"AWS":"arn:aws:iam::123456789012:role/*"}`), badPrinc},
-		{"principal S3 ARN", principal(`{"AWS":"arn:aws:s3:::photos"}`), badPrinc},
-		{"principal policy ARN", principal(`{"AWS":"arn:aws:iam::123456789012:policy/p"}`), badPrinc},
-		{"principal unique ID", principal(`{"AWS":"AIDAJQABLZS4A3QDU576Q"}`), badPrinc},
-		{"principal short account", principal(`{"AWS":"12345678901"}`), badPrinc},
-		{"principal bad session", principal(`{"AWS":"arn:aws:sts::123456789012:assumed-role/r"}`), badPrinc},
-		{"principal other partition", principal(`{"AWS":"arn:aws-cn:iam::123456789012:root"}`), badPrinc},
-		{"principal second of list bad", principal(`{"AWS":["123456789012","arn:aws:iam::123456789012:group/g"]}`), badPrinc},
-		{"bad NotPrincipal", policyDoc(stmt(`"Effect":"Deny"`, `"NotPrincipal":{"AWS":"arn:aws:s3:::x"}`, getObject, inBucket)), badPrinc},
-		{"Principal and NotPrincipal", policyDoc(stmt(allow, anyone, `"NotPrincipal":{"AWS":"123456789012"}`, getObject, inBucket)), badPrinc},
+		{"principal word", principal(`"bob"`), ReasonBucketPolicyGrammar, `Invalid principal in policy: "bob"`},
+		{"principal empty object", principal(`{}`), ReasonBucketPolicyGrammar, "Invalid principal in policy: Principal must name at least one principal"},
+		{"principal unknown type", principal(`{"Foo":"x"}`), ReasonBucketPolicyGrammar, `Invalid principal in policy: unknown principal type "Foo"`},
+		{"principal number", principal(`1`), ReasonBucketPolicyGrammar, `Principal must be "*" or an object, not number`},
+		{"principal empty list", principal(`{"AWS":[]}`), ReasonBucketPolicyGrammar, "Principal AWS must not be an empty list"},
+		{"principal wildcard role", principal(`{"AWS":"arn:aws:iam::123456789012:role/*"}`), ReasonBucketPolicyGrammar, `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:role/*"`},
+		{"principal S3 ARN", principal(`{"AWS":"arn:aws:s3:::photos"}`), ReasonBucketPolicyPrincipal, "arn:aws:s3:::photos"},
+		{"principal policy ARN", principal(`{"AWS":"arn:aws:iam::123456789012:policy/p"}`), ReasonBucketPolicyPrincipal, "arn:aws:iam::123456789012:policy/p"},
+		{"principal unique ID", principal(`{"AWS":"AIDAJQABLZS4A3QDU576Q"}`), ReasonBucketPolicyPrincipal, "AIDAJQABLZS4A3QDU576Q"},
+		{"principal short account", principal(`{"AWS":"12345678901"}`), ReasonBucketPolicyGrammar, `Invalid principal in policy: "AWS":"12345678901"`},
+		{"principal bad session", principal(`{"AWS":"arn:aws:sts::123456789012:assumed-role/r"}`), ReasonBucketPolicyPrincipal, "arn:aws:sts::123456789012:assumed-role/r"},
+		{"principal other partition", principal(`{"AWS":"arn:aws-cn:iam::123456789012:root"}`), ReasonBucketPolicyPrincipal, "arn:aws-cn:iam::123456789012:root"},
+		{"principal second of list bad", principal(`{"AWS":["123456789012","arn:aws:iam::123456789012:group/g"]}`), ReasonBucketPolicyPrincipal, "arn:aws:iam::123456789012:group/g"},
+		{"bad NotPrincipal", policyDoc(stmt(`"Effect":"Deny"`, `"NotPrincipal":{"AWS":"arn:aws:s3:::x"}`, getObject, inBucket)), ReasonBucketPolicyPrincipal, "arn:aws:s3:::x"},
+		{"Principal and NotPrincipal", policyDoc(stmt(allow, anyone, `"NotPrincipal":{"AWS":"123456789012"}`, getObject, inBucket)), ReasonBucketPolicyGrammar, "Statement cannot contain both Principal and NotPrincipal"},
 		// Actions.
-		{"action without vendor", action(`"invalid_action"`), badAction},
-		{"IAM action", action(`"iam:CreateUser"`), badAction},
-		{"STS NotAction", policyDoc(stmt(allow, anyone, `"NotAction":"sts:*"`, inBucket)), badAction},
-		{"one action of many", action(`["s3:GetObject","ec2:RunInstances"]`), badAction},
-		{"action with space", action(`"s3:Get Object"`), badAction},
-		{"action two colons", action(`"s3:Get:Object"`), badAction},
-		{"vendor wildcard", action(`"s*:GetObject"`), badAction},
-		{"empty action name", action(`"s3:"`), badAction},
-		{"empty action list", action(`[]`), badAction},
-		{"Action and NotAction", policyDoc(stmt(allow, anyone, getObject, `"NotAction":"s3:PutObject"`, inBucket)), badAction},
+		{"action without vendor", action(`"invalid_action"`), ReasonBucketPolicyGrammar, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"IAM action", action(`"iam:CreateUser"`), ReasonBucketPolicyAction, "iam:CreateUser"},
+		{"STS NotAction", policyDoc(stmt(allow, anyone, `"NotAction":"sts:*"`, inBucket)), ReasonBucketPolicyAction, "sts:*"},
+		{"one action of many", action(`["s3:GetObject","ec2:RunInstances"]`), ReasonBucketPolicyAction, "ec2:RunInstances"},
+		{"action with space", action(`"s3:Get Object"`), ReasonBucketPolicyAction, "s3:Get Object"},
+		{"action two colons", action(`"s3:Get:Object"`), ReasonBucketPolicyGrammar, "Actions/Condition can contain only one colon."},
+		{"vendor wildcard", action(`"s*:GetObject"`), ReasonBucketPolicyGrammar, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"empty action name", action(`"s3:"`), ReasonBucketPolicyGrammar, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"empty action list", action(`[]`), ReasonBucketPolicyGrammar, "Action must not be an empty list"},
+		{"Action and NotAction", policyDoc(stmt(allow, anyone, getObject, `"NotAction":"s3:PutObject"`, inBucket)), ReasonBucketPolicyGrammar, "Statement cannot contain both Action and NotAction"},
 		// Resources.
-		{"resource star", resource(`"*"`), badResource},
-		{"resource all buckets", resource(`"arn:aws:s3:::*"`), badResource},
-		{"resource all objects everywhere", resource(`"arn:aws:s3:::*/*"`), badResource},
-		{"resource other bucket", resource(`"arn:aws:s3:::other/*"`), badResource},
-		{"resource bucket wildcard", resource(`"arn:aws:s3:::photos*"`), badResource},
-		{"resource bucket ?", resource(`"arn:aws:s3:::photo?/*"`), badResource},
-		{"resource longer bucket", resource(`"arn:aws:s3:::photosx/*"`), badResource},
-		{"resource bucket with suffix", resource(`"arn:aws:s3:::photos-backup"`), badResource},
-		{"resource bucket in upper case", resource(`"arn:aws:s3:::PHOTOS/*"`), badResource},
-		{"resource variable bucket", resource(`"arn:aws:s3:::${aws:username}/*"`), badResource},
-		{"resource other partition", resource(`"arn:aws-cn:s3:::photos/*"`), badResource},
-		{"resource region", resource(`"arn:aws:s3:us-east-1::photos/*"`), badResource},
-		{"resource not an ARN", resource(`"photos/*"`), badResource},
-		{"resource IAM", resource(`"arn:aws:iam::123456789012:role/x"`), badResource},
-		{"resource one of many", resource(`["arn:aws:s3:::photos/*","arn:aws:s3:::other/*"]`), badResource},
-		{"NotResource other bucket", policyDoc(stmt(allow, anyone, getObject, `"NotResource":"arn:aws:s3:::other/*"`)), badResource},
-		{"NotResource star", policyDoc(stmt(`"Effect":"Deny"`, anyone, getObject, `"NotResource":"*"`)), badResource},
-		{"Resource and NotResource", policyDoc(stmt(allow, anyone, getObject, inBucket, `"NotResource":"arn:aws:s3:::photos"`)), badResource},
+		{"resource star", resource(`"*"`), ReasonBucketPolicyResource, "*"},
+		{"resource all buckets", resource(`"arn:aws:s3:::*"`), ReasonBucketPolicyResource, "arn:aws:s3:::*"},
+		{"resource all objects everywhere", resource(`"arn:aws:s3:::*/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::*/*"},
+		{"resource other bucket", resource(`"arn:aws:s3:::other/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::other/*"},
+		{"resource bucket wildcard", resource(`"arn:aws:s3:::photos*"`), ReasonBucketPolicyResource, "arn:aws:s3:::photos*"},
+		{"resource bucket ?", resource(`"arn:aws:s3:::photo?/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::photo?/*"},
+		{"resource longer bucket", resource(`"arn:aws:s3:::photosx/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::photosx/*"},
+		{"resource bucket with suffix", resource(`"arn:aws:s3:::photos-backup"`), ReasonBucketPolicyResource, "arn:aws:s3:::photos-backup"},
+		{"resource bucket in upper case", resource(`"arn:aws:s3:::PHOTOS/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::PHOTOS/*"},
+		{"resource variable bucket", resource(`"arn:aws:s3:::${aws:username}/*"`), ReasonBucketPolicyResource, "arn:aws:s3:::${aws:username}/*"},
+		{"resource other partition", resource(`"arn:aws-cn:s3:::photos/*"`), ReasonBucketPolicyResource, "arn:aws-cn:s3:::photos/*"},
+		{"resource region", resource(`"arn:aws:s3:us-east-1::photos/*"`), ReasonBucketPolicyResource, "arn:aws:s3:us-east-1::photos/*"},
+		{"resource not an ARN", resource(`"photos/*"`), ReasonBucketPolicyGrammar, `Resource photos/* must be in ARN format or "*".`},
+		{"resource IAM", resource(`"arn:aws:iam::123456789012:role/x"`), ReasonBucketPolicyResource, "arn:aws:iam::123456789012:role/x"},
+		{"resource one of many", resource(`["arn:aws:s3:::photos/*","arn:aws:s3:::other/*"]`), ReasonBucketPolicyResource, "arn:aws:s3:::other/*"},
+		{"NotResource other bucket", policyDoc(stmt(allow, anyone, getObject, `"NotResource":"arn:aws:s3:::other/*"`)), ReasonBucketPolicyResource, "arn:aws:s3:::other/*"},
+		{"NotResource star", policyDoc(stmt(`"Effect":"Deny"`, anyone, getObject, `"NotResource":"*"`)), ReasonBucketPolicyResource, "*"},
+		{"Resource and NotResource", policyDoc(stmt(allow, anyone, getObject, inBucket, `"NotResource":"arn:aws:s3:::photos"`)), ReasonBucketPolicyGrammar, "Statement cannot contain both Resource and NotResource"},
 		// Condition keys.
-		{"EC2 condition key", condition(`{"StringEquals":{"ec2:ResourceTag/team":"a"}}`), badKey},
-		{"condition key without vendor", condition(`{"StringEquals":{"team":"a"}}`), badKey},
-		{"condition key vendor only", condition(`{"StringEquals":{"s3:":"a"}}`), badKey},
-		{"empty condition key", condition(`{"StringEquals":{"":"a"}}`), badKey},
+		{"EC2 condition key", condition(`{"StringEquals":{"ec2:ResourceTag/team":"a"}}`), ReasonBucketPolicyConditionKey, "ec2:ResourceTag/team"},
+		{"condition key without vendor", condition(`{"StringEquals":{"team":"a"}}`), ReasonBucketPolicyConditionKey, "team"},
+		{"condition key vendor only", condition(`{"StringEquals":{"s3:":"a"}}`), ReasonBucketPolicyConditionKey, "s3:"},
+		{"empty condition key", condition(`{"StringEquals":{"":"a"}}`), ReasonBucketPolicyGrammar, "Condition key must not be empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ParseBucketPolicy(bucket, c.doc)
-			wantS3Error(t, err, "MalformedPolicy", 400, c.message)
+			wantBucketError(t, err, c.reason, c.value)
 		})
 	}
 
@@ -275,7 +277,7 @@ func TestBucketPolicyValidation(t *testing.T) {
 	ctx := testCtx(t)
 	for _, c := range cases {
 		_, err := repo.PutBucketPolicy(ctx, acct, bucket, c.doc)
-		wantS3Error(t, err, "MalformedPolicy", 400, c.message)
+		wantBucketError(t, err, c.reason, c.value)
 	}
 	if kvs, _, _ := st.List(ctx, KeyPrefix); len(kvs) != 0 {
 		t.Fatalf("refused policies were stored: %v", kvs)
@@ -318,7 +320,7 @@ func TestBucketPolicySizeLimit(t *testing.T) {
 		t.Fatalf("a 20,480-byte policy: %v", err)
 	}
 	_, err := ParseBucketPolicy(bucket, sized(MaxBucketPolicyBytes+1))
-	wantS3Error(t, err, "MalformedPolicy", 400, "Policy exceeds the maximum allowed document size.")
+	wantBucketError(t, err, ReasonBucketPolicySize, "")
 	// Whitespace does not count, as on S3: 20,480 bytes of policy
 	// pretty-printed to 30,000 and more are accepted, and stored compact.
 	padded := strings.ReplaceAll(sized(MaxBucketPolicyBytes), ",", ",\n        ")
@@ -340,7 +342,7 @@ func TestBucketPolicySizeLimit(t *testing.T) {
 		many[i] = stmt(fmt.Sprintf(`"Sid":"s%d"`, i), allow, anyone, getObject, inBucket)
 	}
 	_, err = ParseBucketPolicy(bucket, policyDoc(many...))
-	wantS3Error(t, err, "MalformedPolicy", 400, "Policy exceeds the maximum allowed document size.")
+	wantBucketError(t, err, ReasonBucketPolicySize, "")
 }
 
 func TestBucketPolicySnapshot(t *testing.T) {
@@ -498,13 +500,13 @@ func TestBucketPolicyCompareAndSwap(t *testing.T) {
 		t.Fatalf("%d compare-and-swaps, want %d", got, maxCASAttempts)
 	}
 
-	// Every round lost: 409 OperationAborted, nothing written.
+	// Every round lost: ReasonConcurrentChange (S3's 409
+	// OperationAborted), nothing written.
 	f = &flakyStore{Store: st}
 	f.conflicts.Store(-1)
 	repo = NewRepo(f, RepoOptions{})
 	_, err := repo.PutBucketPolicy(ctx, acct, bucket, denyDelete)
-	wantS3Error(t, err, "OperationAborted", http.StatusConflict,
-		"A conflicting conditional operation is currently in progress against this resource. Try again.")
+	wantBucketError(t, err, ReasonConcurrentChange, "")
 	if got := f.swaps.Load(); got != maxCASAttempts {
 		t.Fatalf("%d compare-and-swaps, want %d", got, maxCASAttempts)
 	}
@@ -512,13 +514,14 @@ func TestBucketPolicyCompareAndSwap(t *testing.T) {
 		t.Fatalf("aborted put wrote: %+v", got)
 	}
 
-	// A store failure is S3's 500, the cause kept for errors.Is.
+	// A store failure is ReasonStoreFailure (S3's 500), the cause kept for
+	// errors.Is.
 	repo = NewRepo(&flakyStore{Store: st, getErr: fmt.Errorf("etcd: %w", store.ErrUnavailable)}, RepoOptions{})
 	for _, err := range []error{
 		func() error { _, err := repo.PutBucketPolicy(ctx, acct, bucket, publicRead); return err }(),
 		func() error { _, err := repo.GetBucketPolicy(ctx, acct, bucket); return err }(),
 	} {
-		wantS3Error(t, err, "InternalError", 500, "We encountered an internal error. Please try again.")
+		wantBucketError(t, err, ReasonStoreFailure, "")
 		if !errors.Is(err, store.ErrUnavailable) {
 			t.Fatalf("cause lost: %v", err)
 		}
@@ -564,8 +567,8 @@ func TestBucketPolicyConcurrentPuts(t *testing.T) {
 }
 
 // FuzzParseBucketPolicy: any input is answered without a panic, every
-// refusal is a MalformedPolicy, and every accepted policy stays in its
-// bucket.
+// refusal is a bucket-policy reason of KindMalformedPolicy (S3's
+// MalformedPolicy), and every accepted policy stays in its bucket.
 func FuzzParseBucketPolicy(f *testing.F) {
 	f.Add(publicRead)
 	f.Add(denyDelete)
@@ -574,8 +577,8 @@ func FuzzParseBucketPolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc string) {
 		p, err := ParseBucketPolicy(bucket, doc)
 		if err != nil {
-			var e *awserr.Error
-			if !errors.As(err, &e) || e.Code != "MalformedPolicy" || e.Status != 400 {
+			var e *Error
+			if !errors.As(err, &e) || e.Kind() != KindMalformedPolicy || !e.Reason.BucketPolicy() {
 				t.Fatalf("error %v", err)
 			}
 			return

@@ -20,68 +20,35 @@ import (
 // unnecessary whitespace: MIT-LCP/physionet-build#2094), so stsd does too.
 const MaxBucketPolicyBytes = 20480
 
-// The messages S3 answers MalformedPolicy with. AWS documents none of them;
-// each is taken from real S3 answers that users captured, or, where no
-// capture exists, from an S3-compatible server's record of S3's answer, as
-// noted. Messages with no S3 source at all keep the policy parser's IAM
-// wording (see malformedBucketPolicy).
-const (
-	// Captured from S3: aws-samples/aws-serverless-appsync-app#4,
-	// hashicorp/terraform#23570 (a Resource outside the bucket);
-	// noobaa/noobaa-core#10058 (Resource "*").
-	msgInvalidResource = "Policy has invalid resource"
-	// Captured from S3: cloud-custodian/cloud-custodian#4948 and AWS
-	// re:Post "Invalid principal in policy" (a principal of the wrong form
-	// or one that does not exist).
-	msgInvalidPrincipal = "Invalid principal in policy"
-	// Captured from S3: docker/docs#6361, jschneier/django-storages#876.
-	msgMissingPrincipal = "Missing required field Principal"
-	// Captured from S3: aws/aws-cli#2779, cloud-gov/terraform-provision#574
-	// (a document that does not begin with '{').
-	msgFirstByte = "Policies must be valid JSON and the first byte must be '{'"
-	// Captured from an S3-compatible store (scaleway/docs-content#6084) and
-	// recorded by versitygw as S3's answer to invalid JSON.
-	msgInvalidJSON = "This policy contains invalid Json"
-	// Recorded by versitygw as S3's answers (versity/versitygw#650, #646,
-	// #1176, and its policy error table).
-	msgInvalidAction    = "Policy has invalid action"
-	msgEmptyStatement   = "Could not parse the policy: Statement is empty!"
-	msgMissingStatement = "Missing required field Statement"
-	msgInvalidVersion   = "The policy must contain a valid version string"
-	// S3's answer to a condition key no S3 action carries (the brief's
-	// list of S3 texts; no public capture found).
-	msgInvalidConditionKey = "Policy has an invalid condition key"
-	// No capture of S3's answer to a policy over 20 KB was found; this is
-	// the text S3-compatible servers (MinIO and others) give for it, under
-	// MalformedPolicy, the code S3 uses for every fault of a policy.
-	msgTooLarge = "Policy exceeds the maximum allowed document size."
-)
-
 // ParseBucketPolicy parses doc as S3 parses a policy for bucket and returns
-// it; errors are 400 MalformedPolicy *awserr.Error values with S3's
-// message. The rules, in the order they are checked:
+// it; errors are KindMalformedPolicy *Error values, one reason a rule,
+// which the S3 gateway answers as 400 MalformedPolicy with S3's message
+// (internal/s3gw). The rules, in the order they are checked:
 //
 //  1. At most MaxBucketPolicyBytes once compacted (and at most
-//     policy.MaxDocumentBytes as sent, so compacting is bounded too).
+//     policy.MaxDocumentBytes as sent, so compacting is bounded too);
+//     else ReasonBucketPolicySize.
 //  2. JSON: the first byte after any leading whitespace must be '{'
-//     (msgFirstByte); the document must be strict JSON — RFC 8259, valid
-//     UTF-8, no duplicate member names at any depth, at most
-//     policy.MaxJSONDepth levels — else msgInvalidJSON. A duplicate name
-//     is refused because S3 and stsd could each keep a different one
-//     ("Effect" twice): rejecting is the only reading both agree on.
+//     (else ReasonBucketPolicyNotObject); the document must be strict
+//     JSON — RFC 8259, valid UTF-8, no duplicate member names at any
+//     depth, at most policy.MaxJSONDepth levels — else
+//     ReasonBucketPolicyNotJSON. A duplicate name is refused because S3
+//     and stsd could each keep a different one ("Effect" twice):
+//     rejecting is the only reading both agree on.
 //  3. The policy grammar for a resource-based policy
 //     (policy.ParseAs with policy.KindResource: Effect, Action or
 //     NotAction, Resource or NotResource, Principal or NotPrincipal in
-//     every statement), its problems mapped onto S3's messages.
+//     every statement); else ReasonBucketPolicyGrammar with the first
+//     problem, which the gateway words as S3 does.
 //  4. Every Action and NotAction is "*" or an s3: action ("s3:GetObject",
 //     "s3:Get*", vendor in any case): a bucket policy applies to S3 only
 //     (S3 User Guide, "Policy actions for Amazon S3"); else
-//     msgInvalidAction.
+//     ReasonBucketPolicyAction.
 //  5. Every Resource and NotResource is the bucket, arn:aws:s3:::BUCKET,
 //     or within it, arn:aws:s3:::BUCKET/...: "Each policy must cover only a
 //     single bucket and resources within that bucket" (S3 Developer Guide,
 //     "Special Information for Amazon S3 Policies"); S3 refuses "*" and
-//     other buckets with msgInvalidResource. The bucket part is compared
+//     other buckets (ReasonBucketPolicyResource). The bucket part is compared
 //     literally: "arn:aws:s3:::*", "arn:aws:s3:::BUCKET*" and a policy
 //     variable in place of the bucket are refused even where they could
 //     match the bucket, since they name other buckets too.
@@ -89,14 +56,14 @@ const (
 //     (arn:aws:iam::ACCT:root), an IAM user or role ARN, or an assumed-role
 //     session ARN (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION), the forms
 //     the IAM User Guide lists for a resource-based policy ("AWS JSON policy
-//     elements: Principal"); else msgInvalidPrincipal. Unique IDs (AIDA…,
+//     elements: Principal"); else ReasonBucketPolicyPrincipal. Unique IDs (AIDA…,
 //     AROA…), which S3 accepts for principals that exist, are refused:
 //     stsd matches principals by ARN only, so one could never match.
 //     Service, Federated and CanonicalUser principals are kept as the
 //     grammar accepts them; they match no caller of the S3 gateway.
 //  7. Every condition key is a global aws: key or an s3: key (S3 User
 //     Guide, "Condition key examples"; Service Authorization Reference for
-//     Amazon S3), else msgInvalidConditionKey.
+//     Amazon S3), else ReasonBucketPolicyConditionKey.
 //
 // Allow with NotPrincipal is accepted, as S3 accepts it (the IAM User Guide
 // advises against it); the engine gives it AWS's meaning.
@@ -114,21 +81,21 @@ func checkBucketPolicy(bucket, doc string) (string, error) {
 func parseBucketPolicy(bucket, doc string) (*policy.Policy, string, error) {
 	raw := []byte(doc)
 	if len(raw) > policy.MaxDocumentBytes {
-		return nil, "", ErrMalformedPolicy(msgTooLarge)
+		return nil, "", &Error{Reason: ReasonBucketPolicySize}
 	}
 	if first := bytes.TrimLeft(raw, " \t\r\n"); len(first) == 0 || first[0] != '{' {
-		return nil, "", ErrMalformedPolicy(msgFirstByte)
+		return nil, "", &Error{Reason: ReasonBucketPolicyNotObject}
 	}
 	tree, err := strictjson.DecodeObject(raw, strictjson.Limits{MaxDepth: policy.MaxJSONDepth, MaxBytes: policy.MaxDocumentBytes})
 	if err != nil {
-		return nil, "", ErrMalformedPolicy(msgInvalidJSON).WithReason("bucket_policy_json", err)
+		return nil, "", &Error{Reason: ReasonBucketPolicyNotJSON, Cause: err}
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, raw); err != nil {
-		return nil, "", ErrMalformedPolicy(msgInvalidJSON).WithReason("bucket_policy_json", err)
+		return nil, "", &Error{Reason: ReasonBucketPolicyNotJSON, Cause: err}
 	}
 	if buf.Len() > MaxBucketPolicyBytes {
-		return nil, "", ErrMalformedPolicy(msgTooLarge)
+		return nil, "", &Error{Reason: ReasonBucketPolicySize}
 	}
 	p, err := policy.ParseAs(buf.Bytes(), policy.KindResource)
 	if err != nil {
@@ -143,60 +110,15 @@ func parseBucketPolicy(bucket, doc string) (*policy.Policy, string, error) {
 	return p, buf.String(), nil
 }
 
-// malformedBucketPolicy maps the first problem the policy parser found onto
-// S3's message for it; problems S3 has no known text for keep the parser's
-// (IAM's) wording. The parser's full report stays in the internal cause.
+// malformedBucketPolicy reports the first problem the policy grammar found
+// (ReasonBucketPolicyGrammar); the grammar's full report stays in the
+// cause.
 func malformedBucketPolicy(err error) error {
 	var pe *policy.ParseError
 	if !errors.As(err, &pe) || len(pe.Problems) == 0 {
-		return ErrMalformedPolicy(msgInvalidJSON).WithReason("bucket_policy_grammar", err)
+		return &Error{Reason: ReasonBucketPolicyNotJSON, Cause: err}
 	}
-	return ErrMalformedPolicy(bucketPolicyMessage(pe.Problems[0].Message)).WithReason("bucket_policy_grammar", err)
-}
-
-// bucketPolicyMessage translates one parser message (internal/policy's
-// texts; TestBucketPolicyValidation pins each mapping through real
-// documents).
-func bucketPolicyMessage(m string) string {
-	has := func(p string) bool { return strings.HasPrefix(m, p) }
-	switch {
-	case has("Policy document is"):
-		return msgTooLarge
-	case has("The policy is not in the valid JSON format"):
-		return msgInvalidJSON
-	case has("The policy must be a JSON object"):
-		return msgFirstByte
-	case has("Version must be"), has("Invalid Version"):
-		return msgInvalidVersion
-	case has("Missing required field Statement"):
-		return msgMissingStatement
-	case has("Statement must contain at least one statement"):
-		return msgEmptyStatement
-	case has("Missing required field Principal"):
-		return msgMissingPrincipal
-	case has("Invalid effect: "):
-		// "Invalid effect: hello" (versitygw#647 records S3's answer).
-		v, _, _ := strings.Cut(strings.TrimPrefix(m, "Invalid effect: "), ". Effect must be")
-		return "Invalid effect: " + v
-	case has("Invalid principal in policy"), has("Principal"), has("NotPrincipal"),
-		m == "Statement cannot contain both Principal and NotPrincipal":
-		return msgInvalidPrincipal
-	case has("Actions/Condition"), has("Action "), has("NotAction "),
-		m == "Statement cannot contain both Action and NotAction":
-		return msgInvalidAction
-	case m == "Policy statement must contain actions.":
-		// S3's pattern for a missing element ("Missing required field
-		// Principal", "… Statement"); no capture for Action itself.
-		return "Missing required field Action"
-	case m == "Policy statement must contain resources.":
-		return "Missing required field Resource"
-	case has("Resource "), has("NotResource "),
-		m == "Statement cannot contain both Resource and NotResource":
-		return msgInvalidResource
-	case has("Condition key"):
-		return msgInvalidConditionKey
-	}
-	return m
+	return &Error{Reason: ReasonBucketPolicyGrammar, Detail: pe.Problems[0].Message, Cause: err}
 }
 
 // s3ARNPrefix starts every S3 bucket and object ARN.
@@ -208,17 +130,17 @@ func checkBucketStatements(bucket string, p *policy.Policy) error {
 	for _, st := range p.Statements {
 		for _, a := range st.Actions() {
 			if !isS3Action(a) {
-				return ErrMalformedPolicy(msgInvalidAction)
+				return &Error{Reason: ReasonBucketPolicyAction, Subject: a}
 			}
 		}
 		for _, r := range st.Resources() {
 			if r != bucketARN && !strings.HasPrefix(r, bucketARN+"/") {
-				return ErrMalformedPolicy(msgInvalidResource)
+				return &Error{Reason: ReasonBucketPolicyResource, Subject: r}
 			}
 		}
 		for _, c := range st.Conditions() {
 			if !isBucketConditionKey(c.Key) {
-				return ErrMalformedPolicy(msgInvalidConditionKey)
+				return &Error{Reason: ReasonBucketPolicyConditionKey, Subject: c.Key}
 			}
 		}
 	}
@@ -276,7 +198,7 @@ func checkBucketPrincipals(tree map[string]any) error {
 			}
 			for _, v := range values {
 				if s, _ := v.(string); !validAWSPrincipal(s) {
-					return ErrMalformedPolicy(msgInvalidPrincipal)
+					return &Error{Reason: ReasonBucketPolicyPrincipal, Subject: s}
 				}
 			}
 		}

@@ -2,9 +2,11 @@ package iam
 
 import "strconv"
 
-// Reason is the rule an *Error reports, one per distinct IAM answer. Each
+// Reason is the rule an *Error reports, one per distinct answer. Each
 // reason is of one Kind (reasons below); its message is in
-// internal/iamwire's table, which has one for every reason.
+// internal/iamwire's table, which has one for every reason but the
+// bucket-policy reasons: those are S3's rules, answered by the S3 gateway
+// from its own table (internal/s3gw), never by IAM's API (BucketPolicy).
 type Reason int
 
 // The reasons, by kind. A comment names the values the error carries
@@ -179,6 +181,46 @@ const (
 	// error.
 	ReasonStoreFailure
 
+	// The bucket-policy reasons, S3's rules (bucket_policy.go,
+	// bucket_policy_validate.go), from ReasonInvalidBucketName to the end:
+	// internal/s3gw answers them, with ReasonConcurrentChange and
+	// ReasonStoreFailure, which the bucket-policy operations return too.
+
+	// ReasonInvalidBucketName is KindValidation: a name that breaks S3's
+	// bucket naming rules (Subject: the name).
+	ReasonInvalidBucketName
+	// ReasonBucketPolicyNotFound is KindNotFound: the bucket has no
+	// policy (Subject: the bucket).
+	ReasonBucketPolicyNotFound
+
+	// KindMalformedPolicy: the rules of ParseBucketPolicy, in its order.
+
+	// ReasonBucketPolicySize: over MaxBucketPolicyBytes once compacted
+	// (or over policy.MaxDocumentBytes as sent).
+	ReasonBucketPolicySize
+	// ReasonBucketPolicyNotObject: the first byte after any leading
+	// whitespace is not '{'.
+	ReasonBucketPolicyNotObject
+	// ReasonBucketPolicyNotJSON: not strict JSON (Cause: the scanner's
+	// error).
+	ReasonBucketPolicyNotJSON
+	// ReasonBucketPolicyGrammar: the policy grammar refuses the document
+	// (Detail: its first problem as the grammar words it; Cause: the
+	// whole policy.ParseError).
+	ReasonBucketPolicyGrammar
+	// ReasonBucketPolicyAction: an action that is not an S3 action
+	// (Subject: the action).
+	ReasonBucketPolicyAction
+	// ReasonBucketPolicyResource: a resource outside the bucket (Subject:
+	// the resource).
+	ReasonBucketPolicyResource
+	// ReasonBucketPolicyPrincipal: an AWS principal of a form a bucket
+	// policy does not take (Subject: the principal, "" if not a string).
+	ReasonBucketPolicyPrincipal
+	// ReasonBucketPolicyConditionKey: a condition key that is neither an
+	// aws: nor an s3: key (Subject: the key).
+	ReasonBucketPolicyConditionKey
+
 	reasonEnd // after the last reason: the reasons test checks the table
 )
 
@@ -271,7 +313,24 @@ var reasons = [...]struct {
 
 	ReasonConcurrentChange: {"ConcurrentChange", KindConcurrentChange},
 	ReasonStoreFailure:     {"StoreFailure", KindStoreFailure},
+
+	ReasonInvalidBucketName:        {"InvalidBucketName", KindValidation},
+	ReasonBucketPolicyNotFound:     {"BucketPolicyNotFound", KindNotFound},
+	ReasonBucketPolicySize:         {"BucketPolicySize", KindMalformedPolicy},
+	ReasonBucketPolicyNotObject:    {"BucketPolicyNotObject", KindMalformedPolicy},
+	ReasonBucketPolicyNotJSON:      {"BucketPolicyNotJSON", KindMalformedPolicy},
+	ReasonBucketPolicyGrammar:      {"BucketPolicyGrammar", KindMalformedPolicy},
+	ReasonBucketPolicyAction:       {"BucketPolicyAction", KindMalformedPolicy},
+	ReasonBucketPolicyResource:     {"BucketPolicyResource", KindMalformedPolicy},
+	ReasonBucketPolicyPrincipal:    {"BucketPolicyPrincipal", KindMalformedPolicy},
+	ReasonBucketPolicyConditionKey: {"BucketPolicyConditionKey", KindMalformedPolicy},
 }
+
+// BucketPolicy reports whether r is one of the bucket-policy reasons, S3's
+// rules: only the bucket-policy operations return them, and the S3 gateway
+// answers them (internal/s3gw's table); IAM's API never sees one, so
+// internal/iamwire has no message for them.
+func (r Reason) BucketPolicy() bool { return r >= ReasonInvalidBucketName && r < reasonEnd }
 
 // Kind is the sort of failure r is; 0 for a value that names no reason.
 func (r Reason) Kind() Kind {

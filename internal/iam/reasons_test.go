@@ -24,6 +24,11 @@ func TestReasons(t *testing.T) {
 		}
 		seen[r.String()] = r
 	}
+	// The bucket-policy reasons are the last block, and only it.
+	if ReasonStoreFailure.BucketPolicy() || !ReasonInvalidBucketName.BucketPolicy() ||
+		!ReasonBucketPolicyConditionKey.BucketPolicy() || reasonEnd.BucketPolicy() || Reason(0).BucketPolicy() {
+		t.Error("BucketPolicy() is not true for exactly the bucket-policy block")
+	}
 }
 
 // TestErrorString: an error reads, in logs, as its kind, reason and values.

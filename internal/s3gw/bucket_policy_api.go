@@ -56,7 +56,7 @@ func (x *exchange) bucketPolicy() {
 			x.bytesOut = int64(n)
 		}
 	case "PutBucketPolicy":
-		doc, err := x.readBody(maxPolicyUpload, iam.ErrMalformedPolicy("Policy exceeds the maximum allowed document size."))
+		doc, err := x.readBody(maxPolicyUpload, s3Error(&iam.Error{Reason: iam.ReasonBucketPolicySize}))
 		if err != nil {
 			x.fail(err)
 			return

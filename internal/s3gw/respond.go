@@ -34,11 +34,13 @@ type s3ErrorBody struct {
 }
 
 // fail answers err — an *awserr.Error with S3's code, status and message,
-// or any other error as S3's InternalError — as S3's XML error document.
-// This is the gateway's one error renderer; the backend's own errors pass
-// through forward unchanged. A HEAD answer has no body, as on S3.
+// an *iam.Error of the bucket policy operations (answered by
+// bucketPolicyAnswers), or any other error as S3's InternalError — as S3's
+// XML error document. This is the gateway's one error renderer; the
+// backend's own errors pass through forward unchanged. A HEAD answer has
+// no body, as on S3.
 func (x *exchange) fail(err error) {
-	e := awserr.As(err)
+	e := s3Error(err)
 	if e.Status >= 500 && e.Code == "InternalFailure" {
 		e = errInternal(e.Reason, e.Cause)
 	}
