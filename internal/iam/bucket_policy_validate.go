@@ -22,8 +22,8 @@ const MaxBucketPolicyBytes = 20480
 
 // ParseBucketPolicy parses doc as S3 parses a policy for bucket and returns
 // it; errors are KindMalformedPolicy *Error values, one reason a rule,
-// which the S3 gateway answers as 400 MalformedPolicy with S3's message
-// (internal/s3gw). The rules, in the order they are checked:
+// which the S3 gateway answers with S3's message (internal/s3gw). The
+// rules, in the order they are checked:
 //
 //  1. At most MaxBucketPolicyBytes once compacted (and at most
 //     policy.MaxDocumentBytes as sent, so compacting is bounded too);

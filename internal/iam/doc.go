@@ -17,6 +17,7 @@
 // terms: the Reason (the rule that broke, e.g. ReasonRoleNotFound, of one
 // Kind such as KindNotFound) and the values a message needs (Subject,
 // Detail). No IAM wire text is written here: the Kind's error code and
-// HTTP status and the Reason's exact message are internal/iamwire's, and
-// rendering the error as an HTTP response is the API's job (iamapi).
+// HTTP status and the Reason's exact message are internal/iamwire's (for
+// the bucket-policy reasons, S3's rules, internal/s3gw's), and rendering
+// the error as an HTTP response is the API's job (iamapi, s3gw).
 package iam

@@ -64,7 +64,8 @@ func (k Kind) String() string {
 // needs — never the message itself. The API packages answer it on the
 // wire: internal/iamwire holds the one table from Reason to IAM's exact
 // message (and from Kind to code and status), so a new rule adds its
-// Reason here and its text there.
+// Reason here and its text there. The bucket-policy reasons are S3's
+// rules, which the S3 gateway answers from its own table (internal/s3gw).
 //
 // The values are the entity or value the rule is about (Subject: a name,
 // ARN, id, URL or tag key, as the client gave it) and, when the message
