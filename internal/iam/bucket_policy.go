@@ -18,10 +18,11 @@ import (
 // at accounts/<acct>/bucket-policies/<bucket>, under KeyPrefix so the Cache
 // watches it with every IAM entity; the snapshot holds each one parsed.
 //
-// Errors are *Error values with the bucket-policy reasons (Reason.BucketPolicy),
-// ReasonConcurrentChange or ReasonStoreFailure, whose Cause is the store
-// error, so errors.Is(err, store.ErrUnavailable) still works; the gateway
-// answers them with S3's code, status and message (internal/s3gw).
+// Errors are *Error values of the bucket-policy reasons
+// (Reason.BucketPolicy), ReasonConcurrentChange, or ReasonStoreFailure
+// with the store error as Cause, so errors.Is(err, store.ErrUnavailable)
+// still works; the gateway answers each with S3's code, status and message
+// (internal/s3gw).
 
 const kindBucketPolicies = "bucket-policies"
 
@@ -129,8 +130,8 @@ func (r *Repo) PutBucketPolicy(ctx context.Context, account, bucket, doc string)
 }
 
 // GetBucketPolicy returns the bucket's policy as stored, or
-// ReasonBucketPolicyNotFound. It reads the store, not the snapshot: an admin read
-// that must see the last write.
+// ReasonBucketPolicyNotFound. It reads the store, not the snapshot: an
+// admin read that must see the last write.
 func (r *Repo) GetBucketPolicy(ctx context.Context, account, bucket string) (*BucketPolicy, error) {
 	if err := checkBucketPolicyTarget(account, bucket); err != nil {
 		return nil, err
