@@ -227,53 +227,62 @@ func validAWSPrincipal(v string) bool {
 	return ok && session != "" && !strings.Contains(session, "/")
 }
 
-// ValidBucketName reports whether name follows S3's naming rules for
-// general purpose buckets (S3 User Guide, "General purpose bucket naming
-// rules"): 3 to 63 characters; lowercase letters, digits, '.' and '-'; a
-// letter or digit first and last; no two adjacent periods; not shaped as an
-// IPv4 address; none of the reserved prefixes (xn--, sthree-,
-// amzn-s3-demo-) or suffixes (-s3alias, --ol-s3, .mrap, --x-s3,
-// --table-s3). Legacy us-east-1 names (uppercase, underscores, up to 255
-// characters) are not accepted. A valid name can hold no '/', so it is safe
-// as the last segment of a store key.
-func ValidBucketName(name string) bool {
-	if len(name) < 3 || len(name) > 63 {
+// ValidBucketName applies S3's naming rules for general purpose buckets
+// (S3 User Guide, "General purpose bucket naming rules"):
+//   - 3 to 63 characters long;
+//   - only lowercase letters, numbers, periods (.) and hyphens (-);
+//   - begin and end with a letter or number;
+//   - no two adjacent periods;
+//   - not formatted as an IP address (192.168.5.4);
+//   - not starting with the reserved prefixes xn--, sthree-, amzn-s3-demo-;
+//   - not ending with the reserved suffixes -s3alias (access point
+//     aliases), --ol-s3 (Object Lambda aliases), .mrap (Multi-Region
+//     Access Points), --x-s3 (directory buckets), --table-s3 (table
+//     buckets).
+//
+// The reserved names address things other than a general purpose bucket
+// on AWS, which the gateway does not implement, so they are refused on
+// every request, not only on CreateBucket. Legacy us-east-1 names (upper
+// case, underscores, up to 255 characters) are refused too. A valid name
+// holds no '/', so it is safe as the last segment of a store key. The S3
+// gateway and the bucket-policy store both apply this one rule.
+func ValidBucketName(b string) bool {
+	if len(b) < 3 || len(b) > 63 {
 		return false
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-		if !alnum && c != '.' && c != '-' {
-			return false
-		}
-		if (i == 0 || i == len(name)-1) && !alnum {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
 			return false
 		}
 	}
-	if strings.Contains(name, "..") || looksLikeIPv4(name) {
+	if !alnum(b[0]) || !alnum(b[len(b)-1]) || strings.Contains(b, "..") || ipFormatted(b) {
 		return false
 	}
 	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
-		if strings.HasPrefix(name, p) {
+		if strings.HasPrefix(b, p) {
 			return false
 		}
 	}
 	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
-		if strings.HasSuffix(name, s) {
+		if strings.HasSuffix(b, s) {
 			return false
 		}
 	}
 	return true
 }
 
-// looksLikeIPv4 reports four dot-separated groups of 1 to 3 digits.
-func looksLikeIPv4(s string) bool {
-	parts := strings.Split(s, ".")
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// ipFormatted reports whether b looks like a dotted-quad IPv4 address
+// (four all-digit labels), leading zeros included.
+func ipFormatted(b string) bool {
+	parts := strings.Split(b, ".")
 	if len(parts) != 4 {
 		return false
 	}
 	for _, p := range parts {
-		if len(p) == 0 || len(p) > 3 {
+		if p == "" {
 			return false
 		}
 		for i := 0; i < len(p); i++ {

@@ -3,6 +3,8 @@ package s3gw
 import (
 	"net/url"
 	"strings"
+
+	"github.com/stsd/stsd/internal/iam"
 )
 
 // buildPool collects the condition keys the request supplies.
@@ -129,7 +131,7 @@ func parseCopySource(v string) (*CopySource, error) {
 		}
 		cs.VersionID = ver
 	}
-	if !ValidBucketName(b) {
+	if !iam.ValidBucketName(b) {
 		return nil, errInvalidBucketName()
 	}
 	if err := checkKey(k); err != nil {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/sigv4"
 )
 
@@ -186,7 +187,7 @@ func (op *Operation) address(r *http.Request, domain string) error {
 		}
 		return nil
 	}
-	if !ValidBucketName(b) {
+	if !iam.ValidBucketName(b) {
 		return errInvalidBucketName()
 	}
 	if err := checkKey(k); err != nil {

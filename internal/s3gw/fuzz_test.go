@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stsd/stsd/internal/awserr"
+	"github.com/stsd/stsd/internal/iam"
 )
 
 // FuzzClassify attacks the classifier with hostile methods, hosts, paths,
@@ -67,7 +68,7 @@ func FuzzClassify(f *testing.F) {
 		if op.Key != "" && op.CopySource == nil && op.Checks[0].Resource != objectARN(op.Bucket, op.Key) {
 			t.Fatalf("resource %q for bucket %q key %q", op.Checks[0].Resource, op.Bucket, op.Key)
 		}
-		if op.Bucket != "" && !ValidBucketName(op.Bucket) || len(op.Key) > maxKeyBytes {
+		if op.Bucket != "" && !iam.ValidBucketName(op.Bucket) || len(op.Key) > maxKeyBytes {
 			t.Fatalf("accepted bucket %q key of %d bytes", op.Bucket, len(op.Key))
 		}
 		if cs := op.CopySource; cs != nil {

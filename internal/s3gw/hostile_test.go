@@ -134,26 +134,6 @@ func TestOpaqueAndRelativeURIs(t *testing.T) {
 	}
 }
 
-func TestValidBucketName(t *testing.T) {
-	good := []string{"abc", "docexamplebucket1", "log-delivery-march-2020", "my-hosted-content",
-		"docexamplewebsite.com", "www.docexamplewebsite.com", "my.example.s3.bucket", strings.Repeat("a", 63),
-		"1.2.3", "1.2.3.4a", "xn-ok", "s3alias", "a-s3alias-b"}
-	bad := []string{"", "ab", strings.Repeat("a", 64), "doc_example_bucket", "DocExampleBucket", "doc-example-bucket-",
-		"-abc", ".abc", "abc.", "a..b", "192.168.5.4", "001.002.003.004", "xn--abc", "sthree-abc",
-		"sthree-configurator-x", "amzn-s3-demo-bucket", "abc-s3alias", "abc--ol-s3", "abc.mrap", "abc--x-s3",
-		"abc--table-s3", "ab c", "abc/", "ab\x00c", "ä-bucket"}
-	for _, b := range good {
-		if !ValidBucketName(b) {
-			t.Errorf("ValidBucketName(%q) = false", b)
-		}
-	}
-	for _, b := range bad {
-		if ValidBucketName(b) {
-			t.Errorf("ValidBucketName(%q) = true", b)
-		}
-	}
-}
-
 // TestKeyLimit: exactly 1,024 bytes is allowed.
 func TestKeyLimit(t *testing.T) {
 	k := strings.Repeat("k", maxKeyBytes)
