@@ -36,6 +36,7 @@ type s3Event struct {
 	} `json:"requestParameters"`
 	Decision *struct {
 		Effect string `json:"effect"`
+		Reason string `json:"reason"`
 	} `json:"decision"`
 }
 
@@ -53,14 +54,15 @@ func TestS3GatewayAuditModes(t *testing.T) {
 		name, code, effect string
 		in, out            int64
 		status             int
+		reason             string // the decision record's internal reason
 	}
-	put := want{"PutObject", "", "allowed", size, 0, 200}
-	get := want{"GetObject", "", "allowed", 0, size, 200}
-	denied := want{"GetObject", "AccessDenied", "implicitDeny", 0, 0, 403}
-	unauth := want{"GetObject", "SignatureDoesNotMatch", "", 0, 0, 403}
+	put := want{"PutObject", "", "allowed", size, 0, 200, "ok"}
+	get := want{"GetObject", "", "allowed", 0, size, 200, "ok"}
+	denied := want{"GetObject", "AccessDenied", "implicitDeny", 0, 0, 403, "not_authorized_implicitDeny"}
+	unauth := want{"GetObject", "SignatureDoesNotMatch", "", 0, 0, 403, "sigv4_mismatch"}
 	// A DeleteObjects with one denied key: 200, its decision the first
 	// denied key's (-1: XML sizes not compared).
-	del := want{"DeleteObjects", "", "implicitDeny", -1, -1, 200}
+	del := want{"DeleteObjects", "", "implicitDeny", -1, -1, 200, "ok"}
 	for _, tc := range []struct {
 		mode string
 		want []want
@@ -139,11 +141,11 @@ func TestS3GatewayAuditModes(t *testing.T) {
 			for i, w := range tc.want {
 				e := events[i]
 				p := e.RequestParameters
-				effect := ""
+				effect, reason := "", ""
 				if e.Decision != nil {
-					effect = e.Decision.Effect
+					effect, reason = e.Decision.Effect, e.Decision.Reason
 				}
-				if e.EventName != w.name || e.ErrorCode != w.code || effect != w.effect || p.Status != w.status ||
+				if e.EventName != w.name || e.ErrorCode != w.code || effect != w.effect || reason != w.reason || p.Status != w.status ||
 					(w.in >= 0 && p.BytesIn != w.in) || (w.out >= 0 && p.BytesOut != w.out) || p.BucketName != "data" {
 					t.Errorf("event %d: %+v, want %+v", i, e, w)
 				}

@@ -77,12 +77,13 @@ type exchange struct {
 	in  *incoming
 	res authz.Result
 	// status and byte counts, for metrics and audit.
-	status     int
-	bytesIn    atomic.Int64 // written by whoever reads the body (the backend transport)
-	bytesOut   int64
-	denied     bool
-	errCode    string
-	errMessage string
+	status   int
+	bytesIn  atomic.Int64 // written by whoever reads the body (the backend transport)
+	bytesOut int64
+	denied   bool
+	// answered is the error the client was answered with (fail), for
+	// the audit event: its code, message and internal reason.
+	answered *awserr.Error
 	// bodyFailed: reading the client's body failed (countingBody).
 	bodyFailed atomic.Bool
 }

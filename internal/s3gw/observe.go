@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stsd/stsd/internal/audit"
-	"github.com/stsd/stsd/internal/awserr"
 )
 
 // AuditMode says which S3 data events the gateway writes to the audit
@@ -98,8 +97,8 @@ func (g *Gateway) record(x *exchange, name, decision string) {
 	}
 	ev.RequestParameters = params
 	var err error
-	if x.errCode != "" {
-		err = awserr.New(x.errCode, x.status, x.errMessage)
+	if x.answered != nil {
+		err = x.answered
 	}
 	g.deps.Audit.Finish(ev, d, err)
 }

@@ -48,7 +48,7 @@ func (x *exchange) fail(err error) {
 		x.g.deps.Logger.Warn("s3 gateway request failed", "request_id", x.id, "code", e.Code,
 			"reason", e.Reason, "err", e.Cause)
 	}
-	x.status, x.errCode, x.errMessage = e.Status, e.Code, e.Message
+	x.status, x.answered = e.Status, e
 	body := s3ErrorBody{Code: e.Code, Message: e.Message, Resource: x.r.URL.Path, RequestID: x.id}
 	if e.Code == "InvalidChunkSizeError" && x.in != nil && x.in.chunked != nil {
 		chunk, size := x.in.chunked.BadChunk()
