@@ -44,8 +44,9 @@ const (
 	msgEmptyStatement   = "Could not parse the policy: Statement is empty!"
 	msgMissingStatement = "Missing required field Statement"
 	msgInvalidVersion   = "The policy must contain a valid version string"
-	// S3's answer to a condition key no S3 action carries (the brief's
-	// list of S3 texts; no public capture found).
+	// A condition key no S3 action carries: no capture of S3's answer
+	// was found; the text takes the form of S3's answers above ("Policy
+	// has invalid …"), under the same MalformedPolicy code.
 	msgInvalidConditionKey = "Policy has an invalid condition key"
 	// No capture of S3's answer to a policy over 20 KB was found; this is
 	// the text S3-compatible servers (MinIO and others) give for it, under
