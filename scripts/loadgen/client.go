@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/stsd/stsd/internal/background"
 	"github.com/stsd/stsd/internal/devmode"
 )
 
@@ -46,18 +48,9 @@ func newClient(ctx context.Context, o options) (*client, error) {
 	if err := c.refresh(ctx); err != nil {
 		return nil, err
 	}
-	go func() {
-		t := time.NewTicker(refreshEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_ = c.refresh(ctx) // on failure the old ones are still valid for a while; errors will show
-			}
-		}
-	}()
+	// A failed refresh is logged; the old credentials stay valid for a
+	// while, and the requests that fail later count as errors.
+	go background.Every(refreshEvery, c.refresh, slog.Default(), "loadgen: refreshing the credentials failed")(ctx)
 	return c, nil
 }
 
