@@ -66,9 +66,10 @@ func newWrapAEAD(master secret.Bytes) (cipher.AEAD, error) {
 	return cipher.NewGCMWithRandomNonce(block)
 }
 
-// deriveTokenAEAD derives the per-key token AEAD from its material.
+// deriveTokenAEAD derives the per-key token AEAD from its material, read
+// in place (the callers clear it).
 func deriveTokenAEAD(id KeyID, material []byte) (cipher.AEAD, error) {
-	return secret.NewBytes(material).DeriveAEAD("stsd session token v1 " + id.String())
+	return secret.DeriveAEAD(material, "stsd session token v1 "+id.String())
 }
 
 func wrapAD(id KeyID) []byte { return []byte("stsd keyring key v1 " + id.String()) }
